@@ -1,0 +1,96 @@
+//! Builds the actix application: every route is registered once, here, through
+//! utoipa-actix-web, so the served OpenAPI document, the route table behind 404/405 and the
+//! handlers come from the same list.
+
+use std::net::{SocketAddr, TcpListener};
+use std::sync::Arc;
+
+use actix_web::middleware::ErrorHandlers;
+use actix_web::{web, App, HttpServer};
+use tracing_actix_web::TracingLogger;
+use utoipa::openapi::OpenApi;
+use utoipa_actix_web::service_config::ServiceConfig;
+use utoipa_actix_web::{scope, AppExt};
+use utoipa_swagger_ui::SwaggerUi;
+
+use crate::error::ApiError;
+use crate::http::fallback::{fallback, normalize_errors, RouteTable};
+use crate::http::json::BodyLimit;
+use crate::http::request_id::RequestIdMiddleware;
+use crate::http::span::OnyxRootSpan;
+use crate::state::AppState;
+use crate::{ops, openapi};
+
+/// Every route of the service. Add a resource area's routes here (one `configure` call).
+pub fn register(cfg: &mut ServiceConfig) {
+    cfg.service(ops::healthz)
+        .service(ops::readyz)
+        .service(ops::metrics)
+        .service(scope::scope("/v1").service(ops::openapi_json));
+}
+
+/// The complete OpenAPI document of the service.
+pub fn openapi_document() -> OpenApi {
+    let (_, doc) = App::new()
+        .into_utoipa_app()
+        .openapi(openapi::base())
+        .configure(register)
+        .split_for_parts();
+    openapi::finish(doc)
+}
+
+fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::BadRequest {
+        code: "invalid_query",
+        detail: format!("The query string is invalid: {err}. Check parameter names and types against /v1/openapi.json."),
+    }
+    .into()
+}
+
+fn path_error(_err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+    ApiError::NotFound {
+        code: "route_not_found",
+        detail: "No resource matches this path; check the id in the path.".into(),
+    }
+    .into()
+}
+
+/// A started server: the address it listens on and the future that runs it.
+pub struct Running {
+    pub addr: SocketAddr,
+    pub server: actix_web::dev::Server,
+}
+
+/// Binds `state.config.listen` (port 0 picks a free port) and builds the server.
+/// The returned server must be awaited or spawned to run.
+pub fn start(state: AppState) -> std::io::Result<Running> {
+    let doc = Arc::new(openapi_document());
+    let table = web::Data::new(RouteTable::from_openapi(&doc));
+    let doc_data = web::Data::from(doc);
+    let listener = TcpListener::bind(state.config.listen)?;
+    let addr = listener.local_addr()?;
+    let body_limit = BodyLimit(state.config.max_body_bytes);
+    let workers = state.config.http_workers;
+    let data = web::Data::new(state);
+    let server = HttpServer::new(move || {
+        let (app, _) = App::new().into_utoipa_app().configure(register).split_for_parts();
+        app.app_data(data.clone())
+            .app_data(table.clone())
+            .app_data(doc_data.clone())
+            .app_data(body_limit)
+            .app_data(web::QueryConfig::default().error_handler(query_error))
+            .app_data(web::PathConfig::default().error_handler(path_error))
+            .service(
+                SwaggerUi::new("/docs/{_:.*}")
+                    .config(utoipa_swagger_ui::Config::new(["/v1/openapi.json"])),
+            )
+            .default_service(web::to(fallback))
+            .wrap(ErrorHandlers::new().default_handler(normalize_errors))
+            .wrap(TracingLogger::<OnyxRootSpan>::new())
+            .wrap(RequestIdMiddleware)
+    })
+    .workers(workers)
+    .listen(listener)?
+    .run();
+    Ok(Running { addr, server })
+}

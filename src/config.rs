@@ -1,0 +1,225 @@
+//! Typed configuration read once from environment variables.
+//!
+//! Every setting has a default that gives a working local service on the embedded SQLite
+//! database. Secrets are wrapped in [`Secret`], whose `Debug` never shows the value, so a
+//! `Config` can be logged safely.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+
+/// Default SQLite file, relative to the working directory.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://onyx.db";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// A secret string: printable only on purpose (`expose`), never through `Debug`.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// A fresh random secret with a prefix that makes it recognisable (and redactable).
+    pub fn generate(prefix: &str, len: usize) -> Self {
+        let body: String = rand::thread_rng()
+            .sample_iter(&Alphanumeric)
+            .take(len)
+            .map(char::from)
+            .collect();
+        Secret(format!("{prefix}{body}"))
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret([redacted])")
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    /// One JSON object per line (production default).
+    Json,
+    /// Human-readable lines (local default when `ONYX_LOG_FORMAT=pretty`).
+    Pretty,
+}
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// `DATABASE_URL`: `postgres://…` selects PostgreSQL; anything else is a SQLite path
+    /// (optionally written `sqlite://path`).
+    pub database_url: String,
+    /// `ONYX_LISTEN`: address and port to bind.
+    pub listen: SocketAddr,
+    /// `ONYX_ADMIN_TOKEN`: operator bearer token for `/v1/admin`. `None` disables operator routes
+    /// (demo mode generates one and prints it).
+    pub admin_token: Option<Secret>,
+    /// `ONYX_JWT_SECRET`: HMAC key for issued access tokens. Generated (ephemeral) when unset.
+    pub jwt_secret: Secret,
+    /// Whether `jwt_secret` was generated because the variable was unset.
+    pub jwt_secret_generated: bool,
+    /// `ONYX_LOG` (or `RUST_LOG`): a tracing filter, default `info`.
+    pub log_filter: String,
+    /// `ONYX_LOG_FORMAT`: `json` (default) or `pretty`.
+    pub log_format: LogFormat,
+    /// `ONYX_MAX_BODY_BYTES`: largest accepted request body, default 64 KiB.
+    pub max_body_bytes: usize,
+    /// `ONYX_DB_POOL_SIZE`: database connections, default 10.
+    pub db_pool_size: u32,
+    /// `ONYX_WORKERS`: HTTP worker threads, default 2.
+    pub http_workers: usize,
+    /// `ONYX_WORKER_INTERVAL_MS`: how often background workers poll for due work, default 500.
+    pub worker_interval: Duration,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {var}: {message}")]
+pub struct ConfigError {
+    pub var: &'static str,
+    pub message: String,
+}
+
+impl Config {
+    /// Reads the process environment.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        Self::from_lookup(|key| std::env::var(key).ok())
+    }
+
+    /// Reads configuration through `lookup`, so tests can pass a map instead of the
+    /// process environment.
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let get = |key: &str| lookup(key).filter(|v| !v.trim().is_empty());
+
+        let database_url = get("DATABASE_URL").unwrap_or_else(|| DEFAULT_DATABASE_URL.into());
+        let listen_raw = get("ONYX_LISTEN").unwrap_or_else(|| DEFAULT_LISTEN.into());
+        let listen = listen_raw.parse().map_err(|_| ConfigError {
+            var: "ONYX_LISTEN",
+            message: format!("`{listen_raw}` is not an address such as 127.0.0.1:8080"),
+        })?;
+        let admin_token = get("ONYX_ADMIN_TOKEN").map(Secret::new);
+        if let Some(token) = &admin_token {
+            if token.expose().len() < 16 {
+                return Err(ConfigError {
+                    var: "ONYX_ADMIN_TOKEN",
+                    message: "must be at least 16 characters".into(),
+                });
+            }
+        }
+        let (jwt_secret, jwt_secret_generated) = match get("ONYX_JWT_SECRET") {
+            Some(s) if s.len() < 32 => {
+                return Err(ConfigError {
+                    var: "ONYX_JWT_SECRET",
+                    message: "must be at least 32 characters".into(),
+                })
+            }
+            Some(s) => (Secret::new(s), false),
+            None => (Secret::generate("", 48), true),
+        };
+        let log_filter = get("ONYX_LOG")
+            .or_else(|| get("RUST_LOG"))
+            .unwrap_or_else(|| "info,tracing_actix_web::middleware=error".into());
+        let log_format = match get("ONYX_LOG_FORMAT").as_deref() {
+            None | Some("json") => LogFormat::Json,
+            Some("pretty") | Some("text") => LogFormat::Pretty,
+            Some(other) => {
+                return Err(ConfigError {
+                    var: "ONYX_LOG_FORMAT",
+                    message: format!("`{other}` is not one of json, pretty"),
+                })
+            }
+        };
+        Ok(Config {
+            database_url,
+            listen,
+            admin_token,
+            jwt_secret,
+            jwt_secret_generated,
+            log_filter,
+            log_format,
+            max_body_bytes: parse_num(&get, "ONYX_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES)?,
+            db_pool_size: parse_num(&get, "ONYX_DB_POOL_SIZE", 10)?,
+            http_workers: parse_num(&get, "ONYX_WORKERS", 2)?,
+            worker_interval: Duration::from_millis(parse_num(
+                &get,
+                "ONYX_WORKER_INTERVAL_MS",
+                500,
+            )?),
+        })
+    }
+}
+
+fn parse_num<T: std::str::FromStr + PartialOrd + Default>(
+    get: &impl Fn(&str) -> Option<String>,
+    var: &'static str,
+    default: T,
+) -> Result<T, ConfigError> {
+    match get(var) {
+        None => Ok(default),
+        Some(raw) => match raw.trim().parse::<T>() {
+            Ok(v) if v > T::default() => Ok(v),
+            _ => Err(ConfigError {
+                var,
+                message: format!("`{raw}` is not a positive whole number"),
+            }),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashMap;
+
+    fn cfg(pairs: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Config::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_give_a_local_sqlite_service() {
+        let c = cfg(&[]).unwrap();
+        assert_eq!(c.database_url, DEFAULT_DATABASE_URL);
+        assert_eq!(c.listen.to_string(), DEFAULT_LISTEN);
+        assert!(c.admin_token.is_none());
+        assert!(c.jwt_secret_generated);
+        assert_eq!(c.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn bad_values_name_the_variable() {
+        assert_eq!(cfg(&[("ONYX_LISTEN", "nope")]).unwrap_err().var, "ONYX_LISTEN");
+        assert_eq!(
+            cfg(&[("ONYX_MAX_BODY_BYTES", "-1")]).unwrap_err().var,
+            "ONYX_MAX_BODY_BYTES"
+        );
+        assert_eq!(
+            cfg(&[("ONYX_JWT_SECRET", "short")]).unwrap_err().var,
+            "ONYX_JWT_SECRET"
+        );
+        assert_eq!(
+            cfg(&[("ONYX_LOG_FORMAT", "xml")]).unwrap_err().var,
+            "ONYX_LOG_FORMAT"
+        );
+    }
+
+    #[test]
+    fn secrets_never_show_in_debug() {
+        let c = cfg(&[("ONYX_ADMIN_TOKEN", "operator-token-1234567890")]).unwrap();
+        let dbg = format!("{c:?}");
+        assert!(!dbg.contains("operator-token-1234567890"));
+        assert!(!dbg.contains(c.jwt_secret.expose()));
+    }
+}

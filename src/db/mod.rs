@@ -1,0 +1,209 @@
+//! Database access: one connection type over SQLite (embedded default) and PostgreSQL, an
+//! r2d2 pool, embedded migrations for both, and helpers that run diesel work on the
+//! blocking pool.
+//!
+//! Through the derived `MultiConnection` there is no RETURNING, ON CONFLICT or FOR UPDATE:
+//! ids are generated in Rust, and a backend-specific statement `match`es on the variant.
+
+pub mod schema;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+
+use crate::error::ApiError;
+
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+#[derive(diesel::MultiConnection)]
+pub enum DbConnection {
+    Pg(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+impl Backend {
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Backend::Sqlite => "sqlite",
+            Backend::Postgres => "postgres",
+        }
+    }
+}
+
+/// The SQLite file path for a `sqlite://path` or plain path URL.
+pub fn sqlite_path(url: &str) -> &str {
+    url.strip_prefix("sqlite://").unwrap_or(url)
+}
+
+/// Opens connections of the backend the URL names (never guessing by trial, so a
+/// PostgreSQL URL can never create a stray SQLite file).
+#[derive(Debug, Clone)]
+pub struct Manager {
+    url: String,
+    backend: Backend,
+}
+
+impl ManageConnection for Manager {
+    type Connection = DbConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<DbConnection, r2d2::Error> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url)
+                .map(DbConnection::Pg)
+                .map_err(r2d2::Error::ConnectionError),
+            Backend::Sqlite => {
+                let mut c = SqliteConnection::establish(sqlite_path(&self.url))
+                    .map_err(r2d2::Error::ConnectionError)?;
+                // WAL lets readers work beside the writer; the busy timeout makes a second
+                // writer wait instead of failing; foreign keys are off by default in SQLite.
+                c.batch_execute(
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
+                )
+                .map_err(r2d2::Error::QueryError)?;
+                Ok(DbConnection::Sqlite(c))
+            }
+        }
+    }
+
+    fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
+        false
+    }
+}
+
+pub type PooledConn = r2d2::PooledConnection<Manager>;
+
+/// The pool plus what callers need to know about the backend.
+#[derive(Clone)]
+pub struct Db {
+    pool: r2d2::Pool<Manager>,
+    backend: Backend,
+    /// SQLite allows one writer at a time; write transactions of this process take turns
+    /// here so that none fails with SQLITE_BUSY on a read-to-write upgrade.
+    sqlite_writer: Arc<Mutex<()>>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot open the database: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    #[error("migrations failed: {0}")]
+    Migrations(String),
+}
+
+impl Db {
+    pub fn connect(url: &str, max_size: u32) -> Result<Db, DbError> {
+        let backend = Backend::of_url(url);
+        let manager = Manager {
+            url: url.to_string(),
+            backend,
+        };
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)?;
+        Ok(Db {
+            pool,
+            backend,
+            sqlite_writer: Arc::new(Mutex::new(())),
+        })
+    }
+
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    pub fn get(&self) -> Result<PooledConn, r2d2::PoolError> {
+        self.pool.get()
+    }
+
+    /// Applies every pending migration of this backend; returns how many ran.
+    pub fn migrate(&self) -> Result<usize, DbError> {
+        let mut conn = self.get()?;
+        let result = match &mut *conn {
+            DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
+        };
+        result.map_err(|e| DbError::Migrations(e.to_string()))
+    }
+
+    /// Runs read-only diesel work on the blocking pool, keeping the tracing span.
+    pub async fn read<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let db = self.clone();
+        let span = tracing::Span::current();
+        actix_web::web::block(move || {
+            span.in_scope(|| {
+                let mut conn = db.get()?;
+                f(&mut conn)
+            })
+        })
+        .await?
+    }
+
+    /// Runs `f` inside one database transaction on the blocking pool: it commits when `f`
+    /// returns `Ok` and rolls back (writing nothing) when it returns `Err`.
+    pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+    {
+        let db = self.clone();
+        let span = tracing::Span::current();
+        actix_web::web::block(move || span.in_scope(|| db.write_blocking(f))).await?
+    }
+
+    /// The blocking form of [`Db::write`], for workers and the seed step.
+    pub fn write_blocking<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+    {
+        let mut conn = self.get()?;
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        (*conn).transaction(f)
+    }
+}
+
+/// `SELECT 1` on a pooled connection: is the database reachable?
+pub fn ping(conn: &mut DbConnection) -> Result<(), ApiError> {
+    conn.batch_execute("SELECT 1")?;
+    Ok(())
+}
+
+impl Db {
+    /// (open connections, idle connections) of the pool.
+    pub fn pool_state(&self) -> (u32, u32) {
+        let s = self.pool.state();
+        (s.connections, s.idle_connections)
+    }
+}

@@ -1,0 +1,205 @@
+//! The JSON body extractor used by every handler that takes a body.
+//!
+//! It answers with problem+json instead of actix's defaults: 415 for a missing or non-JSON
+//! content type, 413 past the configured size, 400 for syntax errors and 422 naming the field
+//! for type errors, missing fields and unknown fields (request types deny unknown fields).
+
+use actix_web::dev::Payload;
+use actix_web::http::header::CONTENT_TYPE;
+use actix_web::{web, FromRequest, HttpRequest};
+use futures_util::future::LocalBoxFuture;
+use futures_util::StreamExt;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, FieldError};
+
+/// Largest body accepted, shared through app data.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimit(pub usize);
+
+/// A JSON request body of type `T`.
+#[derive(Debug)]
+pub struct Json<T>(pub T);
+
+impl<T> Json<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+/// True for `application/json` and any `application/*+json`, with or without parameters.
+pub fn is_json_content_type(req: &HttpRequest) -> bool {
+    let Some(raw) = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = raw.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    essence == "application/json"
+        || (essence.starts_with("application/") && essence.ends_with("+json"))
+}
+
+/// Reads the whole body, refusing it as soon as it passes `limit` bytes.
+pub async fn read_body(
+    req: &HttpRequest,
+    payload: &mut Payload,
+    limit: usize,
+) -> Result<web::BytesMut, ApiError> {
+    let declared = req
+        .headers()
+        .get(actix_web::http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return Err(ApiError::PayloadTooLarge { limit });
+    }
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest {
+            code: "unreadable_body",
+            detail: format!("The request body could not be read ({e}); send it again."),
+        })?;
+        if body.len() + chunk.len() > limit {
+            return Err(ApiError::PayloadTooLarge { limit });
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+/// Parses `bytes` as `T`, turning serde's errors into problem details.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    let parsed: Result<T, _> = serde_path_to_error::deserialize(de);
+    let value = parsed.map_err(|err| {
+        let path = err.path().to_string();
+        let inner = err.into_inner();
+        use serde_json::error::Category;
+        match inner.classify() {
+            Category::Syntax | Category::Eof | Category::Io => ApiError::BadRequest {
+                code: "malformed_json",
+                detail: format!(
+                    "The request body is not valid JSON (line {}, column {}): {}. Send a JSON object.",
+                    inner.line(),
+                    inner.column(),
+                    syntax_reason(&inner)
+                ),
+            },
+            Category::Data => {
+                let (field, code, message) = describe_data_error(&path, &inner.to_string());
+                ApiError::validation(vec![FieldError::new(field, code, message)])
+            }
+        }
+    })?;
+    Ok(value)
+}
+
+fn syntax_reason(e: &serde_json::Error) -> String {
+    // serde_json's message ends with " at line X column Y"; the position is given separately.
+    let s = e.to_string();
+    match s.find(" at line ") {
+        Some(i) => s[..i].to_string(),
+        None => s,
+    }
+}
+
+/// Maps a serde data error to (field path, rule code, message) without echoing values.
+fn describe_data_error(path: &str, message: &str) -> (String, &'static str, String) {
+    let msg = match message.find(" at line ") {
+        Some(i) => &message[..i],
+        None => message,
+    };
+    let field = if path == "." { String::new() } else { path.to_string() };
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        let full = if field.is_empty() { name.to_string() } else { format!("{field}.{name}") };
+        let expected = rest.split_once(", expected ").map(|(_, e)| e.to_string());
+        let hint = match expected {
+            Some(e) => format!("is not a field of this request; expected {e}"),
+            None => "is not a field of this request".into(),
+        };
+        return (full, "unknown_field", hint);
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        let name = rest.split('`').next().unwrap_or_default();
+        let full = if field.is_empty() { name.to_string() } else { format!("{field}.{name}") };
+        return (full, "required", "is required".into());
+    }
+    if msg.starts_with("invalid type") {
+        let expected = msg.split_once(", expected ").map(|(_, e)| e).unwrap_or("another type");
+        return (field, "invalid_type", format!("must be {expected}"));
+    }
+    if msg.starts_with("unknown variant") {
+        let expected = msg.split_once(", expected ").map(|(_, e)| e).unwrap_or("a known value");
+        return (field, "invalid_value", format!("must be {expected}"));
+    }
+    if msg.starts_with("invalid value") || msg.starts_with("invalid length") {
+        let expected = msg.split_once(", expected ").map(|(_, e)| e).unwrap_or("a valid value");
+        return (field, "invalid_value", format!("must be {expected}"));
+    }
+    (field, "invalid_value", msg.to_string())
+}
+
+impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        let mut payload = payload.take();
+        Box::pin(async move {
+            if !is_json_content_type(&req) {
+                return Err(ApiError::UnsupportedMediaType {
+                    detail: "This endpoint takes a JSON body; send `Content-Type: application/json`."
+                        .into(),
+                });
+            }
+            let limit = req
+                .app_data::<BodyLimit>()
+                .map(|l| l.0)
+                .unwrap_or(crate::config::DEFAULT_MAX_BODY_BYTES);
+            let body = read_body(&req, &mut payload, limit).await?;
+            if body.iter().all(u8::is_ascii_whitespace) {
+                return Err(ApiError::BadRequest {
+                    code: "malformed_json",
+                    detail: "The request body is empty; send a JSON object.".into(),
+                });
+            }
+            parse(&body).map(Json)
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Req {
+        name: String,
+        count: u32,
+    }
+
+    #[test]
+    fn syntax_errors_are_bad_requests() {
+        let err = parse::<Req>(b"{\"name\": ").unwrap_err();
+        assert_eq!(err.code(), "malformed_json");
+    }
+
+    #[test]
+    fn data_errors_name_the_field() {
+        let err = parse::<Req>(br#"{"name":"a","count":1,"extra":true}"#).unwrap_err();
+        let p = err.problem();
+        assert_eq!(p.code, "validation_failed");
+        assert_eq!(p.errors[0].field, "extra");
+        assert_eq!(p.errors[0].code, "unknown_field");
+
+        let err = parse::<Req>(br#"{"name":"a"}"#).unwrap_err();
+        assert_eq!(err.problem().errors[0].field, "count");
+        assert_eq!(err.problem().errors[0].code, "required");
+
+        let err = parse::<Req>(br#"{"name":"a","count":"x"}"#).unwrap_err();
+        assert_eq!(err.problem().errors[0].field, "count");
+        assert_eq!(err.problem().errors[0].code, "invalid_type");
+    }
+}

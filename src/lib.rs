@@ -1,0 +1,19 @@
+//! Onyx Partner API: the service partners' backends call to sell Onyx eSIM connectivity.
+//!
+//! Layout: `app` wires routes and middleware; `http` holds request plumbing; `error` is the
+//! one error type; `db` the pool, migrations and schema; one module per resource area.
+
+pub mod app;
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod ids;
+pub mod metrics;
+pub mod openapi;
+pub mod ops;
+pub mod seed;
+pub mod state;
+pub mod telemetry;
+pub mod workers;

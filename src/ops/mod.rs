@@ -1,0 +1,81 @@
+//! Operations endpoints: liveness, readiness, metrics and the OpenAPI document.
+
+use actix_web::{get, web, HttpResponse};
+use serde::Serialize;
+use utoipa::openapi::OpenApi;
+use utoipa::ToSchema;
+
+use crate::db;
+use crate::error::{ApiError, Problem};
+use crate::state::AppState;
+
+#[derive(Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok` when the process answers.
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Readiness {
+    /// `ready` when the database answers.
+    #[schema(example = "ready")]
+    pub status: String,
+    /// The database backend in use: `sqlite` or `postgres`.
+    #[schema(example = "sqlite")]
+    pub database: String,
+}
+
+/// Liveness: the process is up and answering.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "The process is alive.", body = Health))
+)]
+#[get("/healthz")]
+pub async fn healthz() -> HttpResponse {
+    HttpResponse::Ok().json(Health { status: "ok".into() })
+}
+
+/// Readiness: the database is reachable, so requests can be served.
+#[utoipa::path(
+    tag = "operations",
+    responses(
+        (status = 200, description = "Ready to serve.", body = Readiness),
+        (status = 503, description = "The database is unreachable.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[get("/readyz")]
+pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
+    let backend = state.db.backend();
+    state.db.read(db::ping).await.map_err(|_| ApiError::Unavailable {
+        code: "database_unavailable",
+        detail: "The database does not answer; the service is not ready.".into(),
+    })?;
+    Ok(HttpResponse::Ok().json(Readiness {
+        status: "ready".into(),
+        database: backend.name().into(),
+    }))
+}
+
+/// Prometheus metrics: request counts and latency per route and status, pool gauges.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "Prometheus text exposition format.", body = String, content_type = "text/plain"))
+)]
+#[get("/metrics")]
+pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+    let pool = state.db.pool_state();
+    HttpResponse::Ok()
+        .content_type("text/plain; version=0.0.4")
+        .body(state.metrics.render(pool.0, pool.1))
+}
+
+/// This OpenAPI 3.1 document.
+#[utoipa::path(
+    tag = "operations",
+    responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object))
+)]
+#[get("/openapi.json")]
+pub async fn openapi_json(doc: web::Data<OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(doc.get_ref())
+}
