@@ -19,7 +19,7 @@ use crate::http::json::BodyLimit;
 use crate::http::request_id::RequestIdMiddleware;
 use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
-use crate::{ops, openapi};
+use crate::{openapi, ops};
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
 pub fn register(cfg: &mut ServiceConfig) {
@@ -39,7 +39,10 @@ pub fn openapi_document() -> OpenApi {
     openapi::finish(doc)
 }
 
-fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+fn query_error(
+    err: actix_web::error::QueryPayloadError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
     ApiError::BadRequest {
         code: "invalid_query",
         detail: format!("The query string is invalid: {err}. Check parameter names and types against /v1/openapi.json."),
@@ -47,7 +50,10 @@ fn query_error(err: actix_web::error::QueryPayloadError, _req: &actix_web::HttpR
     .into()
 }
 
-fn path_error(_err: actix_web::error::PathError, _req: &actix_web::HttpRequest) -> actix_web::Error {
+fn path_error(
+    _err: actix_web::error::PathError,
+    _req: &actix_web::HttpRequest,
+) -> actix_web::Error {
     ApiError::NotFound {
         code: "route_not_found",
         detail: "No resource matches this path; check the id in the path.".into(),
@@ -73,7 +79,10 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
     let workers = state.config.http_workers;
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
-        let (app, _) = App::new().into_utoipa_app().configure(register).split_for_parts();
+        let (app, _) = App::new()
+            .into_utoipa_app()
+            .configure(register)
+            .split_for_parts();
         app.app_data(data.clone())
             .app_data(table.clone())
             .app_data(doc_data.clone())

@@ -200,7 +200,10 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_variable() {
-        assert_eq!(cfg(&[("ONYX_LISTEN", "nope")]).unwrap_err().var, "ONYX_LISTEN");
+        assert_eq!(
+            cfg(&[("ONYX_LISTEN", "nope")]).unwrap_err().var,
+            "ONYX_LISTEN"
+        );
         assert_eq!(
             cfg(&[("ONYX_MAX_BODY_BYTES", "-1")]).unwrap_err().var,
             "ONYX_MAX_BODY_BYTES"

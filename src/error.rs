@@ -37,7 +37,11 @@ pub struct FieldError {
 }
 
 impl FieldError {
-    pub fn new(field: impl Into<String>, code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        field: impl Into<String>,
+        code: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         FieldError {
             field: field.into(),
             code: code.into(),
@@ -80,7 +84,10 @@ pub enum ApiError {
     #[error("{detail}")]
     BadRequest { code: &'static str, detail: String },
     #[error("{detail}")]
-    Validation { detail: String, errors: Vec<FieldError> },
+    Validation {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     #[error("{detail}")]
     Unauthenticated { code: &'static str, detail: String },
     #[error("{detail}")]
@@ -116,7 +123,9 @@ impl ApiError {
 
     pub fn validation(errors: Vec<FieldError>) -> Self {
         let detail = match errors.as_slice() {
-            [one] if one.field.is_empty() => format!("The request body is invalid: {}.", one.message),
+            [one] if one.field.is_empty() => {
+                format!("The request body is invalid: {}.", one.message)
+            }
             [one] => format!("Field `{}` is invalid: {}.", one.field, one.message),
             _ => format!(
                 "{} fields are invalid; see `errors` for each field and rule.",
@@ -210,8 +219,14 @@ impl ResponseError for ApiError {
 
     fn error_response(&self) -> HttpResponse {
         match self {
-            ApiError::Internal(cause) => tracing::error!(code = "internal_error", %cause, "request failed"),
-            other => tracing::info!(code = other.code(), status = other.status_code().as_u16(), "request refused"),
+            ApiError::Internal(cause) => {
+                tracing::error!(code = "internal_error", %cause, "request failed")
+            }
+            other => tracing::info!(
+                code = other.code(),
+                status = other.status_code().as_u16(),
+                "request refused"
+            ),
         }
         let mut resp = HttpResponse::build(self.status_code());
         resp.insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE));
@@ -246,7 +261,8 @@ impl From<diesel::r2d2::PoolError> for ApiError {
         tracing::warn!(error = %e, "database pool unavailable");
         ApiError::Unavailable {
             code: "database_unavailable",
-            detail: "The service cannot reach its database right now; retry in a few seconds.".into(),
+            detail: "The service cannot reach its database right now; retry in a few seconds."
+                .into(),
         }
     }
 }

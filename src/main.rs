@@ -105,7 +105,8 @@ async fn serve(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> 
     } else {
         None
     };
-    let running = app::start(state.clone()).map_err(|e| format!("cannot listen on {}: {e}", state.config.listen))?;
+    let running = app::start(state.clone())
+        .map_err(|e| format!("cannot listen on {}: {e}", state.config.listen))?;
     let base = format!("http://{}", running.addr);
     println!("Onyx Partner API listening on {base}");
     println!("  Swagger UI:   {base}/docs/");
@@ -118,7 +119,10 @@ async fn serve(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> 
             println!("  {line}");
         }
         if let Some(token) = demo_admin_token {
-            println!("  Operator token (generated for this run; set ONYX_ADMIN_TOKEN to keep one): {}", token.expose());
+            println!(
+                "  Operator token (generated for this run; set ONYX_ADMIN_TOKEN to keep one): {}",
+                token.expose()
+            );
         }
     }
     let workers = onyx::workers::spawn(state.clone());

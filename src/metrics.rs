@@ -4,9 +4,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::Mutex;
 
+/// (method, route template, status) → (count, total seconds).
+type RequestSeries = BTreeMap<(String, String, u16), (u64, f64)>;
+
 #[derive(Default)]
 pub struct Metrics {
-    requests: Mutex<BTreeMap<(String, String, u16), (u64, f64)>>,
+    requests: Mutex<RequestSeries>,
 }
 
 impl Metrics {
@@ -32,7 +35,9 @@ impl Metrics {
                 "onyx_http_requests_total{{method=\"{m}\",route=\"{r}\",status=\"{s}\"}} {count}"
             );
         }
-        out.push_str("# HELP onyx_http_request_duration_seconds_sum Time spent answering requests.\n");
+        out.push_str(
+            "# HELP onyx_http_request_duration_seconds_sum Time spent answering requests.\n",
+        );
         out.push_str("# TYPE onyx_http_request_duration_seconds_sum counter\n");
         for ((m, r, s), (_, secs)) in map.iter() {
             let _ = writeln!(

@@ -124,9 +124,10 @@ fn add(op: &mut Operation, status: &str) {
 pub fn finish(mut doc: OpenApi) -> OpenApi {
     let components = doc.components.get_or_insert_with(Default::default);
     for (name, status, description, code, detail) in COMMON {
-        components
-            .responses
-            .insert(name.to_string(), RefOr::T(problem_response(description, code, detail, status)));
+        components.responses.insert(
+            name.to_string(),
+            RefOr::T(problem_response(description, code, detail, status)),
+        );
     }
     for (path, item) in doc.paths.paths.iter_mut() {
         let in_v1 = path.starts_with("/v1/") && path != "/v1/openapi.json";

@@ -158,7 +158,10 @@ mod tests {
         let cases = [
             ("secret onyx_sk_test_abcDEF123", "abcDEF123"),
             ("Authorization: Bearer abc.def.ghi", "abc.def.ghi"),
-            ("token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln", "eyJzdWIiOiJ4In0"),
+            (
+                "token eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln",
+                "eyJzdWIiOiJ4In0",
+            ),
             ("code LPA:1$smdp.example$MATCH-1234", "MATCH-1234"),
             (r#"{"password":"hunter22"}"#, "hunter22"),
             ("whsec_c2VjcmV0", "c2VjcmV0"),

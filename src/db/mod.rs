@@ -87,7 +87,8 @@ impl ManageConnection for Manager {
     }
 
     fn is_valid(&self, conn: &mut DbConnection) -> Result<(), r2d2::Error> {
-        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+        conn.batch_execute("SELECT 1")
+            .map_err(r2d2::Error::QueryError)
     }
 
     fn has_broken(&self, _conn: &mut DbConnection) -> bool {
@@ -124,6 +125,7 @@ impl Db {
         };
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
+            .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
             .build(manager)?;
         Ok(Db {
@@ -145,7 +147,9 @@ impl Db {
     pub fn migrate(&self) -> Result<usize, DbError> {
         let mut conn = self.get()?;
         let result = match &mut *conn {
-            DbConnection::Pg(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|v| v.len()),
+            DbConnection::Pg(c) => c
+                .run_pending_migrations(POSTGRES_MIGRATIONS)
+                .map(|v| v.len()),
             DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
         };
         result.map_err(|e| DbError::Migrations(e.to_string()))

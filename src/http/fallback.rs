@@ -104,9 +104,7 @@ fn route_not_found() -> ApiError {
 
 /// Error-handler middleware body: responses of 400 and above that are not already
 /// problem+json (actix's own errors) are rewritten as problem+json.
-pub fn normalize_errors<B>(
-    res: ServiceResponse<B>,
-) -> actix_web::Result<ErrorHandlerResponse<B>> {
+pub fn normalize_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
     let is_problem = res
         .headers()
         .get(header::CONTENT_TYPE)
@@ -164,8 +162,14 @@ mod tests {
             .paths(
                 PathsBuilder::new()
                     .path("/v1/orders", PathItem::new(HttpMethod::Get, op()))
-                    .path("/v1/orders/{order_id}", PathItem::new(HttpMethod::Get, op()))
-                    .path("/v1/orders/{order_id}/cancel", PathItem::new(HttpMethod::Post, op())),
+                    .path(
+                        "/v1/orders/{order_id}",
+                        PathItem::new(HttpMethod::Get, op()),
+                    )
+                    .path(
+                        "/v1/orders/{order_id}/cancel",
+                        PathItem::new(HttpMethod::Post, op()),
+                    ),
             )
             .build();
         let t = RouteTable::from_openapi(&doc);

@@ -29,10 +29,19 @@ impl<T> Json<T> {
 
 /// True for `application/json` and any `application/*+json`, with or without parameters.
 pub fn is_json_content_type(req: &HttpRequest) -> bool {
-    let Some(raw) = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(raw) = req
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    let essence = raw.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = raw
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
@@ -107,10 +116,19 @@ fn describe_data_error(path: &str, message: &str) -> (String, &'static str, Stri
         Some(i) => &message[..i],
         None => message,
     };
-    let field = if path == "." { String::new() } else { path.to_string() };
+    let field = if path == "." {
+        String::new()
+    } else {
+        path.to_string()
+    };
     if let Some(rest) = msg.strip_prefix("unknown field `") {
+        // serde_path_to_error's path already ends with the unknown field's name.
         let name = rest.split('`').next().unwrap_or_default();
-        let full = if field.is_empty() { name.to_string() } else { format!("{field}.{name}") };
+        let full = if field.is_empty() {
+            name.to_string()
+        } else {
+            field.clone()
+        };
         let expected = rest.split_once(", expected ").map(|(_, e)| e.to_string());
         let hint = match expected {
             Some(e) => format!("is not a field of this request; expected {e}"),
@@ -120,19 +138,32 @@ fn describe_data_error(path: &str, message: &str) -> (String, &'static str, Stri
     }
     if let Some(rest) = msg.strip_prefix("missing field `") {
         let name = rest.split('`').next().unwrap_or_default();
-        let full = if field.is_empty() { name.to_string() } else { format!("{field}.{name}") };
+        let full = if field.is_empty() {
+            name.to_string()
+        } else {
+            format!("{field}.{name}")
+        };
         return (full, "required", "is required".into());
     }
     if msg.starts_with("invalid type") {
-        let expected = msg.split_once(", expected ").map(|(_, e)| e).unwrap_or("another type");
+        let expected = msg
+            .split_once(", expected ")
+            .map(|(_, e)| e)
+            .unwrap_or("another type");
         return (field, "invalid_type", format!("must be {expected}"));
     }
     if msg.starts_with("unknown variant") {
-        let expected = msg.split_once(", expected ").map(|(_, e)| e).unwrap_or("a known value");
+        let expected = msg
+            .split_once(", expected ")
+            .map(|(_, e)| e)
+            .unwrap_or("a known value");
         return (field, "invalid_value", format!("must be {expected}"));
     }
     if msg.starts_with("invalid value") || msg.starts_with("invalid length") {
-        let expected = msg.split_once(", expected ").map(|(_, e)| e).unwrap_or("a valid value");
+        let expected = msg
+            .split_once(", expected ")
+            .map(|(_, e)| e)
+            .unwrap_or("a valid value");
         return (field, "invalid_value", format!("must be {expected}"));
     }
     (field, "invalid_value", msg.to_string())
@@ -148,8 +179,9 @@ impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
         Box::pin(async move {
             if !is_json_content_type(&req) {
                 return Err(ApiError::UnsupportedMediaType {
-                    detail: "This endpoint takes a JSON body; send `Content-Type: application/json`."
-                        .into(),
+                    detail:
+                        "This endpoint takes a JSON body; send `Content-Type: application/json`."
+                            .into(),
                 });
             }
             let limit = req

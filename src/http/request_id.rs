@@ -32,7 +32,8 @@ fn accept(candidate: Option<&HeaderValue>) -> Option<String> {
     let s = candidate?.to_str().ok()?;
     let ok = !s.is_empty()
         && s.len() <= 128
-        && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b));
+        && s.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-_.:/+=".contains(&b));
     ok.then(|| s.to_string())
 }
 

@@ -33,7 +33,9 @@ pub struct Readiness {
 )]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
-    HttpResponse::Ok().json(Health { status: "ok".into() })
+    HttpResponse::Ok().json(Health {
+        status: "ok".into(),
+    })
 }
 
 /// Readiness: the database is reachable, so requests can be served.
@@ -47,10 +49,14 @@ pub async fn healthz() -> HttpResponse {
 #[get("/readyz")]
 pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError> {
     let backend = state.db.backend();
-    state.db.read(db::ping).await.map_err(|_| ApiError::Unavailable {
-        code: "database_unavailable",
-        detail: "The database does not answer; the service is not ready.".into(),
-    })?;
+    state
+        .db
+        .read(db::ping)
+        .await
+        .map_err(|_| ApiError::Unavailable {
+            code: "database_unavailable",
+            detail: "The database does not answer; the service is not ready.".into(),
+        })?;
     Ok(HttpResponse::Ok().json(Readiness {
         status: "ready".into(),
         database: backend.name().into(),

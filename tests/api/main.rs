@@ -1,0 +1,6 @@
+//! The whole HTTP test suite in one binary (one build). It runs on SQLite by default and on
+//! PostgreSQL when `TEST_DATABASE_URL` is set.
+
+#[allow(dead_code)] // helpers serve tests of every area; not every one uses each helper
+mod helpers;
+mod platform;

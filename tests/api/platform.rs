@@ -1,0 +1,201 @@
+//! The "Everywhere" section of the spec: health, request ids, error shapes, the contract.
+
+use reqwest::Method;
+use serde_json::Value;
+
+use crate::helpers::{expect_problem, logs, parts, TestApp};
+
+#[tokio::test]
+async fn healthz_and_readyz_answer() {
+    let app = TestApp::spawn().await;
+    let (s, _, body) = parts(app.get("/healthz").send().await.unwrap()).await;
+    assert_eq!((s, body["status"].as_str()), (200, Some("ok")));
+
+    let (s, _, body) = parts(app.get("/readyz").send().await.unwrap()).await;
+    assert_eq!(s, 200);
+    assert_eq!(body["status"], "ready");
+    assert_eq!(body["database"], app.db.backend.name());
+}
+
+#[tokio::test]
+async fn every_response_carries_a_request_id_and_echoes_the_callers() {
+    let app = TestApp::spawn().await;
+    let resp = app
+        .get("/healthz")
+        .header("x-request-id", "partner-trace-42")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.headers()["x-request-id"], "partner-trace-42");
+
+    let resp = app.get("/healthz").send().await.unwrap();
+    let generated = resp.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert!(generated.starts_with("req_"), "{generated}");
+
+    // An unusable id (spaces, too long) is replaced rather than echoed.
+    let resp = app
+        .get("/healthz")
+        .header("x-request-id", "bad id with spaces")
+        .send()
+        .await
+        .unwrap();
+    let replaced = resp.headers()["x-request-id"].to_str().unwrap();
+    assert!(replaced.starts_with("req_"), "{replaced}");
+
+    // Errors carry it too, in the header and the body.
+    let resp = app
+        .get("/v1/nothing-here")
+        .header("x-request-id", "trace-err-1")
+        .send()
+        .await
+        .unwrap();
+    let body = expect_problem(resp, 404, "route_not_found").await;
+    assert_eq!(body["request_id"], "trace-err-1");
+
+    // And the access log ties the id to the request.
+    let logged = logs().contents();
+    assert!(
+        logged.contains("trace-err-1"),
+        "access log line for the request"
+    );
+}
+
+#[tokio::test]
+async fn unknown_routes_are_problem_404() {
+    let app = TestApp::spawn().await;
+    for path in ["/nope", "/v1/", "/v1/orders-typo", "/v2/healthz"] {
+        expect_problem(app.get(path).send().await.unwrap(), 404, "route_not_found").await;
+    }
+}
+
+#[tokio::test]
+async fn wrong_method_is_405_with_allow() {
+    let app = TestApp::spawn().await;
+    for (method, path) in [
+        (Method::POST, "/healthz"),
+        (Method::DELETE, "/readyz"),
+        (Method::PUT, "/v1/openapi.json"),
+    ] {
+        let resp = app.request(method.clone(), path).send().await.unwrap();
+        let allow = resp
+            .headers()
+            .get("allow")
+            .map(|v| v.to_str().unwrap().to_string());
+        let body = expect_problem(resp, 405, "method_not_allowed").await;
+        assert_eq!(allow.as_deref(), Some("GET"), "{method} {path}");
+        assert!(body["detail"].as_str().unwrap().contains("GET"));
+    }
+    // OPTIONS on a known route lists the methods.
+    let resp = app
+        .request(Method::OPTIONS, "/healthz")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 204);
+    assert_eq!(resp.headers()["allow"], "GET, OPTIONS");
+}
+
+#[tokio::test]
+async fn openapi_is_served_and_matches_the_committed_copy() {
+    let app = TestApp::spawn().await;
+    let (s, headers, served) = parts(app.get("/v1/openapi.json").send().await.unwrap()).await;
+    assert_eq!(s, 200);
+    assert!(headers["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    assert_eq!(served["openapi"], "3.1.0");
+
+    let committed_text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/openapi/openapi.json"))
+            .expect("openapi/openapi.json is committed");
+    let committed: Value = serde_json::from_str(&committed_text).expect("committed copy is JSON");
+    assert!(
+        served == committed,
+        "openapi/openapi.json is out of date with the code; regenerate it with \
+         `cargo run -q -- openapi > openapi/openapi.json` and commit the result"
+    );
+
+    // Both security schemes are declared.
+    let schemes = &served["components"]["securitySchemes"];
+    assert_eq!(schemes["partner_jwt"]["scheme"], "bearer");
+    assert_eq!(schemes["partner_jwt"]["bearerFormat"], "JWT");
+    assert_eq!(schemes["operator_token"]["scheme"], "bearer");
+}
+
+#[tokio::test]
+async fn every_operation_documents_its_errors_with_examples() {
+    let doc = onyx::app::openapi_document();
+    let doc = serde_json::to_value(&doc).unwrap();
+    let responses = &doc["components"]["responses"];
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let rs = op["responses"].as_object().unwrap();
+            assert!(rs.contains_key("500"), "{method} {path} documents 500");
+            assert!(
+                rs.keys().any(|k| k.starts_with('2')),
+                "{method} {path} documents a success response"
+            );
+            if op.get("requestBody").is_some() {
+                for s in ["400", "413", "415", "422"] {
+                    assert!(rs.contains_key(s), "{method} {path} documents {s}");
+                }
+            }
+            if op
+                .get("security")
+                .is_some_and(|s| !s.as_array().unwrap().is_empty())
+            {
+                for s in ["401", "403", "429"] {
+                    assert!(rs.contains_key(s), "{method} {path} documents {s}");
+                }
+            }
+            assert!(
+                op["summary"].is_string() || op["description"].is_string(),
+                "{method} {path} is described"
+            );
+        }
+    }
+    for (name, r) in responses.as_object().unwrap() {
+        let example = &r["content"]["application/problem+json"]["example"];
+        assert!(example["code"].is_string(), "{name} has an example");
+    }
+}
+
+#[tokio::test]
+async fn swagger_ui_is_served_offline() {
+    let app = TestApp::spawn().await;
+    let resp = app.get("/docs/").send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    let html = resp.text().await.unwrap();
+    assert!(html.contains("swagger"), "Swagger UI page");
+    let resp = app
+        .get("/docs/swagger-initializer.js")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.text().await.unwrap().contains("/v1/openapi.json"));
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template() {
+    let app = TestApp::spawn().await;
+    app.get("/healthz").send().await.unwrap();
+    app.get("/nope").send().await.unwrap();
+    let resp = app.get("/metrics").send().await.unwrap();
+    assert_eq!(resp.status(), 200);
+    assert!(resp.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let text = resp.text().await.unwrap();
+    assert!(
+        text.contains(r#"onyx_http_requests_total{method="GET",route="/healthz",status="200"} 1"#),
+        "{text}"
+    );
+    assert!(
+        text.contains(r#"route="unmatched",status="404"} 1"#),
+        "{text}"
+    );
+    assert!(text.contains("onyx_db_pool_connections"));
+}
