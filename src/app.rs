@@ -19,14 +19,22 @@ use crate::http::json::BodyLimit;
 use crate::http::request_id::RequestIdMiddleware;
 use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
-use crate::{openapi, ops};
+use crate::{audit, auth, credentials, openapi, ops, partners, team};
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
 pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(ops::healthz)
         .service(ops::readyz)
         .service(ops::metrics)
-        .service(scope::scope("/v1").service(ops::openapi_json));
+        .service(
+            scope::scope("/v1")
+                .service(ops::openapi_json)
+                .configure(auth::routes::register)
+                .configure(credentials::routes::register)
+                .configure(team::routes::register)
+                .service(audit::routes::list)
+                .service(scope::scope("/admin").configure(partners::routes::register)),
+        );
 }
 
 /// The complete OpenAPI document of the service.

@@ -80,6 +80,12 @@ pub struct Config {
     pub http_workers: usize,
     /// `ONYX_WORKER_INTERVAL_MS`: how often background workers poll for due work, default 500.
     pub worker_interval: Duration,
+    /// `ONYX_TOKEN_TTL_SECS`: lifetime of issued access tokens, default 900 (15 minutes).
+    pub token_ttl_secs: i64,
+    /// `ONYX_CREDENTIAL_GRACE_SECS`: how long a rotated credential keeps working, default 86400.
+    pub credential_grace_secs: i64,
+    /// `ONYX_INVITATION_TTL_HOURS`: how long an invitation can be accepted, default 168 (7 days).
+    pub invitation_ttl_hours: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -154,6 +160,9 @@ impl Config {
                 "ONYX_WORKER_INTERVAL_MS",
                 500,
             )?),
+            token_ttl_secs: parse_num(&get, "ONYX_TOKEN_TTL_SECS", 900)?,
+            credential_grace_secs: parse_num(&get, "ONYX_CREDENTIAL_GRACE_SECS", 86_400)?,
+            invitation_ttl_hours: parse_num(&get, "ONYX_INVITATION_TTL_HOURS", 168)?,
         })
     }
 }

@@ -4,16 +4,25 @@
 //! one error type; `db` the pool, migrations and schema; one module per resource area.
 
 pub mod app;
+pub mod audit;
+pub mod auth;
 pub mod clock;
 pub mod config;
+pub mod credentials;
 pub mod db;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod ids;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;
+pub mod pagination;
+pub mod partners;
 pub mod seed;
 pub mod state;
+pub mod team;
 pub mod telemetry;
+pub mod time;
+pub mod validation;
 pub mod workers;

@@ -25,3 +25,10 @@ impl AppState {
         }
     }
 }
+
+impl AppState {
+    /// The current time, at the precision the databases store.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        crate::time::db_precision(self.clock.now())
+    }
+}

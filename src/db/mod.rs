@@ -211,3 +211,14 @@ impl Db {
         (s.connections, s.idle_connections)
     }
 }
+
+/// Serialises concurrent writers of one partner's rows inside a transaction: on PostgreSQL a
+/// row lock on the partner (`FOR UPDATE`); on SQLite write transactions already take turns.
+pub fn lock_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("SELECT id FROM partners WHERE id = $1 FOR UPDATE")
+            .bind::<diesel::sql_types::Text, _>(partner_id)
+            .execute(c)?;
+    }
+    Ok(())
+}

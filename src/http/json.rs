@@ -8,7 +8,7 @@ use actix_web::dev::Payload;
 use actix_web::http::header::CONTENT_TYPE;
 use actix_web::{web, FromRequest, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use futures_util::StreamExt;
+use futures_util::{FutureExt, StreamExt};
 use serde::de::DeserializeOwned;
 
 use crate::error::{ApiError, FieldError};
@@ -169,33 +169,61 @@ fn describe_data_error(path: &str, message: &str) -> (String, &'static str, Stri
     (field, "invalid_value", msg.to_string())
 }
 
+async fn extract<T: DeserializeOwned>(
+    req: HttpRequest,
+    mut payload: Payload,
+    optional: bool,
+) -> Result<Option<T>, ApiError> {
+    let limit = req
+        .app_data::<BodyLimit>()
+        .map(|l| l.0)
+        .unwrap_or(crate::config::DEFAULT_MAX_BODY_BYTES);
+    let json = is_json_content_type(&req);
+    let body = read_body(&req, &mut payload, limit).await?;
+    let empty = body.iter().all(u8::is_ascii_whitespace);
+    if optional && empty {
+        return Ok(None);
+    }
+    if !json {
+        return Err(ApiError::UnsupportedMediaType {
+            detail: "This endpoint takes a JSON body; send `Content-Type: application/json`."
+                .into(),
+        });
+    }
+    if empty {
+        return Err(ApiError::BadRequest {
+            code: "malformed_json",
+            detail: "The request body is empty; send a JSON object.".into(),
+        });
+    }
+    parse(&body).map(Some)
+}
+
+/// A JSON body that may be left out entirely (an empty body is `None`).
+#[derive(Debug)]
+pub struct OptionalJson<T>(pub Option<T>);
+
+impl<T: DeserializeOwned + 'static> FromRequest for OptionalJson<T> {
+    type Error = ApiError;
+    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
+        Box::pin(extract(req.clone(), payload.take(), true).map(|r| r.map(OptionalJson)))
+    }
+}
+
 impl<T: DeserializeOwned + 'static> FromRequest for Json<T> {
     type Error = ApiError;
     type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         let req = req.clone();
-        let mut payload = payload.take();
+        let payload = payload.take();
         Box::pin(async move {
-            if !is_json_content_type(&req) {
-                return Err(ApiError::UnsupportedMediaType {
-                    detail:
-                        "This endpoint takes a JSON body; send `Content-Type: application/json`."
-                            .into(),
-                });
-            }
-            let limit = req
-                .app_data::<BodyLimit>()
-                .map(|l| l.0)
-                .unwrap_or(crate::config::DEFAULT_MAX_BODY_BYTES);
-            let body = read_body(&req, &mut payload, limit).await?;
-            if body.iter().all(u8::is_ascii_whitespace) {
-                return Err(ApiError::BadRequest {
-                    code: "malformed_json",
-                    detail: "The request body is empty; send a JSON object.".into(),
-                });
-            }
-            parse(&body).map(Json)
+            let value = extract(req, payload, false).await?;
+            value
+                .map(Json)
+                .ok_or_else(|| ApiError::internal("required body missing"))
         })
     }
 }

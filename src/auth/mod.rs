@@ -1,0 +1,470 @@
+//! Who is calling and what they may do.
+//!
+//! - [`Caller`] is the extractor every partner route takes: it verifies the bearer JWT, loads
+//!   the partner and the member or credential behind it (so revocation, removal, role changes
+//!   and suspension take effect on the next request), and carries the [`Tenant`] that every
+//!   partner-scoped query requires.
+//! - [`Operator`] guards `/v1/admin`.
+//! - [`Permission`] and [`allows`] are the role matrix of the spec, in one table.
+
+pub mod passwords;
+pub mod routes;
+pub mod throttle;
+pub mod tokens;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use actix_web::dev::Payload;
+use actix_web::http::header::AUTHORIZATION;
+use actix_web::{web, FromRequest, HttpRequest};
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use subtle::ConstantTimeEq;
+use utoipa::ToSchema;
+
+use crate::db::schema::{credentials, members, partners};
+use crate::error::ApiError;
+use crate::state::AppState;
+
+/// The two isolated environments of every partner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum Environment {
+    Sandbox,
+    Live,
+}
+
+impl Environment {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Environment::Sandbox => "sandbox",
+            Environment::Live => "live",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Environment> {
+        match s {
+            "sandbox" => Some(Environment::Sandbox),
+            "live" => Some(Environment::Live),
+            _ => None,
+        }
+    }
+}
+
+/// Team roles (see the role matrix in the API description).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    Owner,
+    Admin,
+    Developer,
+    Billing,
+    Support,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] = [
+        Role::Owner,
+        Role::Admin,
+        Role::Developer,
+        Role::Billing,
+        Role::Support,
+        Role::Viewer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Admin => "admin",
+            Role::Developer => "developer",
+            Role::Billing => "billing",
+            Role::Support => "support",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+/// What a route needs. One variant per row of the spec's role matrix (plus the audit log).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// Catalogue, orders, services, usage: read.
+    ReadOperations,
+    /// Orders: create, cancel, retry.
+    WriteOrders,
+    /// Activation materials: read.
+    ReadActivation,
+    /// Wallet: read (machine credentials may read the wallet only).
+    ReadWallet,
+    /// Ledger and invoices: read.
+    ReadBilling,
+    /// Webhooks: manage, replay.
+    ManageWebhooks,
+    /// Credentials: manage.
+    ManageCredentials,
+    /// Team and invitations: manage.
+    ManageTeam,
+    /// Support cases: open, comment.
+    SupportCases,
+    /// Readiness: view.
+    ViewReadiness,
+    /// Readiness: request live access.
+    RequestLive,
+    /// Audit log: read.
+    ReadAudit,
+}
+
+impl Permission {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Permission::ReadOperations => "read orders and services",
+            Permission::WriteOrders => "create, cancel or retry orders",
+            Permission::ReadActivation => "read activation materials",
+            Permission::ReadWallet => "read the wallet",
+            Permission::ReadBilling => "read the ledger and invoices",
+            Permission::ManageWebhooks => "manage webhooks",
+            Permission::ManageCredentials => "manage credentials",
+            Permission::ManageTeam => "manage the team and invitations",
+            Permission::SupportCases => "open or comment on support cases",
+            Permission::ViewReadiness => "view readiness",
+            Permission::RequestLive => "request live access",
+            Permission::ReadAudit => "read the audit log",
+        }
+    }
+}
+
+/// The role matrix. `None` is a machine credential.
+pub fn allows(role: Option<Role>, permission: Permission) -> bool {
+    use Permission::*;
+    use Role::*;
+    match role {
+        None => matches!(
+            permission,
+            ReadOperations
+                | WriteOrders
+                | ReadActivation
+                | ReadWallet
+                | ManageWebhooks
+                | SupportCases
+        ),
+        Some(role) => match permission {
+            ReadOperations => true,
+            WriteOrders | ReadActivation | SupportCases => matches!(role, Owner | Admin | Support),
+            ReadWallet | ReadBilling => matches!(role, Owner | Admin | Billing | Viewer),
+            ManageWebhooks | ManageCredentials => matches!(role, Owner | Admin | Developer),
+            ManageTeam | RequestLive | ReadAudit => matches!(role, Owner | Admin),
+            ViewReadiness => matches!(role, Owner | Admin | Developer | Viewer),
+        },
+    }
+}
+
+/// One partner in one environment: the scope of every partner query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tenant {
+    pub partner_id: String,
+    pub environment: Environment,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Actor {
+    Member { id: String, role: Role },
+    Credential { id: String },
+}
+
+/// The authenticated caller of a partner route.
+#[derive(Debug, Clone)]
+pub struct Caller {
+    pub tenant: Tenant,
+    pub actor: Actor,
+}
+
+impl Caller {
+    pub fn role(&self) -> Option<Role> {
+        match &self.actor {
+            Actor::Member { role, .. } => Some(*role),
+            Actor::Credential { .. } => None,
+        }
+    }
+
+    pub fn actor_type(&self) -> &'static str {
+        match self.actor {
+            Actor::Member { .. } => "member",
+            Actor::Credential { .. } => "credential",
+        }
+    }
+
+    pub fn actor_id(&self) -> &str {
+        match &self.actor {
+            Actor::Member { id, .. } | Actor::Credential { id } => id,
+        }
+    }
+
+    /// Refuses the request unless the caller's role has `permission`.
+    pub fn require(&self, permission: Permission) -> Result<&Tenant, ApiError> {
+        if allows(self.role(), permission) {
+            return Ok(&self.tenant);
+        }
+        let who = match self.role() {
+            Some(r) => format!("The {} role", r.as_str()),
+            None => "A machine credential".to_string(),
+        };
+        Err(ApiError::Forbidden {
+            code: "forbidden",
+            detail: format!(
+                "{who} may not {}; ask an owner or admin of your organisation.",
+                permission.describe()
+            ),
+        })
+    }
+}
+
+fn unauthenticated(code: &'static str, detail: &str) -> ApiError {
+    ApiError::Unauthenticated {
+        code,
+        detail: detail.to_string(),
+    }
+}
+
+/// The bearer token of the request, if any.
+pub fn bearer(req: &HttpRequest) -> Option<&str> {
+    let raw = req.headers().get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, token) = raw.split_once(' ')?;
+    scheme
+        .eq_ignore_ascii_case("bearer")
+        .then(|| token.trim())
+        .filter(|t| !t.is_empty())
+}
+
+/// How often `last_used_at` of a credential is written at most.
+const LAST_USED_RESOLUTION_SECS: i64 = 60;
+
+#[derive(Queryable)]
+struct PartnerGate {
+    status: String,
+    live_enabled: bool,
+}
+
+/// Refuses a suspended partner, and live access before Onyx enabled it.
+pub fn check_partner_gate(
+    status: &str,
+    live_enabled: bool,
+    environment: Environment,
+) -> Result<(), ApiError> {
+    if status == "suspended" {
+        return Err(ApiError::Forbidden {
+            code: "partner_suspended",
+            detail: "Your partner account is suspended by Onyx; contact Onyx support to have it reinstated.".into(),
+        });
+    }
+    if environment == Environment::Live && !live_enabled {
+        return Err(ApiError::Forbidden {
+            code: "live_access_not_enabled",
+            detail: "Live access is not enabled for your account yet; use sandbox until Onyx approves your production readiness.".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Is a credential in this state usable at `now`?
+pub fn credential_usable(
+    status: &str,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    match status {
+        "active" => Ok(()),
+        "rotated" if expires_at.is_some_and(|e| now < e) => Ok(()),
+        "rotated" => Err(unauthenticated(
+            "credential_expired",
+            "This credential was rotated and its grace period has ended; use the new credential.",
+        )),
+        _ => Err(unauthenticated(
+            "credential_revoked",
+            "This credential was revoked; create a new one.",
+        )),
+    }
+}
+
+async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
+    let state = req
+        .app_data::<web::Data<AppState>>()
+        .ok_or_else(|| ApiError::internal("app state missing"))?
+        .clone();
+    let token = bearer(&req).ok_or_else(|| {
+        unauthenticated(
+            "unauthenticated",
+            "Send `Authorization: Bearer <access token>`; get one from POST /v1/oauth/token or POST /v1/auth/login.",
+        )
+    })?;
+    let now = state.now();
+    let claims = tokens::verify(&state.config.jwt_secret, token, now)?;
+    let environment = Environment::parse(&claims.env).ok_or_else(|| {
+        unauthenticated(
+            "invalid_token",
+            "The access token is not valid; request a new one.",
+        )
+    })?;
+    let tenant = Tenant {
+        partner_id: claims.ptr.clone(),
+        environment,
+    };
+    let kind = claims.kind.clone();
+    let sub = claims.sub.clone();
+    let partner_id = claims.ptr.clone();
+    let (actor, touch) = state
+        .db
+        .read(move |conn| {
+            let gate: PartnerGate = partners::table
+                .find(&partner_id)
+                .select((partners::status, partners::live_enabled))
+                .first(conn)
+                .optional()?
+                .ok_or_else(|| unauthenticated("invalid_token", "The access token is not valid; request a new one."))?;
+            check_partner_gate(&gate.status, gate.live_enabled, environment)?;
+            match kind.as_str() {
+                "credential" => {
+                    let row: (String, String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>) =
+                        credentials::table
+                            .filter(credentials::id.eq(&sub))
+                            .filter(credentials::partner_id.eq(&partner_id))
+                            .filter(credentials::environment.eq(environment.as_str()))
+                            .select((
+                                credentials::status,
+                                credentials::environment,
+                                credentials::expires_at,
+                                credentials::last_used_at,
+                            ))
+                            .first(conn)
+                            .optional()?
+                            .ok_or_else(|| unauthenticated("credential_revoked", "This credential no longer exists; create a new one."))?;
+                    credential_usable(&row.0, crate::time::utc_opt(row.2), now)?;
+                    let stale = row
+                        .3
+                        .is_none_or(|t| now - crate::time::utc(t) >= Duration::seconds(LAST_USED_RESOLUTION_SECS));
+                    Ok((Actor::Credential { id: sub }, stale))
+                }
+                "member" => {
+                    let role: String = members::table
+                        .filter(members::id.eq(&sub))
+                        .filter(members::partner_id.eq(&partner_id))
+                        .select(members::role)
+                        .first(conn)
+                        .optional()?
+                        .ok_or_else(|| unauthenticated("member_removed", "This team member no longer has access; ask an owner or admin to invite you again."))?;
+                    let role = Role::parse(&role).ok_or_else(|| ApiError::internal("unknown stored role"))?;
+                    Ok((Actor::Member { id: sub, role }, false))
+                }
+                _ => Err(unauthenticated("invalid_token", "The access token is not valid; request a new one.")),
+            }
+        })
+        .await?;
+    if touch {
+        if let Actor::Credential { id } = &actor {
+            let id = id.clone();
+            let at = now.naive_utc();
+            state
+                .db
+                .write(move |conn| {
+                    diesel::update(credentials::table.find(id))
+                        .set(credentials::last_used_at.eq(at))
+                        .execute(conn)?;
+                    Ok(())
+                })
+                .await?;
+        }
+    }
+    Ok(Caller { tenant, actor })
+}
+
+impl FromRequest for Caller {
+    type Error = ApiError;
+    type Future = Pin<Box<dyn Future<Output = Result<Caller, ApiError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        Box::pin(authenticate(req.clone()))
+    }
+}
+
+/// An Onyx operator, authenticated by the configured operator token.
+#[derive(Debug, Clone)]
+pub struct Operator;
+
+impl FromRequest for Operator {
+    type Error = ApiError;
+    type Future = std::future::Ready<Result<Operator, ApiError>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let configured = req
+            .app_data::<web::Data<AppState>>()
+            .and_then(|s| s.config.admin_token.clone());
+        let result = match (configured, bearer(req)) {
+            (None, _) => Err(unauthenticated(
+                "operator_access_disabled",
+                "Operator routes are disabled because ONYX_ADMIN_TOKEN is not configured.",
+            )),
+            (Some(_), None) => Err(unauthenticated(
+                "unauthenticated",
+                "Send `Authorization: Bearer <operator token>` to use /v1/admin.",
+            )),
+            (Some(expected), Some(given)) => {
+                if bool::from(expected.expose().as_bytes().ct_eq(given.as_bytes())) {
+                    Ok(Operator)
+                } else {
+                    Err(unauthenticated(
+                        "unauthenticated",
+                        "The operator token is not valid.",
+                    ))
+                }
+            }
+        };
+        std::future::ready(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn matrix_matches_the_spec() {
+        use Permission::*;
+        // (permission, roles allowed in order owner..viewer, machine)
+        let table: &[(Permission, [bool; 6], bool)] = &[
+            (ReadOperations, [true, true, true, true, true, true], true),
+            (WriteOrders, [true, true, false, false, true, false], true),
+            (
+                ReadActivation,
+                [true, true, false, false, true, false],
+                true,
+            ),
+            (ReadWallet, [true, true, false, true, false, true], true),
+            (ReadBilling, [true, true, false, true, false, true], false),
+            (
+                ManageWebhooks,
+                [true, true, true, false, false, false],
+                true,
+            ),
+            (
+                ManageCredentials,
+                [true, true, true, false, false, false],
+                false,
+            ),
+            (ManageTeam, [true, true, false, false, false, false], false),
+            (SupportCases, [true, true, false, false, true, false], true),
+            (ViewReadiness, [true, true, true, false, false, true], false),
+            (RequestLive, [true, true, false, false, false, false], false),
+        ];
+        for (perm, roles, machine) in table {
+            for (role, expected) in Role::ALL.iter().zip(roles) {
+                assert_eq!(allows(Some(*role), *perm), *expected, "{role:?} {perm:?}");
+            }
+            assert_eq!(allows(None, *perm), *machine, "machine {perm:?}");
+        }
+    }
+}

@@ -1,0 +1,443 @@
+//! `POST /v1/oauth/token` (machine credentials → access token), `POST /v1/auth/login`
+//! (team member email + password → access token) and `GET /v1/me`.
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{self, ContentType};
+use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use base64::Engine;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use super::{check_partner_gate, passwords, throttle, tokens, Actor, Caller, Environment, Role};
+use crate::audit::{self, AuditActor};
+use crate::db::schema::{members, partners};
+use crate::error::{ApiError, Problem};
+use crate::http::json::{is_json_content_type, read_body, BodyLimit};
+use crate::http::{request_id, Json};
+use crate::state::AppState;
+use crate::team::MemberRow;
+use crate::validation::{check, normalize_email};
+
+/// OAuth 2.0 client-credentials request (RFC 6749 §4.4), form-encoded or JSON. The client
+/// may also authenticate with HTTP Basic (`client_id:client_secret`).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct TokenRequest {
+    /// Must be `client_credentials`.
+    #[schema(example = "client_credentials")]
+    pub grant_type: Option<String>,
+    #[schema(example = "onyx_ci_test_8sLw0Zx5Tc7Vb1Mk3Jd9")]
+    pub client_id: Option<String>,
+    #[schema(example = "onyx_sk_test_4fQk9LmZ2xW8cV1bN7rT3sYh6gJd0pAe5uKiWq2R")]
+    pub client_secret: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TokenResponse {
+    /// Send as `Authorization: Bearer <access_token>`.
+    #[schema(example = "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")]
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    /// Seconds until the token expires.
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    /// The environment the token acts in.
+    pub environment: Environment,
+}
+
+/// OAuth 2.0 error (RFC 6749 §5.2), used only by the token endpoint.
+#[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({"error": "invalid_client", "error_description": "Client authentication failed.", "request_id": "req_9f2c1d0b7a6e4c3f"}))]
+pub struct OAuthError {
+    /// `invalid_request`, `invalid_client`, `unsupported_grant_type` or `unauthorized_client`.
+    pub error: String,
+    pub error_description: String,
+    pub request_id: String,
+}
+
+fn oauth_error(status: u16, error: &str, description: &str) -> HttpResponse {
+    let mut resp = HttpResponse::build(
+        actix_web::http::StatusCode::from_u16(status)
+            .unwrap_or(actix_web::http::StatusCode::BAD_REQUEST),
+    );
+    resp.insert_header((header::CACHE_CONTROL, "no-store"));
+    if status == 401 {
+        resp.insert_header((header::WWW_AUTHENTICATE, "Basic realm=\"onyx\""));
+    }
+    resp.json(OAuthError {
+        error: error.into(),
+        error_description: description.into(),
+        request_id: request_id::current().unwrap_or_default(),
+    })
+}
+
+fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
+    let raw = req.headers().get(header::AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, value) = raw.split_once(' ')?;
+    if !scheme.eq_ignore_ascii_case("basic") {
+        return None;
+    }
+    let decoded = base64::engine::general_purpose::STANDARD
+        .decode(value.trim())
+        .ok()?;
+    let text = String::from_utf8(decoded).ok()?;
+    let (id, secret) = text.split_once(':')?;
+    Some((id.to_string(), secret.to_string()))
+}
+
+enum TokenOutcome {
+    Issued(super::tokens::Issued, Environment),
+    BadClient,
+    Refused(ApiError),
+}
+
+/// Exchange a client id and secret for a short-lived access token.
+#[utoipa::path(
+    tag = "auth",
+    request_body(content(
+        (TokenRequest = "application/x-www-form-urlencoded"),
+        (TokenRequest = "application/json"),
+    )),
+    responses(
+        (status = 200, description = "Access token issued.", body = TokenResponse),
+        (status = 400, description = "Malformed request, unsupported grant type, or the partner may not get tokens (suspended, live not enabled).", body = OAuthError),
+        (status = 401, description = "Client authentication failed (`invalid_client`); no hint says which part was wrong.", body = OAuthError),
+        (status = 429, description = "Too many failed attempts for this client id; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/oauth/token")]
+pub async fn token(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    payload: web::Payload,
+) -> Result<HttpResponse, ApiError> {
+    let limit = req
+        .app_data::<BodyLimit>()
+        .map(|l| l.0)
+        .unwrap_or(crate::config::DEFAULT_MAX_BODY_BYTES);
+    let mut raw: Payload = payload.into_inner();
+    let body = read_body(&req, &mut raw, limit).await?;
+    let content_type = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    let parsed: Result<TokenRequest, String> = if content_type
+        == "application/x-www-form-urlencoded"
+    {
+        serde_urlencoded::from_bytes(&body).map_err(|e| e.to_string())
+    } else if is_json_content_type(&req) {
+        serde_json::from_slice(&body).map_err(|_| "the body is not a JSON object".to_string())
+    } else {
+        Err("send the request as application/x-www-form-urlencoded or application/json".to_string())
+    };
+    let request = match parsed {
+        Ok(r) => r,
+        Err(why) => {
+            return Ok(oauth_error(
+                400,
+                "invalid_request",
+                &format!("The token request is malformed: {why}."),
+            ))
+        }
+    };
+    match request.grant_type.as_deref() {
+        Some("client_credentials") => {}
+        None => {
+            return Ok(oauth_error(
+                400,
+                "invalid_request",
+                "`grant_type` is required; use `client_credentials`.",
+            ))
+        }
+        Some(_) => {
+            return Ok(oauth_error(
+                400,
+                "unsupported_grant_type",
+                "Only the `client_credentials` grant is supported.",
+            ))
+        }
+    }
+    let (client_id, secret) =
+        match (
+            basic_credentials(&req),
+            request.client_id,
+            request.client_secret,
+        ) {
+            (Some(pair), _, _) => pair,
+            (None, Some(id), Some(secret)) if !id.is_empty() && !secret.is_empty() => (id, secret),
+            _ => return Ok(oauth_error(
+                400,
+                "invalid_request",
+                "Send `client_id` and `client_secret` in the body or as HTTP Basic credentials.",
+            )),
+        };
+    if client_id.len() > 200 || secret.len() > 200 {
+        return Ok(oauth_error(
+            401,
+            "invalid_client",
+            "Client authentication failed.",
+        ));
+    }
+    let now = state.now();
+    let jwt_secret = state.config.jwt_secret.clone();
+    let ttl = state.config.token_ttl_secs;
+    let outcome = state
+        .db
+        .write(move |c| {
+            let key = format!("token:{client_id}");
+            throttle::check(c, &key, now)?;
+            let Some(client) = crate::credentials::verify_client(c, &client_id, &secret, now)?
+            else {
+                throttle::record_failure(c, &key, throttle::TOKEN, now)?;
+                return Ok(TokenOutcome::BadClient);
+            };
+            throttle::clear(c, &key)?;
+            let (status, live_enabled): (String, bool) = partners::table
+                .find(&client.partner_id)
+                .select((partners::status, partners::live_enabled))
+                .first(c)?;
+            if let Err(e) = check_partner_gate(&status, live_enabled, client.environment) {
+                return Ok(TokenOutcome::Refused(e));
+            }
+            let issued = tokens::issue(
+                &jwt_secret,
+                &client.credential_id,
+                &client.partner_id,
+                client.environment.as_str(),
+                "credential",
+                None,
+                now,
+                ttl,
+            )?;
+            Ok(TokenOutcome::Issued(issued, client.environment))
+        })
+        .await?;
+    Ok(match outcome {
+        TokenOutcome::Issued(issued, environment) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .insert_header((header::PRAGMA, "no-cache"))
+            .json(TokenResponse {
+                access_token: issued.token,
+                token_type: "Bearer".into(),
+                expires_in: issued.expires_in,
+                environment,
+            }),
+        TokenOutcome::BadClient => {
+            oauth_error(401, "invalid_client", "Client authentication failed.")
+        }
+        TokenOutcome::Refused(e) => oauth_error(400, "unauthorized_client", &e.problem().detail),
+    })
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    #[validate(length(min = 1, max = 254))]
+    #[schema(example = "owner@demo-partner.example")]
+    pub email: String,
+    #[validate(length(min = 1, max = 128))]
+    #[schema(example = "a long passphrase you keep secret")]
+    pub password: String,
+    /// The environment to act in (default `sandbox`; `live` once Onyx enabled it).
+    pub environment: Option<Environment>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct LoginResponse {
+    #[schema(example = "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")]
+    pub access_token: String,
+    #[schema(example = "Bearer")]
+    pub token_type: String,
+    #[schema(example = 900)]
+    pub expires_in: i64,
+    pub environment: Environment,
+    pub member: crate::team::Member,
+    #[schema(example = "ptr_8Jd2kQ0vXn4LmT7sWc1aZp9e")]
+    pub partner_id: String,
+}
+
+fn invalid_login() -> ApiError {
+    ApiError::Unauthenticated {
+        code: "invalid_login",
+        detail: "The email or password is wrong.".into(),
+    }
+}
+
+/// Sign in as a team member; returns an access token carrying your role.
+#[utoipa::path(
+    tag = "auth",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in.", body = LoginResponse),
+        (status = 401, description = "Wrong email or password (`invalid_login`).", body = Problem, content_type = "application/problem+json"),
+        (status = 403, description = "The partner is suspended, or live access is not enabled.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this email; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/auth/login")]
+pub async fn login(
+    state: web::Data<AppState>,
+    body: Json<LoginRequest>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    check(&req)?;
+    let email = normalize_email(&req.email);
+    let environment = req.environment.unwrap_or(Environment::Sandbox);
+    let now = state.now();
+    let key = format!("login:{email}");
+    let (k, e) = (key.clone(), email.clone());
+    let member: Option<MemberRow> = state
+        .db
+        .read(move |c| {
+            throttle::check(c, &k, now)?;
+            Ok(members::table
+                .filter(members::email.eq(&e))
+                .select(MemberRow::as_select())
+                .first(c)
+                .optional()?)
+        })
+        .await?;
+    let stored = member.as_ref().map(|m| m.password_hash.clone());
+    let password = req.password;
+    let ok = web::block(move || {
+        let hash = stored.as_deref().unwrap_or_else(|| passwords::dummy_hash());
+        passwords::verify_password(&password, hash)
+    })
+    .await?;
+    match member {
+        Some(m) if ok => {
+            let (status, live_enabled) = {
+                let pid = m.partner_id.clone();
+                state
+                    .db
+                    .read(move |c| {
+                        Ok(partners::table
+                            .find(&pid)
+                            .select((partners::status, partners::live_enabled))
+                            .first::<(String, bool)>(c)?)
+                    })
+                    .await?
+            };
+            check_partner_gate(&status, live_enabled, environment)?;
+            let issued = tokens::issue(
+                &state.config.jwt_secret,
+                &m.id,
+                &m.partner_id,
+                environment.as_str(),
+                "member",
+                Some(&m.role),
+                now,
+                state.config.token_ttl_secs,
+            )?;
+            let (mid, pid) = (m.id.clone(), m.partner_id.clone());
+            state
+                .db
+                .write(move |c| {
+                    throttle::clear(c, &key)?;
+                    diesel::update(members::table.find(&mid))
+                        .set(members::last_login_at.eq(Some(now.naive_utc())))
+                        .execute(c)?;
+                    audit::record(
+                        c,
+                        audit::Entry {
+                            partner_id: Some(&pid),
+                            environment: Some(environment.as_str()),
+                            actor: AuditActor::member(&mid),
+                            action: "auth.login_succeeded",
+                            target: Some(("member", &mid)),
+                            details: serde_json::json!({}),
+                        },
+                        now,
+                    )
+                })
+                .await?;
+            let partner_id = m.partner_id.clone();
+            let mut member = crate::team::Member::from(m);
+            member.last_login_at = Some(now);
+            Ok(HttpResponse::Ok()
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(LoginResponse {
+                    access_token: issued.token,
+                    token_type: "Bearer".into(),
+                    expires_in: issued.expires_in,
+                    environment,
+                    member,
+                    partner_id,
+                }))
+        }
+        _ => {
+            let target = member.map(|m| (m.partner_id, m.id));
+            state
+                .db
+                .write(move |c| {
+                    throttle::record_failure(c, &key, throttle::LOGIN, now)?;
+                    if let Some((pid, mid)) = &target {
+                        audit::record(
+                            c,
+                            audit::Entry {
+                                partner_id: Some(pid),
+                                environment: None,
+                                actor: AuditActor::anonymous(),
+                                action: "auth.login_failed",
+                                target: Some(("member", mid)),
+                                details: serde_json::json!({ "reason": "wrong_password" }),
+                            },
+                            now,
+                        )?;
+                    }
+                    Ok(())
+                })
+                .await?;
+            Err(invalid_login())
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Me {
+    #[schema(example = "ptr_8Jd2kQ0vXn4LmT7sWc1aZp9e")]
+    pub partner_id: String,
+    pub environment: Environment,
+    /// `member` or `credential`.
+    #[schema(example = "credential")]
+    pub actor_type: String,
+    #[schema(example = "cred_Zx5Tc7Vb1Mk3Jd9rQ2n8sLw0")]
+    pub actor_id: String,
+    /// The member's current role; null for a machine credential.
+    pub role: Option<Role>,
+}
+
+/// Who the access token belongs to: partner, environment, member role or credential.
+#[utoipa::path(
+    tag = "auth",
+    security(("partner_jwt" = [])),
+    responses((status = 200, description = "The caller.", body = Me))
+)]
+#[get("/me")]
+pub async fn me(caller: Caller) -> HttpResponse {
+    let role = match &caller.actor {
+        Actor::Member { role, .. } => Some(*role),
+        Actor::Credential { .. } => None,
+    };
+    HttpResponse::Ok()
+        .content_type(ContentType::json())
+        .json(Me {
+            partner_id: caller.tenant.partner_id.clone(),
+            environment: caller.tenant.environment,
+            actor_type: caller.actor_type().into(),
+            actor_id: caller.actor_id().into(),
+            role,
+        })
+}
+
+pub fn register(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(token).service(login).service(me);
+}

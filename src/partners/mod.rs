@@ -1,0 +1,312 @@
+//! Partners: created, approved, suspended and reinstated by Onyx operators. Creating a
+//! partner also creates its owner invitation (the token is returned once).
+
+pub mod routes;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::audit::{self, AuditActor};
+use crate::auth::Role;
+use crate::db::schema::partners;
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::paginate;
+use crate::pagination::{Page, PageRequest};
+use crate::team::{self, CreatedInvitation};
+use crate::time::{utc, utc_opt};
+
+/// Partner account states.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum PartnerStatus {
+    /// Created; sandbox works, Onyx has not approved the account yet.
+    Pending,
+    /// Approved by Onyx.
+    Approved,
+    /// Suspended by Onyx: every call of the partner is refused.
+    Suspended,
+}
+
+impl PartnerStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PartnerStatus::Pending => "pending",
+            PartnerStatus::Approved => "approved",
+            PartnerStatus::Suspended => "suspended",
+        }
+    }
+    fn parse(s: &str) -> PartnerStatus {
+        match s {
+            "approved" => PartnerStatus::Approved,
+            "suspended" => PartnerStatus::Suspended,
+            _ => PartnerStatus::Pending,
+        }
+    }
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Partner {
+    #[schema(example = "ptr_8Jd2kQ0vXn4LmT7sWc1aZp9e")]
+    pub id: String,
+    #[schema(example = "Wanderlust Travel")]
+    pub name: String,
+    #[schema(example = "Wanderlust Travel GmbH")]
+    pub legal_entity: String,
+    #[schema(example = "billing@wanderlust.example")]
+    pub billing_email: String,
+    pub status: PartnerStatus,
+    /// Whether live credentials and live calls are allowed.
+    pub live_enabled: bool,
+    pub suspension_reason: Option<String>,
+    pub approved_at: Option<DateTime<Utc>>,
+    pub suspended_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = partners)]
+struct Row {
+    id: String,
+    name: String,
+    legal_entity: String,
+    billing_email: String,
+    status: String,
+    live_enabled: bool,
+    suspension_reason: Option<String>,
+    approved_at: Option<chrono::NaiveDateTime>,
+    suspended_at: Option<chrono::NaiveDateTime>,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl From<Row> for Partner {
+    fn from(r: Row) -> Partner {
+        Partner {
+            id: r.id,
+            name: r.name,
+            legal_entity: r.legal_entity,
+            billing_email: r.billing_email,
+            status: PartnerStatus::parse(&r.status),
+            live_enabled: r.live_enabled,
+            suspension_reason: r.suspension_reason,
+            approved_at: utc_opt(r.approved_at),
+            suspended_at: utc_opt(r.suspended_at),
+            created_at: utc(r.created_at),
+            updated_at: utc(r.updated_at),
+        }
+    }
+}
+
+#[derive(Debug, Deserialize, Validate, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatePartner {
+    /// Trading name shown to Onyx staff.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(example = "Wanderlust Travel")]
+    pub name: String,
+    /// Registered legal entity.
+    #[validate(length(min = 1, max = 200))]
+    #[schema(example = "Wanderlust Travel GmbH")]
+    pub legal_entity: String,
+    /// Where invoices go.
+    #[validate(email, length(max = 254))]
+    #[schema(example = "billing@wanderlust.example")]
+    pub billing_email: String,
+    /// The first owner; an invitation is created for this address.
+    #[validate(email, length(max = 254))]
+    #[schema(example = "cto@wanderlust.example")]
+    pub owner_email: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerCreated {
+    pub partner: Partner,
+    /// The owner's invitation; its `token` is shown only in this response.
+    pub owner_invitation: CreatedInvitation,
+}
+
+pub fn create(
+    conn: &mut DbConnection,
+    req: CreatePartner,
+    now: DateTime<Utc>,
+    invitation_ttl: chrono::Duration,
+) -> Result<PartnerCreated, ApiError> {
+    let id = crate::ids::new_id("ptr");
+    diesel::insert_into(partners::table)
+        .values((
+            partners::id.eq(&id),
+            partners::name.eq(req.name.trim()),
+            partners::legal_entity.eq(req.legal_entity.trim()),
+            partners::billing_email.eq(crate::validation::normalize_email(&req.billing_email)),
+            partners::status.eq(PartnerStatus::Pending.as_str()),
+            partners::live_enabled.eq(false),
+            partners::created_at.eq(now.naive_utc()),
+            partners::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    let owner_invitation = team::create_invitation(
+        conn,
+        &id,
+        &req.owner_email,
+        Role::Owner,
+        AuditActor::operator(),
+        now,
+        invitation_ttl,
+    )?;
+    audit::record(
+        conn,
+        audit::Entry {
+            partner_id: Some(&id),
+            environment: None,
+            actor: AuditActor::operator(),
+            action: "partner.created",
+            target: Some(("partner", &id)),
+            details: serde_json::json!({ "name": req.name.trim() }),
+        },
+        now,
+    )?;
+    Ok(PartnerCreated {
+        partner: get(conn, &id)?,
+        owner_invitation,
+    })
+}
+
+pub fn get(conn: &mut DbConnection, id: &str) -> Result<Partner, ApiError> {
+    partners::table
+        .find(id)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Partner::from)
+        .ok_or_else(|| ApiError::not_found("partner"))
+}
+
+pub fn list(conn: &mut DbConnection, page: &PageRequest) -> Result<Page<Partner>, ApiError> {
+    let rows: Vec<Row> = paginate!(partners::table, partners, page)
+        .select(Row::as_select())
+        .load(conn)?;
+    Ok(Page::from_rows(
+        rows,
+        page,
+        |r| (r.created_at, r.id.clone()),
+        Partner::from,
+    ))
+}
+
+/// Operator actions on a partner's state.
+#[derive(Debug, Clone)]
+pub enum Transition {
+    Approve,
+    Suspend { reason: String },
+    Reinstate,
+    SetLiveAccess { enabled: bool },
+}
+
+/// Applies `t` if the partner's state allows it; one place decides what is allowed.
+pub fn transition(
+    conn: &mut DbConnection,
+    id: &str,
+    t: Transition,
+    now: DateTime<Utc>,
+) -> Result<Partner, ApiError> {
+    let current = get(conn, id)?;
+    let refuse = |detail: String| ApiError::Conflict {
+        code: "invalid_partner_state",
+        detail,
+    };
+    let at = now.naive_utc();
+    let (action, details) = match (&t, current.status) {
+        (Transition::Approve, PartnerStatus::Pending) => {
+            diesel::update(partners::table.find(id))
+                .set((
+                    partners::status.eq("approved"),
+                    partners::approved_at.eq(Some(at)),
+                    partners::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            ("partner.approved", serde_json::json!({}))
+        }
+        (Transition::Approve, s) => {
+            return Err(refuse(format!(
+                "Only a pending partner can be approved; this one is {}.",
+                s.as_str()
+            )))
+        }
+        (Transition::Suspend { reason }, PartnerStatus::Pending | PartnerStatus::Approved) => {
+            diesel::update(partners::table.find(id))
+                .set((
+                    partners::status.eq("suspended"),
+                    partners::suspended_at.eq(Some(at)),
+                    partners::suspension_reason.eq(Some(reason.as_str())),
+                    partners::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            ("partner.suspended", serde_json::json!({ "reason": reason }))
+        }
+        (Transition::Suspend { .. }, PartnerStatus::Suspended) => {
+            return Err(refuse("The partner is already suspended.".into()))
+        }
+        (Transition::Reinstate, PartnerStatus::Suspended) => {
+            let back = if current.approved_at.is_some() {
+                "approved"
+            } else {
+                "pending"
+            };
+            diesel::update(partners::table.find(id))
+                .set((
+                    partners::status.eq(back),
+                    partners::suspended_at.eq(None::<chrono::NaiveDateTime>),
+                    partners::suspension_reason.eq(None::<String>),
+                    partners::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            ("partner.reinstated", serde_json::json!({ "status": back }))
+        }
+        (Transition::Reinstate, s) => {
+            return Err(refuse(format!(
+                "Only a suspended partner can be reinstated; this one is {}.",
+                s.as_str()
+            )))
+        }
+        (Transition::SetLiveAccess { enabled: true }, s) if s != PartnerStatus::Approved => {
+            return Err(refuse(format!(
+                "Live access can be enabled only for an approved partner; this one is {}.",
+                s.as_str()
+            )))
+        }
+        (Transition::SetLiveAccess { enabled }, _) => {
+            diesel::update(partners::table.find(id))
+                .set((
+                    partners::live_enabled.eq(*enabled),
+                    partners::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            (
+                if *enabled {
+                    "partner.live_enabled"
+                } else {
+                    "partner.live_disabled"
+                },
+                serde_json::json!({}),
+            )
+        }
+    };
+    audit::record(
+        conn,
+        audit::Entry {
+            partner_id: Some(id),
+            environment: None,
+            actor: AuditActor::operator(),
+            action,
+            target: Some(("partner", id)),
+            details,
+        },
+        now,
+    )?;
+    get(conn, id)
+}
