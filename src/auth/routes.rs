@@ -209,11 +209,13 @@ pub async fn token(
             }
             let issued = tokens::issue(
                 &jwt_secret,
-                &client.credential_id,
-                &client.partner_id,
-                client.environment.as_str(),
-                "credential",
-                None,
+                tokens::Subject {
+                    id: &client.credential_id,
+                    partner_id: &client.partner_id,
+                    environment: client.environment.as_str(),
+                    kind: "credential",
+                    role: None,
+                },
                 now,
                 ttl,
             )?;
@@ -329,11 +331,13 @@ pub async fn login(
             check_partner_gate(&status, live_enabled, environment)?;
             let issued = tokens::issue(
                 &state.config.jwt_secret,
-                &m.id,
-                &m.partner_id,
-                environment.as_str(),
-                "member",
-                Some(&m.role),
+                tokens::Subject {
+                    id: &m.id,
+                    partner_id: &m.partner_id,
+                    environment: environment.as_str(),
+                    kind: "member",
+                    role: Some(&m.role),
+                },
                 now,
                 state.config.token_ttl_secs,
             )?;

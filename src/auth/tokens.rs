@@ -37,24 +37,31 @@ pub struct Issued {
     pub expires_in: i64,
 }
 
+/// Whom a token is issued to.
+pub struct Subject<'a> {
+    /// Credential id or member id.
+    pub id: &'a str,
+    pub partner_id: &'a str,
+    pub environment: &'a str,
+    /// `credential` or `member`.
+    pub kind: &'a str,
+    pub role: Option<&'a str>,
+}
+
 pub fn issue(
     secret: &Secret,
-    subject: &str,
-    partner_id: &str,
-    env: &str,
-    kind: &str,
-    role: Option<&str>,
+    subject: Subject<'_>,
     now: DateTime<Utc>,
     ttl_secs: i64,
 ) -> Result<Issued, ApiError> {
     let claims = Claims {
         iss: ISSUER.into(),
         aud: AUDIENCE.into(),
-        sub: subject.into(),
-        ptr: partner_id.into(),
-        env: env.into(),
-        kind: kind.into(),
-        role: role.map(str::to_string),
+        sub: subject.id.into(),
+        ptr: subject.partner_id.into(),
+        env: subject.environment.into(),
+        kind: subject.kind.into(),
+        role: subject.role.map(str::to_string),
         iat: now.timestamp(),
         exp: now.timestamp() + ttl_secs,
         jti: crate::ids::new_id("tok"),

@@ -102,15 +102,17 @@ fn route_not_found() -> ApiError {
     }
 }
 
-/// Error-handler middleware body: responses of 400 and above that are not already
-/// problem+json (actix's own errors) are rewritten as problem+json.
+/// Error-handler middleware body: responses of 400 and above that are not JSON (actix's own
+/// errors) are rewritten as problem+json.
 pub fn normalize_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHandlerResponse<B>> {
-    let is_problem = res
+    // Our handlers answer JSON (problem+json, or OAuth's JSON errors); only actix's own
+    // plain-text or empty error bodies are rewritten.
+    let is_json = res
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE));
-    if is_problem || res.status().as_u16() < 400 {
+        .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE) || v.starts_with("application/json"));
+    if is_json || res.status().as_u16() < 400 {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let err = match res.status() {

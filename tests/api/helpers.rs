@@ -228,3 +228,187 @@ pub async fn expect_problem(resp: reqwest::Response, status: u16, code: &str) ->
     assert_eq!(body["request_id"], rid, "request id in body matches header");
     body
 }
+
+/// A signed-in team member.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub id: String,
+    pub email: String,
+    pub password: String,
+    pub token: String,
+}
+
+/// A partner with a signed-in owner (sandbox).
+#[derive(Debug, Clone)]
+pub struct Org {
+    pub partner_id: String,
+    pub owner: Session,
+}
+
+/// A machine credential and an access token from it.
+#[derive(Debug, Clone)]
+pub struct Machine {
+    pub id: String,
+    pub client_id: String,
+    pub secret: String,
+    pub token: String,
+}
+
+pub const PASSWORD: &str = "correct horse battery staple";
+
+impl TestApp {
+    /// Operator creates a partner; returns (partner id, owner invitation token).
+    pub async fn create_partner(&self, name: &str, owner_email: &str) -> (String, String) {
+        let resp = self
+            .admin(Method::POST, "/v1/admin/partners")
+            .json(&serde_json::json!({
+                "name": name,
+                "legal_entity": format!("{name} Ltd"),
+                "billing_email": format!("billing@{}.example", name.to_lowercase().replace(' ', "-")),
+                "owner_email": owner_email,
+            }))
+            .send()
+            .await
+            .unwrap();
+        let (s, _, body) = parts(resp).await;
+        assert_eq!(s, 201, "{body}");
+        (
+            body["partner"]["id"].as_str().unwrap().to_string(),
+            body["owner_invitation"]["token"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        )
+    }
+
+    pub async fn accept(&self, token: &str, name: &str) -> Value {
+        let resp = self
+            .post("/v1/invitations/accept")
+            .json(&serde_json::json!({"token": token, "name": name, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let (s, _, body) = parts(resp).await;
+        assert_eq!(s, 201, "{body}");
+        body
+    }
+
+    pub async fn login(&self, email: &str, environment: &str) -> reqwest::Response {
+        self.post("/v1/auth/login")
+            .json(&serde_json::json!({"email": email, "password": PASSWORD, "environment": environment}))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn login_token(&self, email: &str, environment: &str) -> String {
+        let (s, _, body) = parts(self.login(email, environment).await).await;
+        assert_eq!(s, 200, "{body}");
+        body["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// An approved partner whose owner has signed in to sandbox.
+    pub async fn onboard(&self, name: &str) -> Org {
+        let slug = name.to_lowercase().replace(' ', "-");
+        let email = format!("owner@{slug}.example");
+        let (partner_id, invitation) = self.create_partner(name, &email).await;
+        let resp = self
+            .admin(
+                Method::POST,
+                &format!("/v1/admin/partners/{partner_id}/approve"),
+            )
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let member = self.accept(&invitation, "Owner").await;
+        let token = self.login_token(&email, "sandbox").await;
+        Org {
+            partner_id,
+            owner: Session {
+                id: member["id"].as_str().unwrap().to_string(),
+                email,
+                password: PASSWORD.into(),
+                token,
+            },
+        }
+    }
+
+    /// Invites, accepts and signs in a member with `role`.
+    pub async fn add_member(&self, org: &Org, role: &str) -> Session {
+        let email = format!(
+            "{role}-{}@{}.example",
+            onyx::ids::random_token(6).to_lowercase(),
+            org.partner_id.to_lowercase().replace('_', "-")
+        );
+        let resp = self
+            .post("/v1/invitations")
+            .bearer_auth(&org.owner.token)
+            .json(&serde_json::json!({"email": email, "role": role}))
+            .send()
+            .await
+            .unwrap();
+        let (s, _, body) = parts(resp).await;
+        assert_eq!(s, 201, "{body}");
+        let member = self.accept(body["token"].as_str().unwrap(), role).await;
+        let token = self.login_token(&email, "sandbox").await;
+        Session {
+            id: member["id"].as_str().unwrap().to_string(),
+            email,
+            password: PASSWORD.into(),
+            token,
+        }
+    }
+
+    /// Creates a credential with `member_token` (its environment) and exchanges it.
+    pub async fn machine(&self, member_token: &str) -> Machine {
+        let resp = self
+            .post("/v1/credentials")
+            .bearer_auth(member_token)
+            .json(&serde_json::json!({"name": "test backend"}))
+            .send()
+            .await
+            .unwrap();
+        let (s, _, body) = parts(resp).await;
+        assert_eq!(s, 201, "{body}");
+        let client_id = body["client_id"].as_str().unwrap().to_string();
+        let secret = body["client_secret"].as_str().unwrap().to_string();
+        let token = self.client_token(&client_id, &secret).await;
+        Machine {
+            id: body["id"].as_str().unwrap().to_string(),
+            client_id,
+            secret,
+            token,
+        }
+    }
+
+    pub async fn token_request(&self, client_id: &str, secret: &str) -> reqwest::Response {
+        self.post("/v1/oauth/token")
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", client_id),
+                ("client_secret", secret),
+            ])
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn client_token(&self, client_id: &str, secret: &str) -> String {
+        let (s, _, body) = parts(self.token_request(client_id, secret).await).await;
+        assert_eq!(s, 200, "{body}");
+        body["access_token"].as_str().unwrap().to_string()
+    }
+
+    /// `GET path` with a bearer token: (status, body).
+    pub async fn get_as(&self, token: &str, path: &str) -> (u16, Value) {
+        let (s, _, b) = parts(self.get(path).bearer_auth(token).send().await.unwrap()).await;
+        (s, b)
+    }
+
+    /// Runs diesel work against the app's database (to look at raw rows).
+    pub fn db_query<T>(&self, f: impl FnOnce(&mut onyx::db::DbConnection) -> T) -> T {
+        let mut conn = self.state.db.get().expect("db connection");
+        f(&mut conn)
+    }
+}

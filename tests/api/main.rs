@@ -3,4 +3,5 @@
 
 #[allow(dead_code)] // helpers serve tests of every area; not every one uses each helper
 mod helpers;
+mod identity;
 mod platform;
