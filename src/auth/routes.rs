@@ -134,7 +134,7 @@ pub async fn token(
     {
         serde_urlencoded::from_bytes(&body).map_err(|e| e.to_string())
     } else if is_json_content_type(&req) {
-        serde_json::from_slice(&body).map_err(|_| "the body is not a JSON object".to_string())
+        crate::http::json::parse(&body).map_err(|e| e.problem().detail)
     } else {
         Err("send the request as application/x-www-form-urlencoded or application/json".to_string())
     };

@@ -74,8 +74,20 @@ pub async fn read_body(
     Ok(body)
 }
 
-/// Parses `bytes` as `T`, turning serde's errors into problem details.
+/// Parses `bytes` as `T`, turning serde's errors into problem details. Every request body
+/// of this API is a JSON object (serde would otherwise accept an array for a struct).
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    let starts_as_object = bytes
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{');
+    if !starts_as_object && serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok() {
+        return Err(ApiError::validation(vec![FieldError::new(
+            "",
+            "invalid_type",
+            "must be a JSON object",
+        )]));
+    }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     let parsed: Result<T, _> = serde_path_to_error::deserialize(de);
     let value = parsed.map_err(|err| {
@@ -92,6 +104,19 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
                     syntax_reason(&inner)
                 ),
             },
+            Category::Data if serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_err() => {
+                // The type error came first, but the body is not even JSON.
+                let syntax = serde_json::from_slice::<serde::de::IgnoredAny>(bytes).unwrap_err();
+                ApiError::BadRequest {
+                    code: "malformed_json",
+                    detail: format!(
+                        "The request body is not valid JSON (line {}, column {}): {}. Send a JSON object.",
+                        syntax.line(),
+                        syntax.column(),
+                        syntax_reason(&syntax)
+                    ),
+                }
+            }
             Category::Data => {
                 let (field, code, message) = describe_data_error(&path, &inner.to_string());
                 ApiError::validation(vec![FieldError::new(field, code, message)])

@@ -1,6 +1,8 @@
 //! The whole HTTP test suite in one binary (one build). It runs on SQLite by default and on
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
+mod access;
+mod errors;
 #[allow(dead_code)] // helpers serve tests of every area; not every one uses each helper
 mod helpers;
 mod identity;
