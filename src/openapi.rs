@@ -155,7 +155,9 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
                     .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
             });
             if has_query {
+                // 400 for a query string that cannot be read, 422 for values out of range.
                 add(op, "400");
+                add(op, "422");
             }
             if op.security.as_ref().is_some_and(|s| !s.is_empty()) {
                 for s in ["401", "403", "429"] {
