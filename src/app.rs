@@ -19,7 +19,7 @@ use crate::http::json::BodyLimit;
 use crate::http::request_id::RequestIdMiddleware;
 use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
-use crate::{audit, auth, credentials, openapi, ops, partners, team};
+use crate::{audit, auth, catalogue, credentials, openapi, ops, partners, team};
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
 pub fn register(cfg: &mut ServiceConfig) {
@@ -30,10 +30,15 @@ pub fn register(cfg: &mut ServiceConfig) {
             scope::scope("/v1")
                 .service(ops::openapi_json)
                 .configure(auth::routes::register)
+                .configure(catalogue::routes::register)
                 .configure(credentials::routes::register)
                 .configure(team::routes::register)
                 .service(audit::routes::list)
-                .service(scope::scope("/admin").configure(partners::routes::register)),
+                .service(
+                    scope::scope("/admin")
+                        .configure(partners::routes::register)
+                        .configure(catalogue::admin::register),
+                ),
         );
 }
 

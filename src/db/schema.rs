@@ -109,6 +109,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    packages (id) {
+        id -> Text,
+        kind -> Text,
+        voice_type -> Nullable<Text>,
+        coverage_name -> Text,
+        coverage_type -> Text,
+        region -> Text,
+        countries -> Text,
+        data_allowance_bytes -> Nullable<BigInt>,
+        data_unlimited -> Bool,
+        voice_minutes -> Nullable<Integer>,
+        validity_days -> Integer,
+        status -> Text,
+        price_minor -> BigInt,
+        currency -> Text,
+        requires_identity_verification -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    package_countries (package_id, country) {
+        package_id -> Text,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    package_approvals (partner_id, package_id) {
+        partner_id -> Text,
+        package_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_markets (partner_id, country) {
+        partner_id -> Text,
+        country -> Text,
+    }
+}
+
+diesel::joinable!(package_countries -> packages (package_id));
+diesel::joinable!(package_approvals -> packages (package_id));
 diesel::joinable!(members -> partners (partner_id));
 diesel::joinable!(invitations -> partners (partner_id));
 diesel::joinable!(credentials -> partners (partner_id));
@@ -123,4 +169,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     events,
     auth_failures,
+    packages,
+    package_countries,
+    package_approvals,
+    partner_markets,
 );

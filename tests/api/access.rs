@@ -35,6 +35,14 @@ fn rules() -> Vec<Rule> {
     };
     vec![
         r(Method::GET, "/v1/me", ALL_ROLES, true, None),
+        r(Method::GET, "/v1/packages", ALL_ROLES, true, None),
+        r(
+            Method::GET,
+            "/v1/packages/{package_id}",
+            ALL_ROLES,
+            true,
+            None,
+        ),
         r(
             Method::GET,
             "/v1/credentials",
@@ -107,6 +115,7 @@ fn rules() -> Vec<Rule> {
 fn concrete(path: &str) -> String {
     // Ids that do not exist: allowed callers get a 404, refused ones a 403 first.
     path.replace("{credential_id}", "cred_doesnotexist")
+        .replace("{package_id}", "pkg-doesnotexist")
         .replace("{member_id}", "mem_doesnotexist")
 }
 
