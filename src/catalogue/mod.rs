@@ -23,9 +23,16 @@ use crate::time::utc;
 macro_rules! string_enum {
     ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
         $(#[$m])*
+        // snake_case of each variant name is its text (checked by `enum_texts_match_serde`);
+        // utoipa does not see per-variant renames passed through a macro.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+        #[serde(rename_all = "snake_case")]
         pub enum $name {
-            $($(#[$vm])* #[serde(rename = $text)] $variant),+
+            $($(#[$vm])* $variant),+
+        }
+        impl $name {
+            #[cfg(test)]
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
         }
         impl $name {
             pub fn as_str(self) -> &'static str {
@@ -692,4 +699,25 @@ pub fn approvals(conn: &mut DbConnection, partner_id: &str) -> Result<Vec<String
         .select(package_approvals::package_id)
         .order(package_approvals::package_id.asc())
         .load(conn)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn enum_texts_match_serde() {
+        fn check<T: Serialize + Copy>(all: &[T], text: fn(T) -> &'static str) {
+            for v in all {
+                assert_eq!(
+                    serde_json::to_value(v).unwrap(),
+                    serde_json::json!(text(*v))
+                );
+            }
+        }
+        check(PackageKind::ALL, PackageKind::as_str);
+        check(CoverageType::ALL, CoverageType::as_str);
+        check(PackageStatus::ALL, PackageStatus::as_str);
+        check(ComplianceRequirement::ALL, ComplianceRequirement::as_str);
+    }
 }
