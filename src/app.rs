@@ -19,7 +19,10 @@ use crate::http::json::BodyLimit;
 use crate::http::request_id::RequestIdMiddleware;
 use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
-use crate::{audit, auth, catalogue, credentials, openapi, ops, partners, team};
+use crate::{
+    audit, auth, catalogue, credentials, openapi, ops, orders, partners, provisioning, services,
+    team, wallet,
+};
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
 pub fn register(cfg: &mut ServiceConfig) {
@@ -31,13 +34,18 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .service(ops::openapi_json)
                 .configure(auth::routes::register)
                 .configure(catalogue::routes::register)
+                .configure(orders::routes::register)
+                .configure(services::routes::register)
+                .configure(wallet::routes::register)
                 .configure(credentials::routes::register)
                 .configure(team::routes::register)
                 .service(audit::routes::list)
                 .service(
                     scope::scope("/admin")
                         .configure(partners::routes::register)
-                        .configure(catalogue::admin::register),
+                        .configure(catalogue::admin::register)
+                        .configure(wallet::admin::register)
+                        .configure(provisioning::admin::register),
                 ),
         );
 }

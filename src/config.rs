@@ -86,6 +86,11 @@ pub struct Config {
     pub credential_grace_secs: i64,
     /// `ONYX_INVITATION_TTL_HOURS`: how long an invitation can be accepted, default 168 (7 days).
     pub invitation_ttl_hours: i64,
+    /// `ONYX_SANDBOX_STEP_MS`: time between the sandbox simulator's steps, default 2000 (0 allowed).
+    pub sandbox_step_ms: i64,
+    /// `ONYX_UPSTREAM_URL`: the live provisioning upstream; unset means live orders wait for
+    /// operator reports.
+    pub upstream_url: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -163,6 +168,32 @@ impl Config {
             token_ttl_secs: parse_num(&get, "ONYX_TOKEN_TTL_SECS", 900)?,
             credential_grace_secs: parse_num(&get, "ONYX_CREDENTIAL_GRACE_SECS", 86_400)?,
             invitation_ttl_hours: parse_num(&get, "ONYX_INVITATION_TTL_HOURS", 168)?,
+            sandbox_step_ms: match get("ONYX_SANDBOX_STEP_MS") {
+                None => 2000,
+                Some(raw) => raw
+                    .trim()
+                    .parse::<i64>()
+                    .ok()
+                    .filter(|v| (0..=600_000).contains(v))
+                    .ok_or(ConfigError {
+                        var: "ONYX_SANDBOX_STEP_MS",
+                        message: format!(
+                            "`{raw}` is not a number of milliseconds from 0 to 600000"
+                        ),
+                    })?,
+            },
+            upstream_url: match get("ONYX_UPSTREAM_URL") {
+                None => None,
+                Some(raw) => match url::Url::parse(&raw) {
+                    Ok(u) if u.scheme() == "http" || u.scheme() == "https" => Some(raw),
+                    _ => {
+                        return Err(ConfigError {
+                            var: "ONYX_UPSTREAM_URL",
+                            message: format!("`{raw}` is not an http(s) URL"),
+                        })
+                    }
+                },
+            },
         })
     }
 }

@@ -51,7 +51,7 @@ impl PageQuery {
     }
 }
 
-fn encode(created_at: NaiveDateTime, id: &str) -> String {
+pub fn encode_cursor(created_at: NaiveDateTime, id: &str) -> String {
     URL_SAFE_NO_PAD.encode(format!("{}|{id}", created_at.and_utc().timestamp_micros()))
 }
 
@@ -75,26 +75,46 @@ pub struct Page<T: ToSchema> {
 impl<T: ToSchema> Page<T> {
     /// Builds a page from up to `limit + 1` rows fetched in list order.
     pub fn from_rows<R>(
+        rows: Vec<R>,
+        req: &PageRequest,
+        key: impl Fn(&R) -> (NaiveDateTime, String),
+        map: impl FnMut(R) -> T,
+    ) -> Page<T> {
+        let mut map = map;
+        match Self::try_from_rows(rows, req, key, |r| {
+            Ok::<T, std::convert::Infallible>(map(r))
+        }) {
+            Ok(page) => page,
+            Err(never) => match never {},
+        }
+    }
+
+    /// Like `from_rows`, for a mapping that can fail (one that reads more rows).
+    pub fn try_from_rows<R, E>(
         mut rows: Vec<R>,
         req: &PageRequest,
         key: impl Fn(&R) -> (NaiveDateTime, String),
-        map: impl Fn(R) -> T,
-    ) -> Page<T> {
+        mut map: impl FnMut(R) -> Result<T, E>,
+    ) -> Result<Page<T>, E> {
         let has_more = rows.len() as i64 > req.limit;
         rows.truncate(req.limit as usize);
         let next_cursor = if has_more {
             rows.last().map(|r| {
                 let (ts, id) = key(r);
-                encode(ts, &id)
+                encode_cursor(ts, &id)
             })
         } else {
             None
         };
-        Page {
-            data: rows.into_iter().map(map).collect(),
+        let data = rows
+            .into_iter()
+            .map(&mut map)
+            .collect::<Result<Vec<T>, E>>()?;
+        Ok(Page {
+            data,
             has_more,
             next_cursor,
-        }
+        })
     }
 }
 
@@ -127,7 +147,7 @@ mod tests {
         let ts = chrono::DateTime::from_timestamp_micros(1_790_000_000_123_456)
             .unwrap()
             .naive_utc();
-        let c = encode(ts, "ptr_abc");
+        let c = encode_cursor(ts, "ptr_abc");
         assert_eq!(decode(&c), Some((ts, "ptr_abc".to_string())));
         assert_eq!(decode("not-a-cursor"), None);
         let q = PageQuery {

@@ -9,7 +9,7 @@ use crate::db::schema::system_settings;
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::{catalogue, credentials, partners, team};
+use crate::{catalogue, credentials, partners, team, wallet};
 
 const SEEDED_KEY: &str = "demo_seeded_at";
 
@@ -98,11 +98,15 @@ fn seed_identity(
         now,
     )?;
     let (packages, markets) = seed_catalogue(conn, &partner_id, now)?;
+    for (currency, amount) in [("EUR", 50_000), ("USD", 50_000), ("GBP", 20_000)] {
+        wallet::credit(conn, &tenant, currency, amount, "Demo sandbox funding", now)?;
+    }
     let base = format!("http://{}", state.config.listen);
     Ok(vec![
         format!("Partner:            {partner_id} (Demo Travel Partner, approved)"),
         format!("Owner sign-in:      {DEMO_OWNER_EMAIL} / {password}"),
         format!("Catalogue:          {packages} packages approved, {markets} market countries"),
+        "Sandbox wallet:     EUR 500.00, USD 500.00, GBP 200.00 (test money)".into(),
         format!("Sandbox client_id:  {}", cred.credential.client_id),
         format!("Sandbox secret:     {}   (shown once; only a hash is stored)", cred.client_secret),
         "Get an access token:".into(),

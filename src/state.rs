@@ -6,6 +6,7 @@ use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::provisioning::{Simulator, Upstream};
 
 #[derive(Clone)]
 pub struct AppState {
@@ -13,15 +14,25 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: SharedClock,
     pub metrics: Arc<Metrics>,
+    /// The sandbox provisioning simulator.
+    pub simulator: Arc<dyn Upstream>,
+    /// The live provisioning adapter.
+    pub live_upstream: Arc<dyn Upstream>,
 }
 
 impl AppState {
     pub fn new(db: Db, config: Config, clock: SharedClock) -> Self {
+        let simulator = Arc::new(Simulator {
+            step_delay: chrono::Duration::milliseconds(config.sandbox_step_ms),
+        });
+        let live_upstream = crate::provisioning::live_upstream(&config);
         AppState {
             db,
             config: Arc::new(config),
             clock,
             metrics: Arc::new(Metrics::default()),
+            simulator,
+            live_upstream,
         }
     }
 }

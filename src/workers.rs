@@ -1,8 +1,9 @@
-//! Background workers that run inside `onyx serve`. Each job is a plain blocking function
-//! over the application state, called on an interval on the blocking pool; a job returns how
-//! much work it did so it can be drained quickly (tests) and logged. Resource areas add their
-//! jobs (provisioning, webhook delivery, housekeeping) to [`jobs`].
+//! Background workers that run inside `onyx serve`. Each job is an async function over the
+//! application state that does one batch of due work and says how much it did; the runner
+//! calls it again at once while it finds work, and otherwise every `every`.
 
+use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -13,26 +14,53 @@ use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
 use crate::state::AppState;
 
+pub type JobFuture = Pin<Box<dyn Future<Output = Result<usize, ApiError>> + Send>>;
+
 /// One kind of background work.
 pub struct Job {
     pub name: &'static str,
-    /// How often to run when idle.
+    /// How often to look for work when idle.
     pub every: Duration,
-    /// Does one batch of work; returns how many items it handled.
-    pub run: fn(&AppState) -> Result<usize, ApiError>,
+    /// Does one batch of due work; returns how many items it handled.
+    pub run: fn(AppState) -> JobFuture,
 }
 
 /// Every background job of the service.
 pub fn jobs(state: &AppState) -> Vec<Job> {
-    let mut jobs = Vec::new();
+    let mut jobs = vec![
+        Job {
+            name: "provisioning",
+            every: state.config.worker_interval,
+            run: |s| Box::pin(async move { crate::provisioning::run_due(&s).await }),
+        },
+        Job {
+            name: "housekeeping",
+            every: Duration::from_secs(300),
+            run: |s| {
+                Box::pin(async move { actix_web::web::block(move || housekeeping(&s)).await? })
+            },
+        },
+    ];
     if state.db.backend() == Backend::Sqlite {
         jobs.push(Job {
             name: "sqlite_wal_checkpoint",
             every: Duration::from_secs(60),
-            run: checkpoint_wal,
+            run: |s| {
+                Box::pin(async move { actix_web::web::block(move || checkpoint_wal(&s)).await? })
+            },
         });
     }
     jobs
+}
+
+/// Deletes expired idempotency keys and finished guessing counters.
+fn housekeeping(state: &AppState) -> Result<usize, ApiError> {
+    let now = state.now();
+    state.db.write_blocking(|conn| {
+        let keys = crate::idempotency::prune(conn, now)?;
+        let counters = crate::auth::throttle::prune(conn, now, chrono::Duration::minutes(15))?;
+        Ok(keys + counters)
+    })
 }
 
 /// Keeps the SQLite write-ahead log from growing without bound under steady reads.
@@ -40,12 +68,11 @@ fn checkpoint_wal(state: &AppState) -> Result<usize, ApiError> {
     let mut conn = state.db.get()?;
     if let DbConnection::Sqlite(c) = &mut *conn {
         c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
-        return Ok(1);
     }
     Ok(0)
 }
 
-/// Runs every job in `jobs` until `shutdown` is called.
+/// Runs every job until `shutdown` is called.
 pub struct Workers {
     stop: watch::Sender<bool>,
     handles: Vec<JoinHandle<()>>,
@@ -61,13 +88,22 @@ pub fn spawn(state: AppState) -> Workers {
             tokio::spawn(async move {
                 tracing::info!(job = job.name, "worker started");
                 loop {
-                    let st = state.clone();
-                    let run = job.run;
-                    match actix_web::web::block(move || run(&st)).await {
-                        Ok(Ok(n)) if n > 0 => tracing::debug!(job = job.name, items = n, "worker ran"),
-                        Ok(Ok(_)) => {}
-                        Ok(Err(e)) => tracing::warn!(job = job.name, error = %e, "worker failed; will retry"),
-                        Err(e) => tracing::error!(job = job.name, error = %e, "worker panicked; will retry"),
+                    let busy = match (job.run)(state.clone()).await {
+                        Ok(n) if n > 0 => {
+                            tracing::debug!(job = job.name, items = n, "worker ran");
+                            true
+                        }
+                        Ok(_) => false,
+                        Err(e) => {
+                            tracing::warn!(job = job.name, error = %e, "worker failed; will retry");
+                            false
+                        }
+                    };
+                    if *rx.borrow() {
+                        break;
+                    }
+                    if busy {
+                        continue;
                     }
                     tokio::select! {
                         _ = tokio::time::sleep(job.every) => {}

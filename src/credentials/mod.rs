@@ -190,7 +190,7 @@ fn record(
         },
         now,
     )?;
-    events::emit(conn, tenant, action, details, now)?;
+    events::emit(conn, tenant, action, &cred.id, details, now)?;
     Ok(())
 }
 

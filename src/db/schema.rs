@@ -97,6 +97,7 @@ diesel::table! {
         event_type -> Text,
         data -> Text,
         created_at -> Timestamp,
+        subject_id -> Nullable<Text>,
     }
 }
 
@@ -153,6 +154,124 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    wallets (id) {
+        id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        currency -> Text,
+        available -> BigInt,
+        reserved -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ledger_entries (id) {
+        id -> Text,
+        wallet_id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        currency -> Text,
+        entry_type -> Text,
+        amount -> BigInt,
+        order_id -> Nullable<Text>,
+        order_attempt -> Nullable<Integer>,
+        invoice_id -> Nullable<Text>,
+        available_after -> BigInt,
+        reserved_after -> BigInt,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        customer_reference -> Text,
+        package_id -> Text,
+        state -> Text,
+        install_state -> Text,
+        next_step -> Text,
+        iccid -> Nullable<Text>,
+        data_allowance_bytes -> Nullable<BigInt>,
+        data_unlimited -> Bool,
+        validity_days -> Integer,
+        activated_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        order_type -> Text,
+        state -> Text,
+        customer_reference -> Text,
+        metadata -> Text,
+        service_id -> Nullable<Text>,
+        currency -> Nullable<Text>,
+        total_minor -> BigInt,
+        sandbox_scenario -> Nullable<Text>,
+        identity_verified -> Bool,
+        attempt -> Integer,
+        failure_code -> Nullable<Text>,
+        failure_message -> Nullable<Text>,
+        retryable -> Bool,
+        retry_allowed -> Bool,
+        next_step -> Text,
+        completed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_items (order_id, position) {
+        order_id -> Text,
+        position -> Integer,
+        package_id -> Text,
+        kind -> Text,
+        voice_type -> Nullable<Text>,
+        price_minor -> BigInt,
+        currency -> Text,
+    }
+}
+
+diesel::table! {
+    provisioning_tasks (order_id) {
+        order_id -> Text,
+        step -> Integer,
+        due_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idempotency_keys (partner_id, environment, key) {
+        partner_id -> Text,
+        environment -> Text,
+        key -> Text,
+        request_hash -> Text,
+        state -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(ledger_entries -> wallets (wallet_id));
+diesel::joinable!(order_items -> orders (order_id));
+diesel::joinable!(provisioning_tasks -> orders (order_id));
 diesel::joinable!(package_countries -> packages (package_id));
 diesel::joinable!(package_approvals -> packages (package_id));
 diesel::joinable!(members -> partners (partner_id));
@@ -173,4 +292,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     package_countries,
     package_approvals,
     partner_markets,
+    wallets,
+    ledger_entries,
+    services,
+    orders,
+    order_items,
+    provisioning_tasks,
+    idempotency_keys,
 );

@@ -126,6 +126,15 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     Ok(value)
 }
 
+/// Reads an already parsed JSON value as `T`, with the same field errors as [`parse`].
+pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(value).map_err(|err| {
+        let path = err.path().to_string();
+        let (field, code, message) = describe_data_error(&path, &err.into_inner().to_string());
+        ApiError::validation(vec![FieldError::new(field, code, message)])
+    })
+}
+
 fn syntax_reason(e: &serde_json::Error) -> String {
     // serde_json's message ends with " at line X column Y"; the position is given separately.
     let s = e.to_string();

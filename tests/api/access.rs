@@ -36,6 +36,60 @@ fn rules() -> Vec<Rule> {
     vec![
         r(Method::GET, "/v1/me", ALL_ROLES, true, None),
         r(Method::GET, "/v1/packages", ALL_ROLES, true, None),
+        r(Method::GET, "/v1/orders", ALL_ROLES, true, None),
+        r(Method::GET, "/v1/orders/{order_id}", ALL_ROLES, true, None),
+        r(
+            Method::POST,
+            "/v1/orders",
+            &["owner", "admin", "support"],
+            true,
+            Some(
+                || json!({"type": "activate_subscription", "customer_reference": "matrix", "items": [{"package_id": "pkg-doesnotexist"}]}),
+            ),
+        ),
+        r(
+            Method::POST,
+            "/v1/orders/{order_id}/cancel",
+            &["owner", "admin", "support"],
+            true,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/orders/{order_id}/retry",
+            &["owner", "admin", "support"],
+            true,
+            None,
+        ),
+        r(Method::GET, "/v1/services", ALL_ROLES, true, None),
+        r(
+            Method::GET,
+            "/v1/services/{service_id}",
+            ALL_ROLES,
+            true,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/sandbox/services/{service_id}/install",
+            &["owner", "admin", "support"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/wallet",
+            &["owner", "admin", "billing", "viewer"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/ledger",
+            &["owner", "admin", "billing", "viewer"],
+            false,
+            None,
+        ),
         r(
             Method::GET,
             "/v1/packages/{package_id}",
@@ -116,6 +170,8 @@ fn concrete(path: &str) -> String {
     // Ids that do not exist: allowed callers get a 404, refused ones a 403 first.
     path.replace("{credential_id}", "cred_doesnotexist")
         .replace("{package_id}", "pkg-doesnotexist")
+        .replace("{order_id}", "ord_doesnotexist")
+        .replace("{service_id}", "svc_doesnotexist")
         .replace("{member_id}", "mem_doesnotexist")
 }
 

@@ -97,6 +97,7 @@ impl Default for TestOptions {
                 ),
                 ("ONYX_DB_POOL_SIZE", "4".into()),
                 ("ONYX_WORKERS", "1".into()),
+                ("ONYX_SANDBOX_STEP_MS", "0".into()),
             ],
         }
     }
@@ -410,5 +411,40 @@ impl TestApp {
     pub fn db_query<T>(&self, f: impl FnOnce(&mut onyx::db::DbConnection) -> T) -> T {
         let mut conn = self.state.db.get().expect("db connection");
         f(&mut conn)
+    }
+}
+
+impl TestApp {
+    /// Runs the provisioning worker until nothing is due; returns how many steps ran.
+    pub async fn drain(&self) -> usize {
+        let mut total = 0;
+        for _ in 0..100 {
+            let n = onyx::provisioning::run_due(&self.state)
+                .await
+                .expect("provisioning worker");
+            if n == 0 {
+                return total;
+            }
+            total += n;
+        }
+        panic!("provisioning did not settle after 100 rounds");
+    }
+
+    /// Runs one round of the provisioning worker (one step of every due order).
+    pub async fn step(&self) -> usize {
+        onyx::provisioning::run_due(&self.state)
+            .await
+            .expect("provisioning worker")
+    }
+
+    /// Operator credit of a partner's wallet.
+    pub async fn fund(&self, partner_id: &str, environment: &str, currency: &str, amount: i64) {
+        let r = self
+            .admin(Method::POST, &format!("/v1/admin/partners/{partner_id}/wallet-credits"))
+            .json(&serde_json::json!({"environment": environment, "currency": currency, "amount_minor": amount}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     }
 }

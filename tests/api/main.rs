@@ -7,4 +7,5 @@ mod errors;
 #[allow(dead_code)] // helpers serve tests of every area; not every one uses each helper
 mod helpers;
 mod identity;
+mod orders;
 mod platform;

@@ -1,0 +1,385 @@
+//! Provisioning: a background worker drives every open order through an upstream adapter.
+//!
+//! - Sandbox orders use the built-in [`Simulator`]: each `sandbox_scenario` is a fixed
+//!   sequence of steps, one every `ONYX_SANDBOX_STEP_MS` (deterministic and fast).
+//! - Live orders use [`HttpUpstream`] when `ONYX_UPSTREAM_URL` is set (timeouts and bounded
+//!   retries), otherwise [`OperatorReports`]: the order waits for an operator to report its
+//!   state at `POST /v1/admin/orders/{order_id}/provisioning`.
+//!
+//! Work is a table (`provisioning_tasks`). A worker claims a due task with an atomic lease
+//! (a guarded `UPDATE`, so two instances never step the same task at once; a lease left by a
+//! dead worker expires and the task is picked up again), asks the adapter outside any
+//! transaction, then applies the answer in one transaction with the order's state machine.
+
+pub mod admin;
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration as StdDuration;
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Environment;
+use crate::db::schema::{order_items, provisioning_tasks};
+use crate::error::ApiError;
+use crate::orders::state::{OrderType, SandboxScenario};
+use crate::orders::{self, Progress};
+use crate::state::AppState;
+
+/// How long a claimed task is reserved for the worker that claimed it.
+pub const LEASE: Duration = Duration::seconds(60);
+/// When the upstream cannot be reached, ask again after this long.
+pub const UPSTREAM_RETRY_AFTER: Duration = Duration::seconds(30);
+
+/// What an adapter is told about the order it advances.
+#[derive(Debug, Clone, Serialize)]
+pub struct Task {
+    pub order_id: String,
+    pub environment: Environment,
+    pub order_type: OrderType,
+    pub service_id: Option<String>,
+    pub package_ids: Vec<String>,
+    /// 1 for the first attempt of the order; retries count up.
+    pub attempt: i32,
+    /// 0 for the first step of this attempt.
+    pub step: i32,
+    #[serde(skip)]
+    pub scenario: Option<SandboxScenario>,
+}
+
+/// An adapter's answer for one step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Answer {
+    pub progress: Progress,
+    /// Ask again after this long (non-final states); `None` to wait for an operator report.
+    pub poll_after: Option<Duration>,
+}
+
+#[derive(Debug, thiserror::Error)]
+#[error("upstream unavailable: {0}")]
+pub struct UpstreamError(pub String);
+
+pub type StepFuture<'a> = Pin<Box<dyn Future<Output = Result<Answer, UpstreamError>> + Send + 'a>>;
+
+/// The upstream network, behind one trait.
+pub trait Upstream: Send + Sync {
+    fn step<'a>(&'a self, task: &'a Task) -> StepFuture<'a>;
+}
+
+/// The sandbox simulator.
+pub struct Simulator {
+    pub step_delay: Duration,
+}
+
+impl Simulator {
+    /// The step sequence of a scenario (for a given attempt).
+    pub fn script(scenario: SandboxScenario, attempt: i32) -> Vec<Progress> {
+        let failed = |code: &str, message: &str, retryable| Progress::Failed {
+            code: code.into(),
+            message: message.into(),
+            retryable,
+        };
+        match scenario {
+            SandboxScenario::Success => vec![Progress::Preparing, Progress::Done],
+            SandboxScenario::Delayed => {
+                vec![Progress::Preparing, Progress::Delayed, Progress::Done]
+            }
+            SandboxScenario::Failed => vec![
+                Progress::Preparing,
+                failed(
+                    "network_rejected",
+                    "The network rejected the subscription request.",
+                    false,
+                ),
+            ],
+            SandboxScenario::FailedRetryable if attempt <= 1 => vec![
+                Progress::Preparing,
+                failed(
+                    "upstream_timeout",
+                    "The network did not answer in time.",
+                    true,
+                ),
+            ],
+            SandboxScenario::FailedRetryable => vec![Progress::Preparing, Progress::Done],
+            SandboxScenario::Unavailable => vec![
+                Progress::Preparing,
+                Progress::Unavailable {
+                    message:
+                        "The network cannot provide this service in the covered area right now."
+                            .into(),
+                },
+            ],
+            SandboxScenario::Manual => vec![Progress::Preparing],
+        }
+    }
+}
+
+impl Upstream for Simulator {
+    fn step<'a>(&'a self, task: &'a Task) -> StepFuture<'a> {
+        Box::pin(async move {
+            let script = Simulator::script(
+                task.scenario.unwrap_or(SandboxScenario::Success),
+                task.attempt,
+            );
+            let index = (task.step.max(0) as usize).min(script.len() - 1);
+            let last = index + 1 == script.len();
+            Ok(Answer {
+                progress: script[index].clone(),
+                poll_after: (!last).then_some(self.step_delay),
+            })
+        })
+    }
+}
+
+/// Live without a configured upstream: the order waits for operator reports.
+pub struct OperatorReports;
+
+impl Upstream for OperatorReports {
+    fn step<'a>(&'a self, _task: &'a Task) -> StepFuture<'a> {
+        Box::pin(async {
+            Ok(Answer {
+                progress: Progress::Preparing,
+                poll_after: None,
+            })
+        })
+    }
+}
+
+/// The live upstream over HTTP: `POST {base}/provisioning/steps` with the task as JSON,
+/// answered with `{"state": "preparing|delayed|ready|failed|unavailable", ...}`.
+pub struct HttpUpstream {
+    pub base_url: String,
+    pub client: reqwest::Client,
+    pub attempts: u32,
+    pub poll_every: Duration,
+}
+
+#[derive(Debug, Deserialize)]
+struct UpstreamReply {
+    state: String,
+    failure_code: Option<String>,
+    failure_message: Option<String>,
+    #[serde(default)]
+    retryable: bool,
+}
+
+impl HttpUpstream {
+    pub fn new(base_url: &str, timeout: StdDuration, poll_every: Duration) -> Result<Self, String> {
+        let client = reqwest::Client::builder()
+            .timeout(timeout)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| e.to_string())?;
+        Ok(HttpUpstream {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            client,
+            attempts: 3,
+            poll_every,
+        })
+    }
+
+    fn interpret(&self, reply: UpstreamReply) -> Result<Answer, UpstreamError> {
+        let poll = Some(self.poll_every);
+        let answer = match reply.state.as_str() {
+            "preparing" => Answer {
+                progress: Progress::Preparing,
+                poll_after: poll,
+            },
+            "delayed" => Answer {
+                progress: Progress::Delayed,
+                poll_after: poll,
+            },
+            "ready" | "ready_to_install" | "done" => Answer {
+                progress: Progress::Done,
+                poll_after: None,
+            },
+            "failed" => Answer {
+                progress: Progress::Failed {
+                    code: reply
+                        .failure_code
+                        .unwrap_or_else(|| "upstream_failed".into()),
+                    message: reply
+                        .failure_message
+                        .unwrap_or_else(|| "The network could not provision the order.".into()),
+                    retryable: reply.retryable,
+                },
+                poll_after: None,
+            },
+            "unavailable" => Answer {
+                progress: Progress::Unavailable {
+                    message: reply.failure_message.unwrap_or_else(|| {
+                        "The network cannot provide this service right now.".into()
+                    }),
+                },
+                poll_after: None,
+            },
+            other => return Err(UpstreamError(format!("unknown upstream state `{other}`"))),
+        };
+        Ok(answer)
+    }
+}
+
+impl Upstream for HttpUpstream {
+    fn step<'a>(&'a self, task: &'a Task) -> StepFuture<'a> {
+        Box::pin(async move {
+            let url = format!("{}/provisioning/steps", self.base_url);
+            let mut last = String::new();
+            for attempt in 0..self.attempts {
+                if attempt > 0 {
+                    tokio::time::sleep(StdDuration::from_millis(100 * 4u64.pow(attempt - 1))).await;
+                }
+                match self.client.post(&url).json(task).send().await {
+                    Ok(resp) if resp.status().is_success() => {
+                        let reply: UpstreamReply = resp.json().await.map_err(|e| {
+                            UpstreamError(format!("unreadable upstream answer: {e}"))
+                        })?;
+                        return self.interpret(reply);
+                    }
+                    Ok(resp)
+                        if resp.status().is_server_error() || resp.status().as_u16() == 429 =>
+                    {
+                        last = format!("upstream answered {}", resp.status());
+                    }
+                    Ok(resp) => {
+                        return Err(UpstreamError(format!(
+                            "upstream refused the step with {}",
+                            resp.status()
+                        )))
+                    }
+                    Err(e) => last = format!("upstream unreachable: {e}"),
+                }
+            }
+            Err(UpstreamError(last))
+        })
+    }
+}
+
+/// The adapter for live orders, from configuration.
+pub fn live_upstream(config: &crate::config::Config) -> Arc<dyn Upstream> {
+    match &config.upstream_url {
+        Some(url) => match HttpUpstream::new(url, StdDuration::from_secs(10), Duration::seconds(5))
+        {
+            Ok(http) => Arc::new(http),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot build the upstream client; live orders wait for operator reports");
+                Arc::new(OperatorReports)
+            }
+        },
+        None => Arc::new(OperatorReports),
+    }
+}
+
+/// Claims up to `limit` due tasks (atomic lease per task).
+fn claim(state: &AppState, now: DateTime<Utc>, limit: i64) -> Result<Vec<Task>, ApiError> {
+    state.db.write_blocking(|conn| {
+        let at = now.naive_utc();
+        let due: Vec<(String, i32)> = provisioning_tasks::table
+            .filter(provisioning_tasks::due_at.le(at))
+            .filter(
+                provisioning_tasks::lease_until
+                    .is_null()
+                    .or(provisioning_tasks::lease_until.lt(at)),
+            )
+            .order(provisioning_tasks::due_at.asc())
+            .limit(limit)
+            .select((provisioning_tasks::order_id, provisioning_tasks::step))
+            .load(conn)?;
+        let mut tasks = Vec::new();
+        for (order_id, step) in due {
+            let claimed = diesel::update(
+                provisioning_tasks::table
+                    .find(&order_id)
+                    .filter(provisioning_tasks::step.eq(step))
+                    .filter(
+                        provisioning_tasks::lease_until
+                            .is_null()
+                            .or(provisioning_tasks::lease_until.lt(at)),
+                    ),
+            )
+            .set(provisioning_tasks::lease_until.eq(Some((now + LEASE).naive_utc())))
+            .execute(conn)?;
+            if claimed != 1 {
+                continue;
+            }
+            let order = orders::row_by_id(conn, &order_id)?;
+            let package_ids: Vec<String> = order_items::table
+                .filter(order_items::order_id.eq(&order_id))
+                .order(order_items::position.asc())
+                .select(order_items::package_id)
+                .load(conn)?;
+            tasks.push(Task {
+                environment: order.tenant().environment,
+                order_type: order.order_type(),
+                service_id: order.service_id.clone(),
+                attempt: order.attempt,
+                scenario: order.scenario(),
+                order_id,
+                package_ids,
+                step,
+            });
+        }
+        Ok(tasks)
+    })
+}
+
+/// Applies an adapter's answer: the order's state machine, then the next step or none.
+fn apply(
+    state: &AppState,
+    task: &Task,
+    answer: Result<Answer, UpstreamError>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    state.db.write_blocking(|conn| {
+        // The task may have been removed (cancelled) or replaced (retried) meanwhile.
+        let current: Option<i32> = provisioning_tasks::table
+            .find(&task.order_id)
+            .select(provisioning_tasks::step)
+            .first(conn)
+            .optional()?;
+        let order = orders::row_by_id(conn, &task.order_id)?;
+        if current != Some(task.step) || order.attempt != task.attempt {
+            return Ok(());
+        }
+        match answer {
+            Err(e) => {
+                tracing::warn!(order_id = %task.order_id, error = %e, "provisioning step failed; will ask again");
+                diesel::update(provisioning_tasks::table.find(&task.order_id))
+                    .set((
+                        provisioning_tasks::lease_until.eq(None::<chrono::NaiveDateTime>),
+                        provisioning_tasks::due_at.eq((now + UPSTREAM_RETRY_AFTER).naive_utc()),
+                    ))
+                    .execute(conn)?;
+            }
+            Ok(answer) => {
+                let open = orders::apply_progress(conn, &task.order_id, answer.progress.clone(), now)?;
+                let finished = matches!(answer.progress, Progress::Done | Progress::Failed { .. } | Progress::Unavailable { .. });
+                match answer.poll_after {
+                    Some(delay) if open && !finished => orders::schedule(conn, &task.order_id, task.step + 1, now + delay)?,
+                    _ => orders::unschedule(conn, &task.order_id)?,
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Steps every due task once; returns how many were stepped.
+pub async fn run_due(state: &AppState) -> Result<usize, ApiError> {
+    let now = state.now();
+    let st = state.clone();
+    let tasks = actix_web::web::block(move || claim(&st, now, 20)).await??;
+    let count = tasks.len();
+    for task in tasks {
+        let answer = match task.environment {
+            Environment::Sandbox => state.simulator.step(&task).await,
+            Environment::Live => state.live_upstream.step(&task).await,
+        };
+        let st = state.clone();
+        let now = state.now();
+        actix_web::web::block(move || apply(&st, &task, answer, now)).await??;
+    }
+    Ok(count)
+}

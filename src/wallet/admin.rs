@@ -1,0 +1,104 @@
+//! Operators credit wallets (sandbox test money, demo funding, live top-ups).
+
+use actix_web::{post, web, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
+
+use super::WalletList;
+use crate::auth::{Environment, Operator, Tenant};
+use crate::catalogue::codes;
+use crate::error::{ApiError, FieldError, Problem};
+use crate::http::Json;
+use crate::state::AppState;
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WalletCredit {
+    pub environment: Environment,
+    /// ISO 4217 code; the wallet is created on first credit.
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// Positive amount in minor units, at most 100000000.
+    #[schema(example = 50000)]
+    pub amount_minor: i64,
+    /// Shown on the ledger entry.
+    #[schema(example = "Prepayment received 2026-11-02")]
+    pub description: Option<String>,
+}
+
+/// Credit a partner's wallet; returns the partner's wallets in that environment.
+#[utoipa::path(
+    tag = "operator",
+    params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
+    request_body = WalletCredit,
+    security(("operator_token" = [])),
+    responses(
+        (status = 201, description = "Credited.", body = WalletList),
+        (status = 404, description = "No such partner.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/partners/{partner_id}/wallet-credits")]
+pub async fn credit(
+    state: web::Data<AppState>,
+    _op: Operator,
+    path: web::Path<String>,
+    body: Json<WalletCredit>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let mut errors = Vec::new();
+    if !codes::is_currency(&req.currency) {
+        errors.push(FieldError::new(
+            "currency",
+            "invalid_currency",
+            "must be an ISO 4217 code in upper case, such as EUR",
+        ));
+    }
+    if !(1..=100_000_000).contains(&req.amount_minor) {
+        errors.push(FieldError::new(
+            "amount_minor",
+            "out_of_range",
+            "must be between 1 and 100000000",
+        ));
+    }
+    if req
+        .description
+        .as_ref()
+        .is_some_and(|d| d.chars().count() > 200)
+    {
+        errors.push(FieldError::new(
+            "description",
+            "length",
+            "must be at most 200 characters long",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let tenant = Tenant {
+        partner_id: path.into_inner(),
+        environment: req.environment,
+    };
+    let now = state.now();
+    let data = state
+        .db
+        .write(move |c| {
+            crate::partners::get(c, &tenant.partner_id)?;
+            crate::db::lock_partner(c, &tenant.partner_id)?;
+            let description = req.description.as_deref().unwrap_or("Credit from Onyx");
+            super::credit(
+                c,
+                &tenant,
+                &req.currency,
+                req.amount_minor,
+                description,
+                now,
+            )?;
+            super::list_wallets(c, &tenant, now)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(WalletList { data }))
+}
+
+pub fn register(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
+    cfg.service(credit);
+}

@@ -1,0 +1,504 @@
+//! Wallets (one per partner, environment and currency) and their append-only ledger.
+//!
+//! Every balance change is one guarded `UPDATE` of the wallet row plus one ledger entry, in
+//! the caller's transaction. The guard (`available >= amount` for a reservation) makes an
+//! overdraw impossible under any concurrency on either database, and the ledger's unique
+//! (order, attempt, entry type) makes each reserve, capture and release happen exactly once.
+
+pub mod admin;
+pub mod routes;
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::auth::Tenant;
+use crate::db::schema::{ledger_entries, wallets};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::paginate;
+use crate::pagination::{Page, PageRequest};
+use crate::time::utc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryType {
+    /// Funds set aside for an order.
+    Reserve,
+    /// Reserved funds spent on a completed order.
+    Capture,
+    /// Reserved funds returned (order failed or cancelled).
+    Release,
+    /// Funds added by Onyx.
+    Credit,
+    /// Spent funds returned by Onyx.
+    Refund,
+    /// Monthly commitment true-up.
+    CommitmentAdjustment,
+}
+
+impl EntryType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EntryType::Reserve => "reserve",
+            EntryType::Capture => "capture",
+            EntryType::Release => "release",
+            EntryType::Credit => "credit",
+            EntryType::Refund => "refund",
+            EntryType::CommitmentAdjustment => "commitment_adjustment",
+        }
+    }
+    fn parse(s: &str) -> EntryType {
+        match s {
+            "reserve" => EntryType::Reserve,
+            "capture" => EntryType::Capture,
+            "release" => EntryType::Release,
+            "refund" => EntryType::Refund,
+            "commitment_adjustment" => EntryType::CommitmentAdjustment,
+            _ => EntryType::Credit,
+        }
+    }
+}
+
+/// One wallet.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Wallet {
+    #[schema(example = "wal_Jd9rQ2n8sLw0Zx5Tc7Vb1Mk3")]
+    pub id: String,
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// Spendable now, in minor units.
+    #[schema(example = 48100)]
+    pub available: i64,
+    /// Set aside for open orders.
+    #[schema(example = 1900)]
+    pub reserved: i64,
+    /// Captured in the current calendar month (UTC).
+    #[schema(example = 3800)]
+    pub spent_this_period: i64,
+    /// First day of the current period.
+    #[schema(value_type = String, format = Date, example = "2026-11-01")]
+    pub period_start: NaiveDate,
+    pub updated_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct WalletList {
+    /// One wallet per currency in your token's environment.
+    pub data: Vec<Wallet>,
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct LedgerEntry {
+    #[schema(example = "led_Mk3Jd9rQ2n8sLw0Zx5Tc7Vb1")]
+    pub id: String,
+    pub wallet_id: String,
+    pub entry_type: EntryType,
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// Positive amount in minor units; the type says which way it moved.
+    #[schema(example = 1900)]
+    pub amount: i64,
+    pub order_id: Option<String>,
+    pub invoice_id: Option<String>,
+    /// Wallet balances right after this entry.
+    pub available_after: i64,
+    pub reserved_after: i64,
+    #[schema(example = "Reserved for order ord_3kT9mQ2xLr8vWc1ZpN0bHs4y")]
+    pub description: String,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = ledger_entries)]
+struct EntryRow {
+    id: String,
+    wallet_id: String,
+    entry_type: String,
+    currency: String,
+    amount: i64,
+    order_id: Option<String>,
+    invoice_id: Option<String>,
+    available_after: i64,
+    reserved_after: i64,
+    description: String,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl From<EntryRow> for LedgerEntry {
+    fn from(r: EntryRow) -> LedgerEntry {
+        LedgerEntry {
+            id: r.id,
+            wallet_id: r.wallet_id,
+            entry_type: EntryType::parse(&r.entry_type),
+            currency: r.currency,
+            amount: r.amount,
+            order_id: r.order_id,
+            invoice_id: r.invoice_id,
+            available_after: r.available_after,
+            reserved_after: r.reserved_after,
+            description: r.description,
+            created_at: utc(r.created_at),
+        }
+    }
+}
+
+fn period_start(now: DateTime<Utc>) -> NaiveDate {
+    NaiveDate::from_ymd_opt(now.year(), now.month(), 1).unwrap_or_default()
+}
+
+/// The wallet id for (tenant, currency), creating an empty wallet when there is none.
+pub fn ensure(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    currency: &str,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    if let Some(id) = find(conn, tenant, currency)? {
+        return Ok(id);
+    }
+    let id = crate::ids::new_id("wal");
+    let inserted = diesel::insert_into(wallets::table)
+        .values((
+            wallets::id.eq(&id),
+            wallets::partner_id.eq(&tenant.partner_id),
+            wallets::environment.eq(tenant.environment.as_str()),
+            wallets::currency.eq(currency),
+            wallets::available.eq(0_i64),
+            wallets::reserved.eq(0_i64),
+            wallets::created_at.eq(now.naive_utc()),
+            wallets::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn);
+    match inserted {
+        Ok(_) => Ok(id),
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub fn find(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    currency: &str,
+) -> Result<Option<String>, ApiError> {
+    Ok(wallets::table
+        .filter(wallets::partner_id.eq(&tenant.partner_id))
+        .filter(wallets::environment.eq(tenant.environment.as_str()))
+        .filter(wallets::currency.eq(currency))
+        .select(wallets::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// What a ledger entry refers to.
+#[derive(Debug, Clone, Default)]
+pub struct Reference<'a> {
+    pub order_id: Option<&'a str>,
+    pub order_attempt: Option<i32>,
+    pub invoice_id: Option<&'a str>,
+}
+
+/// One wallet: its id and whose it is.
+struct WalletKey<'a> {
+    id: String,
+    tenant: &'a Tenant,
+    currency: &'a str,
+}
+
+/// One movement of money.
+struct Movement<'a> {
+    entry: EntryType,
+    amount: i64,
+    reference: Reference<'a>,
+    description: String,
+}
+
+/// Applies one movement to the wallet and appends its ledger entry. Returns false (and
+/// writes nothing) when a reservation exceeds the available balance.
+fn apply(
+    conn: &mut DbConnection,
+    wallet: &WalletKey<'_>,
+    m: Movement<'_>,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    use wallets::{available, reserved};
+    let at = now.naive_utc();
+    let amount = m.amount;
+    let target = wallets::table.find(&wallet.id);
+    let changed = match m.entry {
+        EntryType::Credit | EntryType::Refund => diesel::update(target)
+            .set((available.eq(available + amount), wallets::updated_at.eq(at)))
+            .execute(conn)?,
+        EntryType::Reserve => diesel::update(target.filter(available.ge(amount)))
+            .set((
+                available.eq(available - amount),
+                reserved.eq(reserved + amount),
+                wallets::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        EntryType::Capture => diesel::update(target.filter(reserved.ge(amount)))
+            .set((reserved.eq(reserved - amount), wallets::updated_at.eq(at)))
+            .execute(conn)?,
+        EntryType::Release => diesel::update(target.filter(reserved.ge(amount)))
+            .set((
+                available.eq(available + amount),
+                reserved.eq(reserved - amount),
+                wallets::updated_at.eq(at),
+            ))
+            .execute(conn)?,
+        EntryType::CommitmentAdjustment => diesel::update(target)
+            .set((available.eq(available - amount), wallets::updated_at.eq(at)))
+            .execute(conn)?,
+    };
+    if changed != 1 {
+        if m.entry == EntryType::Reserve {
+            return Ok(false);
+        }
+        return Err(ApiError::internal(format!(
+            "wallet {}: {} of {amount} has no reserved funds",
+            wallet.id,
+            m.entry.as_str()
+        )));
+    }
+    let (avail, res): (i64, i64) = wallets::table
+        .find(&wallet.id)
+        .select((available, reserved))
+        .first(conn)?;
+    diesel::insert_into(ledger_entries::table)
+        .values((
+            ledger_entries::id.eq(crate::ids::new_id("led")),
+            ledger_entries::wallet_id.eq(&wallet.id),
+            ledger_entries::partner_id.eq(&wallet.tenant.partner_id),
+            ledger_entries::environment.eq(wallet.tenant.environment.as_str()),
+            ledger_entries::currency.eq(wallet.currency),
+            ledger_entries::entry_type.eq(m.entry.as_str()),
+            ledger_entries::amount.eq(amount),
+            ledger_entries::order_id.eq(m.reference.order_id),
+            ledger_entries::order_attempt.eq(m.reference.order_attempt),
+            ledger_entries::invoice_id.eq(m.reference.invoice_id),
+            ledger_entries::available_after.eq(avail),
+            ledger_entries::reserved_after.eq(res),
+            ledger_entries::description.eq(&m.description),
+            ledger_entries::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// Adds funds (operators). Amount must be positive.
+pub fn credit(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    currency: &str,
+    amount: i64,
+    description: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let id = ensure(conn, tenant, currency, now)?;
+    let movement = Movement {
+        entry: EntryType::Credit,
+        amount,
+        reference: Reference::default(),
+        description: description.to_string(),
+    };
+    apply(
+        conn,
+        &WalletKey {
+            id,
+            tenant,
+            currency,
+        },
+        movement,
+        now,
+    )?;
+    Ok(())
+}
+
+fn insufficient(currency: &str, amount: i64) -> ApiError {
+    ApiError::Unprocessable {
+        code: "insufficient_funds",
+        detail: format!(
+            "Your {currency} wallet cannot cover this order ({amount} minor units); top up the wallet or order less, then try again."
+        ),
+    }
+}
+
+/// What one attempt of an order costs, and from which wallet.
+pub struct Charge<'a> {
+    pub tenant: &'a Tenant,
+    pub currency: &'a str,
+    pub amount: i64,
+    pub order_id: &'a str,
+    pub attempt: i32,
+}
+
+impl Charge<'_> {
+    fn movement(&self, entry: EntryType, verb: &str) -> Movement<'_> {
+        Movement {
+            entry,
+            amount: self.amount,
+            reference: Reference {
+                order_id: Some(self.order_id),
+                order_attempt: Some(self.attempt),
+                invoice_id: None,
+            },
+            description: format!("{verb} for order {}", self.order_id),
+        }
+    }
+}
+
+/// Reserves an order attempt's total; fails with `insufficient_funds` (writing nothing)
+/// when the wallet cannot cover it.
+pub fn reserve(
+    conn: &mut DbConnection,
+    charge: &Charge<'_>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let id = find(conn, charge.tenant, charge.currency)?
+        .ok_or_else(|| insufficient(charge.currency, charge.amount))?;
+    let wallet = WalletKey {
+        id,
+        tenant: charge.tenant,
+        currency: charge.currency,
+    };
+    if apply(
+        conn,
+        &wallet,
+        charge.movement(EntryType::Reserve, "Reserved"),
+        now,
+    )? {
+        Ok(())
+    } else {
+        Err(insufficient(charge.currency, charge.amount))
+    }
+}
+
+/// Captures (completion) or releases (failure, cancellation) an attempt's reservation.
+pub fn settle(
+    conn: &mut DbConnection,
+    charge: &Charge<'_>,
+    entry: EntryType,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let id = find(conn, charge.tenant, charge.currency)?
+        .ok_or_else(|| ApiError::internal("settling an order without a wallet"))?;
+    let verb = if entry == EntryType::Capture {
+        "Captured"
+    } else {
+        "Released"
+    };
+    apply(
+        conn,
+        &WalletKey {
+            id,
+            tenant: charge.tenant,
+            currency: charge.currency,
+        },
+        charge.movement(entry, verb),
+        now,
+    )?;
+    Ok(())
+}
+
+pub fn list_wallets(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    now: DateTime<Utc>,
+) -> Result<Vec<Wallet>, ApiError> {
+    let rows: Vec<(String, String, i64, i64, chrono::NaiveDateTime)> = wallets::table
+        .filter(wallets::partner_id.eq(&tenant.partner_id))
+        .filter(wallets::environment.eq(tenant.environment.as_str()))
+        .order(wallets::currency.asc())
+        .select((
+            wallets::id,
+            wallets::currency,
+            wallets::available,
+            wallets::reserved,
+            wallets::updated_at,
+        ))
+        .load(conn)?;
+    let start = period_start(now);
+    let since = start.and_hms_opt(0, 0, 0).unwrap_or_default();
+    rows.into_iter()
+        .map(|(id, currency, available, reserved, updated_at)| {
+            // Summed here: SUM(bigint) is NUMERIC on PostgreSQL but INTEGER on SQLite.
+            let spent: i64 = ledger_entries::table
+                .filter(ledger_entries::wallet_id.eq(&id))
+                .filter(ledger_entries::entry_type.eq("capture"))
+                .filter(ledger_entries::created_at.ge(since))
+                .select(ledger_entries::amount)
+                .load::<i64>(conn)?
+                .into_iter()
+                .sum();
+            Ok(Wallet {
+                id,
+                currency,
+                available,
+                reserved,
+                spent_this_period: spent,
+                period_start: start,
+                updated_at: utc(updated_at),
+            })
+        })
+        .collect()
+}
+
+/// Ledger filters.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LedgerFilter {
+    /// Only this currency.
+    pub currency: Option<String>,
+    /// Only entries of this order.
+    pub order_id: Option<String>,
+    /// Only this entry type.
+    pub entry_type: Option<EntryType>,
+}
+
+pub fn list_entries(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    filter: &LedgerFilter,
+    page: &PageRequest,
+) -> Result<Page<LedgerEntry>, ApiError> {
+    let mut q = paginate!(
+        ledger_entries::table
+            .filter(ledger_entries::partner_id.eq(&tenant.partner_id))
+            .filter(ledger_entries::environment.eq(tenant.environment.as_str())),
+        ledger_entries,
+        page
+    );
+    if let Some(c) = &filter.currency {
+        q = q.filter(ledger_entries::currency.eq(c.clone()));
+    }
+    if let Some(o) = &filter.order_id {
+        q = q.filter(ledger_entries::order_id.eq(o.clone()));
+    }
+    if let Some(t) = filter.entry_type {
+        q = q.filter(ledger_entries::entry_type.eq(t.as_str()));
+    }
+    let rows: Vec<EntryRow> = q.select(EntryRow::as_select()).load(conn)?;
+    Ok(Page::from_rows(
+        rows,
+        page,
+        |r| (r.created_at, r.id.clone()),
+        LedgerEntry::from,
+    ))
+}
+
+/// Every ledger entry of one order, oldest first.
+pub fn entries_of_order(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    order_id: &str,
+) -> Result<Vec<LedgerEntry>, ApiError> {
+    let rows: Vec<EntryRow> = ledger_entries::table
+        .filter(ledger_entries::partner_id.eq(&tenant.partner_id))
+        .filter(ledger_entries::environment.eq(tenant.environment.as_str()))
+        .filter(ledger_entries::order_id.eq(order_id))
+        .order((ledger_entries::created_at.asc(), ledger_entries::id.asc()))
+        .select(EntryRow::as_select())
+        .load(conn)?;
+    Ok(rows.into_iter().map(LedgerEntry::from).collect())
+}
