@@ -150,13 +150,31 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
                     add(op, s);
                 }
             }
-            let has_query = op.parameters.as_ref().is_some_and(|ps| {
-                ps.iter()
-                    .any(|p| matches!(p.parameter_in, utoipa::openapi::path::ParameterIn::Query))
-            });
-            if has_query {
+            use utoipa::openapi::path::ParameterIn;
+            let has = |place: fn(&ParameterIn) -> bool| {
+                op.parameters
+                    .as_ref()
+                    .is_some_and(|ps| ps.iter().any(|p| place(&p.parameter_in)))
+            };
+            let (query, header) = (
+                has(|p| matches!(p, ParameterIn::Query)),
+                has(|p| matches!(p, ParameterIn::Header)),
+            );
+            if query {
                 // 400 for a query string that cannot be read, 422 for values out of range.
                 add(op, "400");
+                add(op, "422");
+            }
+            if header {
+                // 400 for a header value that breaks its format (e.g. Idempotency-Key).
+                add(op, "400");
+            }
+            let idempotent = op
+                .parameters
+                .as_ref()
+                .is_some_and(|ps| ps.iter().any(|p| p.name == "Idempotency-Key"));
+            if idempotent {
+                // 422 `idempotency_key_reused`: the key was used for another request.
                 add(op, "422");
             }
             if op.security.as_ref().is_some_and(|s| !s.is_empty()) {

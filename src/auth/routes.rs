@@ -243,10 +243,18 @@ pub async fn token(
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     #[validate(length(min = 1, max = 254))]
-    #[schema(example = "owner@demo-partner.example")]
+    #[schema(
+        example = "owner@demo-partner.example",
+        min_length = 1,
+        max_length = 254
+    )]
     pub email: String,
     #[validate(length(min = 1, max = 128))]
-    #[schema(example = "a long passphrase you keep secret")]
+    #[schema(
+        example = "a long passphrase you keep secret",
+        min_length = 1,
+        max_length = 128
+    )]
     pub password: String,
     /// The environment to act in (default `sandbox`; `live` once Onyx enabled it).
     pub environment: Option<Environment>,

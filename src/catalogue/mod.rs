@@ -187,7 +187,7 @@ impl From<Row> for Package {
 #[serde(deny_unknown_fields)]
 pub struct PackageInput {
     /// 1–64 characters of `a-z`, `0-9`, `-`, `_`, `.`; unique.
-    #[schema(example = "eu-10gb-30d")]
+    #[schema(example = "eu-10gb-30d", pattern = "^[a-z0-9._-]{1,64}$")]
     pub package_id: String,
     pub kind: PackageKind,
     /// Required for voice add-ons, absent otherwise: 1–32 characters of `a-z` and `_`.
@@ -209,12 +209,12 @@ pub struct PackageInput {
     /// Minutes; required for voice add-ons.
     pub voice_minutes: Option<i32>,
     /// 1–365.
-    #[schema(example = 30)]
+    #[schema(example = 30, minimum = 1, maximum = 365)]
     pub validity_days: i32,
     pub status: PackageStatus,
-    #[schema(example = 1900)]
+    #[schema(example = 1900, minimum = 0, maximum = 100000000)]
     pub price_minor: i64,
-    #[schema(example = "EUR")]
+    #[schema(example = "EUR", pattern = "^[A-Z]{3}$")]
     pub currency: String,
     #[serde(default)]
     pub compliance_requirements: Vec<ComplianceRequirement>,

@@ -20,7 +20,7 @@ use crate::validation::check;
 pub struct CreateCredential {
     /// What uses it, e.g. the system it is deployed to.
     #[validate(length(min = 1, max = 100))]
-    #[schema(example = "Booking backend")]
+    #[schema(example = "Booking backend", min_length = 1, max_length = 100)]
     pub name: String,
 }
 
@@ -77,7 +77,7 @@ pub struct RotateCredential {
     /// How long the old secret keeps working, 0 to 604800 seconds (7 days). Default: the
     /// service's configured grace period (24 hours unless changed).
     #[validate(range(min = 0, max = 604800))]
-    #[schema(example = 86400)]
+    #[schema(example = 86400, minimum = 0, maximum = 604800)]
     pub grace_period_seconds: Option<i64>,
 }
 

@@ -73,6 +73,7 @@ pub struct CreateOrder {
     #[serde(rename = "type")]
     pub order_type: OrderType,
     /// Your customer's reference: 1–64 characters of letters, digits and `._:@-`.
+    #[schema(pattern = "^[A-Za-z0-9._:@-]{1,64}$", example = "booking-48151623")]
     pub customer_reference: String,
     /// Up to 20 string values (keys up to 40 characters, values up to 500).
     #[schema(value_type = Option<Object>)]

@@ -18,7 +18,7 @@ use crate::state::AppState;
 #[utoipa::path(
     tag = "orders",
     request_body = CreateOrder,
-    params(("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe: the same key and body return the original response (with `Idempotent-Replayed: true`) for 24 hours.")),
+    params(("Idempotency-Key" = Option<String>, Header, max_length = 255, min_length = 1, pattern = "^[!-~]+$", description = "Makes retries safe: the same key and body return the original response (with `Idempotent-Replayed: true`) for 24 hours.")),
     security(("partner_jwt" = [])),
     responses(
         (status = 201, description = "Order accepted; funds reserved.", body = Order),
@@ -107,7 +107,7 @@ pub async fn get(
     tag = "orders",
     params(
         ("order_id" = String, Path, description = "Order id (`ord_…`)."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, min_length = 1, pattern = "^[!-~]+$", description = "Makes retries safe."),
     ),
     security(("partner_jwt" = [])),
     responses(
@@ -146,7 +146,7 @@ pub async fn cancel(
     tag = "orders",
     params(
         ("order_id" = String, Path, description = "Order id (`ord_…`)."),
-        ("Idempotency-Key" = Option<String>, Header, description = "Makes retries safe."),
+        ("Idempotency-Key" = Option<String>, Header, max_length = 255, min_length = 1, pattern = "^[!-~]+$", description = "Makes retries safe."),
     ),
     security(("partner_jwt" = [])),
     responses(

@@ -107,19 +107,19 @@ impl From<Row> for Partner {
 pub struct CreatePartner {
     /// Trading name shown to Onyx staff.
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Wanderlust Travel")]
+    #[schema(example = "Wanderlust Travel", min_length = 1, max_length = 200)]
     pub name: String,
     /// Registered legal entity.
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Wanderlust Travel GmbH")]
+    #[schema(example = "Wanderlust Travel GmbH", min_length = 1, max_length = 200)]
     pub legal_entity: String,
     /// Where invoices go.
     #[validate(email, length(max = 254))]
-    #[schema(example = "billing@wanderlust.example")]
+    #[schema(example = "billing@wanderlust.example", format = Email, max_length = 254)]
     pub billing_email: String,
     /// The first owner; an invitation is created for this address.
     #[validate(email, length(max = 254))]
-    #[schema(example = "cto@wanderlust.example")]
+    #[schema(example = "cto@wanderlust.example", format = Email, max_length = 254)]
     pub owner_email: String,
 }
 

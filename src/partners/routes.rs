@@ -18,7 +18,10 @@ use crate::validation::check;
     tag = "operator",
     request_body = CreatePartner,
     security(("operator_token" = [])),
-    responses((status = 201, description = "Partner created.", body = PartnerCreated))
+    responses(
+        (status = 201, description = "Partner created.", body = PartnerCreated),
+        (status = 409, description = "The owner email already belongs to a team member (`email_taken`).", body = crate::error::Problem, content_type = "application/problem+json"),
+    )
 )]
 #[post("/partners")]
 pub async fn create(
@@ -114,7 +117,11 @@ pub async fn approve(
 pub struct SuspendPartner {
     /// Why; shown to the partner's team.
     #[validate(length(min = 1, max = 500))]
-    #[schema(example = "Unpaid invoice inv_2026_10")]
+    #[schema(
+        example = "Unpaid invoice inv_2026_10",
+        min_length = 1,
+        max_length = 500
+    )]
     pub reason: String,
 }
 

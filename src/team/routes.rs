@@ -19,7 +19,7 @@ use crate::validation::check;
 pub struct CreateInvitation {
     /// The person's work email; they sign in with it.
     #[validate(email, length(max = 254))]
-    #[schema(example = "dev@wanderlust.example")]
+    #[schema(example = "dev@wanderlust.example", format = Email, max_length = 254)]
     pub email: String,
     /// The role they get on accepting (only owners can invite owners).
     pub role: Role,
@@ -90,15 +90,23 @@ pub async fn list_invitations(
 pub struct AcceptInvitation {
     /// The invitation token.
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "onyx_inv_4fQk9LmZ2xW8cV1bN7rT3sYh6gJd0pAe5uKi")]
+    #[schema(
+        example = "onyx_inv_4fQk9LmZ2xW8cV1bN7rT3sYh6gJd0pAe5uKi",
+        min_length = 1,
+        max_length = 200
+    )]
     pub token: String,
     /// Your name as teammates see it.
     #[validate(length(min = 1, max = 200))]
-    #[schema(example = "Integration Developer")]
+    #[schema(example = "Integration Developer", min_length = 1, max_length = 200)]
     pub name: String,
     /// 12 to 128 characters.
     #[validate(length(min = 12, max = 128))]
-    #[schema(example = "a long passphrase you keep secret")]
+    #[schema(
+        example = "a long passphrase you keep secret",
+        min_length = 12,
+        max_length = 128
+    )]
     pub password: String,
 }
 
