@@ -149,6 +149,32 @@ fn delete(conn: &mut DbConnection, tenant: &Tenant, key: &str) -> Result<(), Api
     Ok(())
 }
 
+/// Deletes the key only if it expired or its request was abandoned. The condition is in the
+/// statement itself: a concurrent request may have claimed the key since `lookup` ran (on
+/// PostgreSQL each statement sees newly committed rows), and that fresh claim must survive.
+fn delete_stale(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    key: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let at = now.naive_utc();
+    let abandoned = (now - ABANDONED_AFTER).naive_utc();
+    diesel::delete(
+        ik::table
+            .filter(ik::partner_id.eq(&tenant.partner_id))
+            .filter(ik::environment.eq(tenant.environment.as_str()))
+            .filter(ik::key.eq(key))
+            .filter(
+                ik::expires_at
+                    .le(at)
+                    .or(ik::state.eq("in_flight").and(ik::created_at.lt(abandoned))),
+            ),
+    )
+    .execute(conn)?;
+    Ok(())
+}
+
 fn reused() -> ApiError {
     ApiError::Unprocessable {
         code: "idempotency_key_reused",
@@ -203,7 +229,7 @@ pub async fn begin(
             }) if now - created_at < ABANDONED_AFTER => {
                 return Err(if h == hash { in_use() } else { reused() });
             }
-            _ => delete(conn, &t, &key)?,
+            _ => delete_stale(conn, &t, &key, now)?,
         }
         let inserted = diesel::insert_into(ik::table)
             .values((
