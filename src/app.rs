@@ -20,8 +20,8 @@ use crate::http::request_id::RequestIdMiddleware;
 use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
 use crate::{
-    audit, auth, catalogue, credentials, openapi, ops, orders, partners, provisioning, services,
-    team, wallet,
+    activation, audit, auth, catalogue, credentials, openapi, ops, orders, partners, provisioning,
+    services, team, usage, wallet,
 };
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
@@ -36,6 +36,8 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .configure(catalogue::routes::register)
                 .configure(orders::routes::register)
                 .configure(services::routes::register)
+                .configure(activation::routes::register)
+                .configure(usage::routes::register)
                 .configure(wallet::routes::register)
                 .configure(credentials::routes::register)
                 .configure(team::routes::register)
@@ -45,7 +47,8 @@ pub fn register(cfg: &mut ServiceConfig) {
                         .configure(partners::routes::register)
                         .configure(catalogue::admin::register)
                         .configure(wallet::admin::register)
-                        .configure(provisioning::admin::register),
+                        .configure(provisioning::admin::register)
+                        .configure(usage::routes::register_admin),
                 ),
         );
 }

@@ -8,6 +8,7 @@ use std::fmt;
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use base64::Engine;
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 
@@ -91,6 +92,13 @@ pub struct Config {
     /// `ONYX_UPSTREAM_URL`: the live provisioning upstream; unset means live orders wait for
     /// operator reports.
     pub upstream_url: Option<String>,
+    /// `ONYX_ENCRYPTION_KEY`: 32 bytes, base64, the AEAD key for activation materials at rest.
+    /// Generated (ephemeral) when unset.
+    pub encryption_key: Secret,
+    /// Whether `encryption_key` was generated because the variable was unset.
+    pub encryption_key_generated: bool,
+    /// `ONYX_SMDP_ADDRESS`: the SM-DP+ address in issued activation codes.
+    pub smdp_address: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,6 +143,27 @@ impl Config {
             }
             Some(s) => (Secret::new(s), false),
             None => (Secret::generate("", 48), true),
+        };
+        let encryption_key = match get("ONYX_ENCRYPTION_KEY") {
+            None => {
+                let bytes: [u8; 32] = rand::random();
+                (
+                    Secret::new(base64::engine::general_purpose::STANDARD.encode(bytes)),
+                    true,
+                )
+            }
+            Some(raw) => {
+                let ok = base64::engine::general_purpose::STANDARD
+                    .decode(raw.trim())
+                    .is_ok_and(|b| b.len() == 32);
+                if !ok {
+                    return Err(ConfigError {
+                        var: "ONYX_ENCRYPTION_KEY",
+                        message: "must be 32 bytes encoded as standard base64 (e.g. `openssl rand -base64 32`)".into(),
+                    });
+                }
+                (Secret::new(raw.trim()), false)
+            }
         };
         let log_filter = get("ONYX_LOG")
             .or_else(|| get("RUST_LOG"))
@@ -182,6 +211,9 @@ impl Config {
                         ),
                     })?,
             },
+            encryption_key: encryption_key.0,
+            encryption_key_generated: encryption_key.1,
+            smdp_address: get("ONYX_SMDP_ADDRESS").unwrap_or_else(|| "smdp.onyx.example".into()),
             upstream_url: match get("ONYX_UPSTREAM_URL") {
                 None => None,
                 Some(raw) => match url::Url::parse(&raw) {

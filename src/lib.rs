@@ -3,6 +3,7 @@
 //! Layout: `app` wires routes and middleware; `http` holds request plumbing; `error` is the
 //! one error type; `db` the pool, migrations and schema; one module per resource area.
 
+pub mod activation;
 pub mod app;
 pub mod audit;
 pub mod auth;
@@ -29,6 +30,7 @@ pub mod state;
 pub mod team;
 pub mod telemetry;
 pub mod time;
+pub mod usage;
 pub mod validation;
 pub mod wallet;
 pub mod workers;

@@ -2,6 +2,7 @@
 
 use std::sync::Arc;
 
+use crate::activation::Vault;
 use crate::clock::SharedClock;
 use crate::config::Config;
 use crate::db::Db;
@@ -18,6 +19,8 @@ pub struct AppState {
     pub simulator: Arc<dyn Upstream>,
     /// The live provisioning adapter.
     pub live_upstream: Arc<dyn Upstream>,
+    /// Seals and opens activation materials.
+    pub vault: Arc<Vault>,
 }
 
 impl AppState {
@@ -26,6 +29,7 @@ impl AppState {
             step_delay: chrono::Duration::milliseconds(config.sandbox_step_ms),
         });
         let live_upstream = crate::provisioning::live_upstream(&config);
+        let vault = Arc::new(Vault::from_config(&config));
         AppState {
             db,
             config: Arc::new(config),
@@ -33,6 +37,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             simulator,
             live_upstream,
+            vault,
         }
     }
 }

@@ -269,6 +269,50 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    activation_materials (id) {
+        id -> Text,
+        service_id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        status -> Text,
+        iccid -> Text,
+        smdp_address -> Text,
+        confirmation_required -> Bool,
+        nonce -> Binary,
+        ciphertext -> Binary,
+        issued_at -> Timestamp,
+        retrieved_at -> Nullable<Timestamp>,
+        installed_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    usage_snapshots (id) {
+        id -> Text,
+        service_id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        bytes_used -> BigInt,
+        bytes_remaining -> Nullable<BigInt>,
+        minutes_used -> Nullable<Integer>,
+        as_of -> Timestamp,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    usage_thresholds (service_id, allowance_bytes, threshold) {
+        service_id -> Text,
+        allowance_bytes -> BigInt,
+        threshold -> Integer,
+        reached_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(ledger_entries -> wallets (wallet_id));
 diesel::joinable!(order_items -> orders (order_id));
 diesel::joinable!(provisioning_tasks -> orders (order_id));
@@ -299,4 +343,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_items,
     provisioning_tasks,
     idempotency_keys,
+    activation_materials,
+    usage_snapshots,
+    usage_thresholds,
 );

@@ -817,6 +817,7 @@ fn settle(
 /// longer open (cancelled meanwhile): the report is then ignored.
 pub fn apply_progress(
     conn: &mut DbConnection,
+    vault: &crate::activation::Vault,
     order_id: &str,
     progress: Progress,
     now: DateTime<Utc>,
@@ -846,7 +847,7 @@ pub fn apply_progress(
             settle(conn, &r, EntryType::Capture, now)?;
             match r.order_type() {
                 OrderType::ActivateSubscription | OrderType::SwapSim => {
-                    services::ready(conn, &tenant, &service_id, now)?
+                    services::ready(conn, vault, &tenant, &service_id, now)?
                 }
                 OrderType::TopUpSubscription => {
                     let items = items_of(conn, &r.id)?;

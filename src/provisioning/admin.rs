@@ -82,6 +82,7 @@ pub async fn report(
         return Err(ApiError::validation(errors));
     }
     let now = state.now();
+    let st = state.clone();
     let order = state
         .db
         .write(move |c| {
@@ -104,7 +105,7 @@ pub async fn report(
             };
             if let Some(progress) = progress {
                 let finished = !matches!(progress, Progress::Preparing | Progress::Delayed);
-                if !orders::apply_progress(c, &id, progress, now)? {
+                if !orders::apply_progress(c, &st.vault, &id, progress, now)? {
                     return Err(ApiError::Conflict {
                         code: "order_closed",
                         detail: "The order is no longer open; only `retryable` can be reported for a failed order.".into(),

@@ -354,7 +354,7 @@ fn apply(
                     .execute(conn)?;
             }
             Ok(answer) => {
-                let open = orders::apply_progress(conn, &task.order_id, answer.progress.clone(), now)?;
+                let open = orders::apply_progress(conn, &state.vault, &task.order_id, answer.progress.clone(), now)?;
                 let finished = matches!(answer.progress, Progress::Done | Progress::Failed { .. } | Progress::Unavailable { .. });
                 match answer.poll_after {
                     Some(delay) if open && !finished => orders::schedule(conn, &task.order_id, task.step + 1, now + delay)?,

@@ -58,6 +58,8 @@ pub struct Service {
     pub activated_at: Option<DateTime<Utc>>,
     /// When the service stops (set on activation, extended by top-ups).
     pub expires_at: Option<DateTime<Utc>>,
+    /// The latest usage snapshot, if any was reported.
+    pub usage: Option<crate::usage::UsageSnapshot>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -99,6 +101,7 @@ impl From<Row> for Service {
             data_unlimited: r.data_unlimited,
             activated_at: utc_opt(r.activated_at),
             expires_at: utc_opt(r.expires_at),
+            usage: None,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
         }
@@ -117,7 +120,9 @@ fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiErr
 }
 
 pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Service, ApiError> {
-    row(conn, tenant, id).map(Service::from)
+    let mut service = Service::from(row(conn, tenant, id)?);
+    service.usage = crate::usage::latest(conn, id)?;
+    Ok(service)
 }
 
 /// What a new service starts with.
@@ -197,6 +202,9 @@ pub fn transition(
             detail: "The service changed meanwhile; read it again.".into(),
         });
     }
+    if next == ServiceState::Cancelled {
+        crate::activation::revoke_all(conn, id, now)?;
+    }
     let service = get(conn, tenant, id)?;
     events::emit(
         conn,
@@ -245,19 +253,31 @@ pub fn luhn_check_digit(digits: &[u32]) -> u32 {
     (10 - sum % 10) % 10
 }
 
-/// Provisioning finished: new materials (ICCID), ready to install.
+/// Provisioning finished: a new ICCID and new activation materials (earlier ones are
+/// revoked), ready to install. A confirmation code is required for packages that need
+/// identity verification.
 pub fn ready(
     conn: &mut DbConnection,
+    vault: &crate::activation::Vault,
     tenant: &Tenant,
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let iccid = new_iccid();
     diesel::update(services::table.find(id))
         .set((
-            services::iccid.eq(Some(new_iccid())),
+            services::iccid.eq(Some(&iccid)),
             services::install_state.eq(InstallState::NotInstalled.as_str()),
         ))
         .execute(conn)?;
+    let package_id: String = services::table
+        .find(id)
+        .select(services::package_id)
+        .first(conn)?;
+    let confirmation = crate::catalogue::get(conn, &package_id)?
+        .compliance_requirements
+        .contains(&crate::catalogue::ComplianceRequirement::IdentityVerification);
+    crate::activation::issue(conn, vault, tenant, id, &iccid, confirmation, now)?;
     let current = get(conn, tenant, id)?;
     if current.state == ServiceState::ReadyToInstall {
         // A swap on a service that was never installed: new materials, same state.
@@ -348,6 +368,7 @@ pub fn install(
             services::expires_at.eq(Some(expires)),
         ))
         .execute(conn)?;
+    crate::activation::mark_installed(conn, id, now)?;
     transition(conn, tenant, id, ServiceState::Active, now)?;
     get(conn, tenant, id)
 }
@@ -381,12 +402,16 @@ pub fn list(
         q = q.filter(services::customer_reference.eq(c.clone()));
     }
     let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        Service::from,
-    ))
+        |r| {
+            let mut service = Service::from(r);
+            service.usage = crate::usage::latest(conn, &service.id)?;
+            Ok(service)
+        },
+    )
 }
 
 #[cfg(test)]

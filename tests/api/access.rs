@@ -163,6 +163,48 @@ fn rules() -> Vec<Rule> {
             false,
             None,
         ),
+        r(
+            Method::GET,
+            "/v1/services/{service_id}/activation",
+            &["owner", "admin", "support"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/services/{service_id}/activation/qr",
+            &["owner", "admin", "support"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/services/{service_id}/install-guidance",
+            ALL_ROLES,
+            true,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/services/{service_id}/recovery",
+            ALL_ROLES,
+            true,
+            Some(|| json!({"device_state": "profile_deleted"})),
+        ),
+        r(
+            Method::GET,
+            "/v1/services/{service_id}/usage",
+            ALL_ROLES,
+            true,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/sandbox/services/{service_id}/usage",
+            &["owner", "admin", "support"],
+            true,
+            Some(|| json!({"bytes_used": 1})),
+        ),
     ]
 }
 
@@ -172,6 +214,7 @@ fn concrete(path: &str) -> String {
         .replace("{package_id}", "pkg-doesnotexist")
         .replace("{order_id}", "ord_doesnotexist")
         .replace("{service_id}", "svc_doesnotexist")
+        .replace("install-guidance", "install-guidance?platform=ios")
         .replace("{member_id}", "mem_doesnotexist")
 }
 

@@ -2,6 +2,7 @@
 //! PostgreSQL when `TEST_DATABASE_URL` is set.
 
 mod access;
+mod activation;
 mod catalogue;
 mod errors;
 #[allow(dead_code)] // helpers serve tests of every area; not every one uses each helper

@@ -1,0 +1,3 @@
+DROP TABLE usage_thresholds;
+DROP TABLE usage_snapshots;
+DROP TABLE activation_materials;

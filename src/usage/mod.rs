@@ -1,0 +1,247 @@
+//! Usage snapshots per service, with history. Crossing 80 % and 100 % of the data allowance
+//! emits `usage.threshold_reached` once per threshold (per allowance: a top-up re-arms them).
+
+pub mod routes;
+
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+
+use crate::auth::Tenant;
+use crate::db::schema::{services, usage_snapshots as us, usage_thresholds as ut};
+use crate::db::DbConnection;
+use crate::error::{ApiError, FieldError};
+use crate::events;
+use crate::orders::state::ServiceState;
+use crate::paginate;
+use crate::pagination::{Page, PageRequest};
+use crate::time::utc;
+
+pub const THRESHOLDS: [i32; 2] = [80, 100];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum UsageSource {
+    /// Reported by the network.
+    Network,
+    /// Reported by an Onyx operator.
+    Operator,
+    /// Reported through the sandbox helper.
+    Sandbox,
+}
+
+impl UsageSource {
+    fn as_str(self) -> &'static str {
+        match self {
+            UsageSource::Network => "network",
+            UsageSource::Operator => "operator",
+            UsageSource::Sandbox => "sandbox",
+        }
+    }
+    fn parse(s: &str) -> UsageSource {
+        match s {
+            "operator" => UsageSource::Operator,
+            "sandbox" => UsageSource::Sandbox,
+            _ => UsageSource::Network,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct UsageSnapshot {
+    #[schema(example = 4294967296_i64)]
+    pub bytes_used: i64,
+    /// Null for unlimited data.
+    #[schema(example = 6442450944_i64)]
+    pub bytes_remaining: Option<i64>,
+    pub minutes_used: Option<i32>,
+    /// When the network measured it.
+    pub as_of: DateTime<Utc>,
+    pub source: UsageSource,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = us)]
+struct Row {
+    id: String,
+    bytes_used: i64,
+    bytes_remaining: Option<i64>,
+    minutes_used: Option<i32>,
+    as_of: chrono::NaiveDateTime,
+    source: String,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl From<Row> for UsageSnapshot {
+    fn from(r: Row) -> UsageSnapshot {
+        UsageSnapshot {
+            bytes_used: r.bytes_used,
+            bytes_remaining: r.bytes_remaining,
+            minutes_used: r.minutes_used,
+            as_of: utc(r.as_of),
+            source: UsageSource::parse(&r.source),
+        }
+    }
+}
+
+/// The newest measurement (by `as_of`) of a service.
+pub fn latest(
+    conn: &mut DbConnection,
+    service_id: &str,
+) -> Result<Option<UsageSnapshot>, ApiError> {
+    Ok(us::table
+        .filter(us::service_id.eq(service_id))
+        .order((us::as_of.desc(), us::id.desc()))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(UsageSnapshot::from))
+}
+
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UsageReport {
+    /// Data used since activation, in bytes.
+    #[schema(example = 4294967296_i64, minimum = 0)]
+    pub bytes_used: i64,
+    #[schema(minimum = 0)]
+    pub minutes_used: Option<i32>,
+    /// When it was measured (default: now); not in the future.
+    pub as_of: Option<DateTime<Utc>>,
+}
+
+/// Records a snapshot and announces thresholds crossed for the first time.
+pub fn record(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    service_id: &str,
+    report: UsageReport,
+    source: UsageSource,
+    now: DateTime<Utc>,
+) -> Result<UsageSnapshot, ApiError> {
+    let mut errors = Vec::new();
+    if report.bytes_used < 0 {
+        errors.push(FieldError::new(
+            "bytes_used",
+            "out_of_range",
+            "must be 0 or more",
+        ));
+    }
+    if report.minutes_used.is_some_and(|m| m < 0) {
+        errors.push(FieldError::new(
+            "minutes_used",
+            "out_of_range",
+            "must be 0 or more",
+        ));
+    }
+    if report.as_of.is_some_and(|t| t > now) {
+        errors.push(FieldError::new(
+            "as_of",
+            "in_future",
+            "must not be in the future",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let service = crate::services::get(conn, tenant, service_id)?;
+    if service.state != ServiceState::Active {
+        return Err(ApiError::Conflict {
+            code: "service_not_active",
+            detail: format!(
+                "Usage is recorded for active services; this one is {}.",
+                service.state.as_str()
+            ),
+        });
+    }
+    let allowance = if service.data_unlimited {
+        None
+    } else {
+        service.data_allowance_bytes
+    };
+    let as_of = crate::time::db_precision(report.as_of.unwrap_or(now));
+    diesel::insert_into(us::table)
+        .values((
+            us::id.eq(crate::ids::new_id("use")),
+            us::service_id.eq(service_id),
+            us::partner_id.eq(&tenant.partner_id),
+            us::environment.eq(tenant.environment.as_str()),
+            us::bytes_used.eq(report.bytes_used),
+            us::bytes_remaining.eq(allowance.map(|a| (a - report.bytes_used).max(0))),
+            us::minutes_used.eq(report.minutes_used),
+            us::as_of.eq(as_of.naive_utc()),
+            us::source.eq(source.as_str()),
+            us::created_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    let newest =
+        latest(conn, service_id)?.ok_or_else(|| ApiError::internal("snapshot just written"))?;
+    if let Some(allowance) = allowance.filter(|a| *a > 0) {
+        for threshold in THRESHOLDS {
+            if newest.bytes_used.saturating_mul(100) < allowance.saturating_mul(threshold as i64) {
+                continue;
+            }
+            let announced: bool = diesel::select(diesel::dsl::exists(
+                ut::table
+                    .filter(ut::service_id.eq(service_id))
+                    .filter(ut::allowance_bytes.eq(allowance))
+                    .filter(ut::threshold.eq(threshold)),
+            ))
+            .get_result(conn)?;
+            if announced {
+                continue;
+            }
+            diesel::insert_into(ut::table)
+                .values((
+                    ut::service_id.eq(service_id),
+                    ut::allowance_bytes.eq(allowance),
+                    ut::threshold.eq(threshold),
+                    ut::reached_at.eq(now.naive_utc()),
+                ))
+                .execute(conn)?;
+            events::emit(
+                conn,
+                tenant,
+                "usage.threshold_reached",
+                service_id,
+                serde_json::json!({
+                    "service_id": service_id,
+                    "threshold_percent": threshold,
+                    "bytes_used": newest.bytes_used,
+                    "data_allowance_bytes": allowance,
+                    "as_of": newest.as_of,
+                }),
+                now,
+            )?;
+        }
+    }
+    diesel::update(services::table.find(service_id))
+        .set(services::updated_at.eq(now.naive_utc()))
+        .execute(conn)?;
+    Ok(newest)
+}
+
+pub fn history(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    service_id: &str,
+    page: &PageRequest,
+) -> Result<Page<UsageSnapshot>, ApiError> {
+    let rows: Vec<Row> = paginate!(
+        us::table
+            .filter(us::partner_id.eq(&tenant.partner_id))
+            .filter(us::environment.eq(tenant.environment.as_str()))
+            .filter(us::service_id.eq(service_id)),
+        us,
+        page
+    )
+    .select(Row::as_select())
+    .load(conn)?;
+    Ok(Page::from_rows(
+        rows,
+        page,
+        |r| (r.created_at, r.id.clone()),
+        UsageSnapshot::from,
+    ))
+}
