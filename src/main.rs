@@ -93,6 +93,9 @@ fn migrate(config: &Config) -> Result<usize, String> {
 
 #[actix_web::main]
 async fn serve(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> Result<(), String> {
+    if config.encryption_key_generated {
+        tracing::warn!("ONYX_ENCRYPTION_KEY is not set: using a generated key, so activation materials issued now cannot be read after the service restarts");
+    }
     if config.jwt_secret_generated {
         tracing::warn!("ONYX_JWT_SECRET is not set: using a generated key, so access tokens stop working when the service restarts");
     }
