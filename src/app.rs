@@ -21,7 +21,7 @@ use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
 use crate::{
     activation, audit, auth, catalogue, credentials, openapi, ops, orders, partners, provisioning,
-    services, team, usage, wallet,
+    services, team, usage, wallet, webhooks,
 };
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
@@ -38,6 +38,7 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .configure(services::routes::register)
                 .configure(activation::routes::register)
                 .configure(usage::routes::register)
+                .configure(webhooks::routes::register)
                 .configure(wallet::routes::register)
                 .configure(credentials::routes::register)
                 .configure(team::routes::register)

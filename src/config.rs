@@ -99,6 +99,9 @@ pub struct Config {
     pub encryption_key_generated: bool,
     /// `ONYX_SMDP_ADDRESS`: the SM-DP+ address in issued activation codes.
     pub smdp_address: String,
+    /// `ONYX_WEBHOOK_DEV_MODE`: `true` lets live webhook endpoints use http and private
+    /// addresses (development only). Default `false`.
+    pub webhook_dev_mode: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -213,6 +216,16 @@ impl Config {
             },
             encryption_key: encryption_key.0,
             encryption_key_generated: encryption_key.1,
+            webhook_dev_mode: match get("ONYX_WEBHOOK_DEV_MODE").as_deref() {
+                None | Some("false") | Some("0") => false,
+                Some("true") | Some("1") => true,
+                Some(other) => {
+                    return Err(ConfigError {
+                        var: "ONYX_WEBHOOK_DEV_MODE",
+                        message: format!("`{other}` is not true or false"),
+                    })
+                }
+            },
             smdp_address: get("ONYX_SMDP_ADDRESS").unwrap_or_else(|| "smdp.onyx.example".into()),
             upstream_url: match get("ONYX_UPSTREAM_URL") {
                 None => None,

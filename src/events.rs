@@ -1,17 +1,28 @@
 //! The event outbox: every state change a partner cares about writes an event row in the same
-//! transaction as the change. Delivery (webhooks) reads from here.
+//! transaction as the change, and the same transaction queues a webhook delivery for every
+//! enabled endpoint that subscribes to the type. Events are kept at least 30 days (and can
+//! be replayed for 30 days).
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
-use crate::auth::Tenant;
+use crate::auth::{Environment, Tenant};
 use crate::db::schema::events;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::paginate;
+use crate::pagination::{Page, PageRequest};
+use crate::time::utc;
 
-/// Writes an event for `tenant` about the object `subject_id`; `data` must hold no secrets.
-/// Returns the event id.
-pub fn emit(
+/// The version of the event payloads.
+pub const API_VERSION: &str = "2026-11-01";
+/// Events stay thin: data beyond this size is replaced by a reference to the object.
+pub const MAX_DATA_BYTES: usize = 16 * 1024;
+
+/// Writes an event without queueing deliveries (test events choose their endpoint).
+pub fn insert(
     conn: &mut DbConnection,
     tenant: &Tenant,
     event_type: &str,
@@ -20,13 +31,17 @@ pub fn emit(
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let id = crate::ids::new_id("evt");
+    let mut text = data.to_string();
+    if text.len() > MAX_DATA_BYTES {
+        text = serde_json::json!({ "object_id": subject_id, "truncated": true }).to_string();
+    }
     diesel::insert_into(events::table)
         .values((
             events::id.eq(&id),
             events::partner_id.eq(&tenant.partner_id),
             events::environment.eq(tenant.environment.as_str()),
             events::event_type.eq(event_type),
-            events::data.eq(data.to_string()),
+            events::data.eq(text),
             events::created_at.eq(now.naive_utc()),
             events::subject_id.eq(Some(subject_id)),
         ))
@@ -34,10 +49,129 @@ pub fn emit(
     Ok(id)
 }
 
+/// Writes an event for `tenant` about the object `subject_id` and queues its webhook
+/// deliveries; `data` must hold no secrets. Returns the event id.
+pub fn emit(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    event_type: &str,
+    subject_id: &str,
+    data: serde_json::Value,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let id = insert(conn, tenant, event_type, subject_id, data, now)?;
+    crate::webhooks::delivery::fan_out(conn, tenant, &id, event_type, now)?;
+    Ok(id)
+}
+
+/// An event as the API and webhooks present it (the webhook body is exactly this).
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct Event {
+    #[schema(example = "evt_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub id: String,
+    #[serde(rename = "type")]
+    #[schema(example = "order.completed")]
+    pub event_type: String,
+    #[schema(example = "2026-11-01")]
+    pub api_version: String,
+    pub environment: Environment,
+    pub created_at: DateTime<Utc>,
+    #[schema(value_type = Object)]
+    pub data: serde_json::Value,
+}
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = events)]
+struct Row {
+    id: String,
+    environment: String,
+    event_type: String,
+    data: String,
+    created_at: chrono::NaiveDateTime,
+}
+
+impl From<Row> for Event {
+    fn from(r: Row) -> Event {
+        Event {
+            id: r.id,
+            event_type: r.event_type,
+            api_version: API_VERSION.into(),
+            environment: Environment::parse(&r.environment).unwrap_or(Environment::Sandbox),
+            created_at: utc(r.created_at),
+            data: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
+        }
+    }
+}
+
+pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Event, ApiError> {
+    events::table
+        .filter(events::partner_id.eq(&tenant.partner_id))
+        .filter(events::environment.eq(tenant.environment.as_str()))
+        .filter(events::id.eq(id))
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .map(Event::from)
+        .ok_or_else(|| ApiError::not_found("event"))
+}
+
+/// The envelope of any event (delivery worker).
+pub fn envelope_by_id(conn: &mut DbConnection, id: &str) -> Result<Event, ApiError> {
+    Ok(events::table
+        .find(id)
+        .select(Row::as_select())
+        .first(conn)
+        .map(Event::from)?)
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct EventFilter {
+    /// Only events of this type.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub event_type: Option<String>,
+    /// Only events created at or after this time (RFC 3339).
+    pub created_from: Option<DateTime<Utc>>,
+    /// Only events created before this time (RFC 3339).
+    pub created_to: Option<DateTime<Utc>>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    filter: &EventFilter,
+    page: &PageRequest,
+) -> Result<Page<Event>, ApiError> {
+    let mut q = paginate!(
+        events::table
+            .filter(events::partner_id.eq(&tenant.partner_id))
+            .filter(events::environment.eq(tenant.environment.as_str())),
+        events,
+        page
+    );
+    if let Some(t) = &filter.event_type {
+        q = q.filter(events::event_type.eq(t.clone()));
+    }
+    if let Some(from) = filter.created_from {
+        q = q.filter(events::created_at.ge(from.naive_utc()));
+    }
+    if let Some(to) = filter.created_to {
+        q = q.filter(events::created_at.lt(to.naive_utc()));
+    }
+    let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
+    Ok(Page::from_rows(
+        rows,
+        page,
+        |r| (r.created_at, r.id.clone()),
+        Event::from,
+    ))
+}
+
 /// A short reference to an event.
-#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Serialize, ToSchema)]
 pub struct EventRef {
-    #[schema(example = "evt_Tc7Vb1Mk3Jd9rQ2n8sLw0Zx5")]
+    #[schema(example = "evt_0mhx2k9q1002a7f3kq9zt0bw")]
     pub id: String,
     #[serde(rename = "type")]
     #[schema(example = "order.completed")]
@@ -64,7 +198,7 @@ pub fn about(
         .map(|(id, event_type, created_at)| EventRef {
             id,
             event_type,
-            created_at: crate::time::utc(created_at),
+            created_at: utc(created_at),
         })
         .collect())
 }

@@ -33,4 +33,5 @@ pub mod time;
 pub mod usage;
 pub mod validation;
 pub mod wallet;
+pub mod webhooks;
 pub mod workers;

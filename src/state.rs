@@ -19,8 +19,10 @@ pub struct AppState {
     pub simulator: Arc<dyn Upstream>,
     /// The live provisioning adapter.
     pub live_upstream: Arc<dyn Upstream>,
-    /// Seals and opens activation materials.
+    /// Seals and opens activation materials and webhook secrets.
     pub vault: Arc<Vault>,
+    /// HTTP clients of the webhook worker (SSRF-guarded).
+    pub webhook_clients: Arc<crate::webhooks::delivery::Clients>,
 }
 
 impl AppState {
@@ -30,6 +32,9 @@ impl AppState {
         });
         let live_upstream = crate::provisioning::live_upstream(&config);
         let vault = Arc::new(Vault::from_config(&config));
+        let webhook_clients = Arc::new(crate::webhooks::delivery::Clients::new(
+            config.webhook_dev_mode,
+        ));
         AppState {
             db,
             config: Arc::new(config),
@@ -37,6 +42,7 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             simulator,
             live_upstream,
+            webhook_clients,
             vault,
         }
     }

@@ -34,6 +34,11 @@ pub fn jobs(state: &AppState) -> Vec<Job> {
             run: |s| Box::pin(async move { crate::provisioning::run_due(&s).await }),
         },
         Job {
+            name: "webhooks",
+            every: state.config.worker_interval,
+            run: |s| Box::pin(async move { crate::webhooks::delivery::run_due(&s).await }),
+        },
+        Job {
             name: "housekeeping",
             every: Duration::from_secs(300),
             run: |s| {

@@ -82,6 +82,40 @@ impl Vault {
         }
     }
 
+    /// Seals arbitrary secret bytes (e.g. webhook signing secrets); returns (nonce, sealed).
+    pub fn seal_bytes(&self, aad: &str, plain: &[u8]) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
+        let nonce: [u8; 12] = rand::random();
+        let sealed = self
+            .cipher
+            .encrypt(
+                Nonce::from_slice(&nonce),
+                Payload {
+                    msg: plain,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| ApiError::internal("sealing a secret failed"))?;
+        Ok((nonce.to_vec(), sealed))
+    }
+
+    /// Opens bytes sealed by [`Vault::seal_bytes`] with the same associated data.
+    pub fn open_bytes(&self, aad: &str, nonce: &[u8], sealed: &[u8]) -> Result<Vec<u8>, ApiError> {
+        if nonce.len() != 12 {
+            return Err(ApiError::internal("bad nonce"));
+        }
+        self.cipher
+            .decrypt(
+                Nonce::from_slice(nonce),
+                Payload {
+                    msg: sealed,
+                    aad: aad.as_bytes(),
+                },
+            )
+            .map_err(|_| {
+                ApiError::internal("a sealed secret cannot be opened with the current key")
+            })
+    }
+
     fn seal(&self, aad: &str, secret: &Sealed) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
         let nonce: [u8; 12] = rand::random();
         let plain = serde_json::to_vec(secret).map_err(ApiError::internal)?;
@@ -206,6 +240,15 @@ pub fn issue(
             am::created_at.eq(at),
         ))
         .execute(conn)?;
+    // The event says that materials exist, never what they are.
+    crate::events::emit(
+        conn,
+        tenant,
+        "activation.ready",
+        service_id,
+        serde_json::json!({ "service_id": service_id, "activation_id": id, "iccid": iccid, "confirmation_code_required": confirmation_required }),
+        now,
+    )?;
     Ok(id)
 }
 

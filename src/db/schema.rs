@@ -313,6 +313,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        event_types -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        secret_nonce -> Binary,
+        secret_sealed -> Binary,
+        previous_secret_nonce -> Nullable<Binary>,
+        previous_secret_sealed -> Nullable<Binary>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        last_success_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        status -> Text,
+        replay -> Bool,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        lease_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempt -> Integer,
+        status_code -> Nullable<Integer>,
+        latency_ms -> Integer,
+        error -> Nullable<Text>,
+        response_excerpt -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(ledger_entries -> wallets (wallet_id));
 diesel::joinable!(order_items -> orders (order_id));
 diesel::joinable!(provisioning_tasks -> orders (order_id));
@@ -346,4 +403,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     activation_materials,
     usage_snapshots,
     usage_thresholds,
+    webhook_endpoints,
+    webhook_deliveries,
+    webhook_attempts,
 );

@@ -205,6 +205,83 @@ fn rules() -> Vec<Rule> {
             true,
             Some(|| json!({"bytes_used": 1})),
         ),
+        r(
+            Method::POST,
+            "/v1/webhook-endpoints",
+            &["owner", "admin", "developer"],
+            true,
+            Some(|| json!({"url": "https://hooks.matrix.example/onyx"})),
+        ),
+        r(
+            Method::GET,
+            "/v1/webhook-endpoints",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/webhook-endpoints/{endpoint_id}",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
+        r(
+            Method::PATCH,
+            "/v1/webhook-endpoints/{endpoint_id}",
+            &["owner", "admin", "developer"],
+            true,
+            Some(|| json!({"enabled": true})),
+        ),
+        r(
+            Method::DELETE,
+            "/v1/webhook-endpoints/{endpoint_id}",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/webhook-endpoints/{endpoint_id}/rotate-secret",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/webhook-endpoints/{endpoint_id}/test",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/events",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/events/{event_id}",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/events/{event_id}/replay",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/webhook-deliveries",
+            &["owner", "admin", "developer"],
+            true,
+            None,
+        ),
     ]
 }
 
@@ -214,6 +291,8 @@ fn concrete(path: &str) -> String {
         .replace("{package_id}", "pkg-doesnotexist")
         .replace("{order_id}", "ord_doesnotexist")
         .replace("{service_id}", "svc_doesnotexist")
+        .replace("{endpoint_id}", "we_doesnotexist")
+        .replace("{event_id}", "evt_doesnotexist")
         .replace("install-guidance", "install-guidance?platform=ios")
         .replace("{member_id}", "mem_doesnotexist")
 }

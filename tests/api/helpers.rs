@@ -448,3 +448,20 @@ impl TestApp {
         assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
     }
 }
+
+impl TestApp {
+    /// Runs the webhook worker until nothing is due; returns how many attempts were made.
+    pub async fn deliver(&self) -> usize {
+        let mut total = 0;
+        for _ in 0..1000 {
+            let n = onyx::webhooks::delivery::run_due(&self.state)
+                .await
+                .expect("webhook worker");
+            if n == 0 {
+                return total;
+            }
+            total += n;
+        }
+        panic!("webhook delivery did not settle");
+    }
+}

@@ -202,6 +202,7 @@ async fn an_activation_goes_from_pending_to_an_installed_service_and_pays_exactl
         vec![
             "order.created",
             "order.processing",
+            "activation.ready",
             "service.ready_to_install",
             "order.completed"
         ]

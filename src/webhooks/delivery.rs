@@ -1,0 +1,739 @@
+//! Delivery: fan-out of events to endpoints (in the event's transaction), the delivery worker
+//! and the retry schedule.
+//!
+//! Retry schedule after a failed attempt (each delay ±10 % jitter, first attempt at once):
+//! 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 20 h — ten attempts over about three days.
+//! A `Retry-After` from the receiver (seconds, at most 24 h) is honoured when longer. A 2xx
+//! answer is success; redirects are not followed; the timeout is 15 s. A `410 Gone` disables
+//! the endpoint at once. When a delivery exhausts its schedule and the endpoint has not
+//! succeeded since the delivery was created (about three days of failure), the endpoint is
+//! disabled and a `webhook_endpoint.disabled` event is recorded.
+//!
+//! Claiming: PostgreSQL takes due rows with `FOR UPDATE SKIP LOCKED`; SQLite with a guarded
+//! lease `UPDATE`. A claim increments the attempt number and sets a lease; a worker that dies
+//! leaves a lease that expires, and the delivery is sent again later (at least once). Each
+//! attempt number is recorded once (unique), so two instances never send the same attempt.
+
+use std::time::{Duration as StdDuration, Instant};
+
+use chrono::{DateTime, Duration, Utc};
+use diesel::prelude::*;
+use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use super::{signing, Row as EndpointRow};
+use crate::auth::{Environment, Tenant};
+use crate::db::schema::{
+    webhook_attempts as wa, webhook_deliveries as wd, webhook_endpoints as we,
+};
+use crate::db::DbConnection;
+use crate::error::ApiError;
+use crate::paginate;
+use crate::pagination::{Page, PageRequest};
+use crate::state::AppState;
+use crate::time::{utc, utc_opt};
+
+/// Delays after attempt 1, 2, … (seconds); the last entry ends the schedule.
+pub const SCHEDULE_SECS: [i64; 9] = [5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 72_000];
+pub const MAX_ATTEMPTS: i32 = SCHEDULE_SECS.len() as i32 + 1;
+pub const TIMEOUT: StdDuration = StdDuration::from_secs(15);
+pub const LEASE: Duration = Duration::seconds(60);
+pub const EXCERPT_BYTES: usize = 1024;
+pub const REPLAY_WINDOW: Duration = Duration::days(30);
+
+/// The delay before the next attempt after `attempt` failed, if there is one.
+pub fn next_delay(attempt: i32, retry_after_secs: Option<i64>) -> Option<Duration> {
+    let base = *SCHEDULE_SECS.get((attempt - 1).max(0) as usize)?;
+    let jitter = rand::thread_rng().gen_range(0.9..=1.1);
+    let mut secs = (base as f64 * jitter).round() as i64;
+    if let Some(ra) = retry_after_secs {
+        secs = secs.max(ra.min(86_400));
+    }
+    Some(Duration::seconds(secs.max(1)))
+}
+
+fn insert_delivery(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    endpoint_id: &str,
+    event_id: &str,
+    replay: bool,
+    now: DateTime<Utc>,
+) -> Result<String, ApiError> {
+    let id = crate::ids::new_id("del");
+    let at = now.naive_utc();
+    diesel::insert_into(wd::table)
+        .values((
+            wd::id.eq(&id),
+            wd::endpoint_id.eq(endpoint_id),
+            wd::event_id.eq(event_id),
+            wd::partner_id.eq(&tenant.partner_id),
+            wd::environment.eq(tenant.environment.as_str()),
+            wd::status.eq("pending"),
+            wd::replay.eq(replay),
+            wd::attempts.eq(0),
+            wd::next_attempt_at.eq(Some(at)),
+            wd::created_at.eq(at),
+            wd::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(id)
+}
+
+fn endpoints_for(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    event_type: &str,
+) -> Result<Vec<EndpointRow>, ApiError> {
+    let rows: Vec<EndpointRow> = we::table
+        .filter(we::partner_id.eq(&tenant.partner_id))
+        .filter(we::environment.eq(tenant.environment.as_str()))
+        .filter(we::enabled.eq(true))
+        .filter(we::deleted_at.is_null())
+        .select(EndpointRow::as_select())
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter(|e| e.subscribes_to(event_type))
+        .collect())
+}
+
+/// Queues the event for every enabled endpoint that subscribes to it.
+pub fn fan_out(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    event_id: &str,
+    event_type: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let endpoints = endpoints_for(conn, tenant, event_type)?;
+    for e in &endpoints {
+        insert_delivery(conn, tenant, &e.id, event_id, false, now)?;
+    }
+    Ok(endpoints.len())
+}
+
+/// Replays an event to one endpoint or to every subscribed one; returns the new deliveries.
+pub fn replay(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    event_id: &str,
+    endpoint_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Vec<String>, ApiError> {
+    let event = crate::events::get(conn, tenant, event_id)?;
+    if now - event.created_at > REPLAY_WINDOW {
+        return Err(ApiError::Conflict {
+            code: "event_not_replayable",
+            detail: "Events can be replayed for 30 days after they happened; this one is older."
+                .into(),
+        });
+    }
+    let targets: Vec<String> = match endpoint_id {
+        Some(id) => {
+            let e = super::row(conn, tenant, id)?;
+            if !e.enabled {
+                return Err(ApiError::Conflict {
+                    code: "endpoint_disabled",
+                    detail: "This endpoint is disabled; enable it (PATCH enabled=true) before replaying to it.".into(),
+                });
+            }
+            vec![e.id]
+        }
+        None => endpoints_for(conn, tenant, &event.event_type)?
+            .into_iter()
+            .map(|e| e.id)
+            .collect(),
+    };
+    if targets.is_empty() {
+        return Err(ApiError::Conflict {
+            code: "no_endpoint_to_replay",
+            detail:
+                "No enabled endpoint subscribes to this event type; create or enable one first."
+                    .into(),
+        });
+    }
+    targets
+        .iter()
+        .map(|t| insert_delivery(conn, tenant, t, event_id, true, now))
+        .collect()
+}
+
+/// Sends a `webhook.test` event to one endpoint.
+pub fn send_test(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    endpoint_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(String, String), ApiError> {
+    let e = super::row(conn, tenant, endpoint_id)?;
+    let data = serde_json::json!({ "endpoint_id": e.id, "message": "A test event from Onyx; reply with any 2xx status." });
+    let event_id = crate::events::insert(conn, tenant, "webhook.test", &e.id, data, now)?;
+    let delivery = insert_delivery(conn, tenant, &e.id, &event_id, false, now)?;
+    Ok((event_id, delivery))
+}
+
+/// Stops the pending deliveries of an endpoint (deleted or disabled).
+pub fn stop_pending(
+    conn: &mut DbConnection,
+    endpoint_id: &str,
+    why: &str,
+    now: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    let at = now.naive_utc();
+    Ok(diesel::update(
+        wd::table
+            .filter(wd::endpoint_id.eq(endpoint_id))
+            .filter(wd::status.eq("pending")),
+    )
+    .set((
+        wd::status.eq("failed"),
+        wd::last_error.eq(Some(why)),
+        wd::next_attempt_at.eq(None::<chrono::NaiveDateTime>),
+        wd::completed_at.eq(Some(at)),
+        wd::updated_at.eq(at),
+    ))
+    .execute(conn)?)
+}
+
+#[derive(QueryableByName, Debug)]
+struct Claimed {
+    #[diesel(sql_type = Text)]
+    id: String,
+    #[diesel(sql_type = Integer)]
+    attempts: i32,
+}
+
+/// Claims up to `limit` due deliveries: (delivery id, attempt number).
+pub fn claim(
+    conn: &mut DbConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(String, i32)>, ApiError> {
+    let at = now.naive_utc();
+    let lease = (now + LEASE).naive_utc();
+    match conn {
+        DbConnection::Pg(pg) => {
+            let rows: Vec<Claimed> = diesel::sql_query(
+                "UPDATE webhook_deliveries SET lease_until = $1, attempts = attempts + 1, updated_at = $2 \
+                 WHERE id IN (SELECT id FROM webhook_deliveries \
+                   WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2) \
+                   ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                 RETURNING id, attempts",
+            )
+            .bind::<Timestamp, _>(lease)
+            .bind::<Timestamp, _>(at)
+            .bind::<BigInt, _>(limit)
+            .load(pg)?;
+            Ok(rows.into_iter().map(|c| (c.id, c.attempts)).collect())
+        }
+        DbConnection::Sqlite(_) => {
+            let due: Vec<(String, i32)> = wd::table
+                .filter(wd::status.eq("pending"))
+                .filter(wd::next_attempt_at.le(at))
+                .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at)))
+                .order(wd::next_attempt_at.asc())
+                .limit(limit)
+                .select((wd::id, wd::attempts))
+                .load(conn)?;
+            let mut claimed = Vec::new();
+            for (id, attempts) in due {
+                let n = diesel::update(
+                    wd::table
+                        .find(&id)
+                        .filter(wd::attempts.eq(attempts))
+                        .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at))),
+                )
+                .set((
+                    wd::lease_until.eq(Some(lease)),
+                    wd::attempts.eq(attempts + 1),
+                    wd::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+                if n == 1 {
+                    claimed.push((id, attempts + 1));
+                }
+            }
+            Ok(claimed)
+        }
+    }
+}
+
+/// What one attempt produced.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub status: Option<u16>,
+    pub error: Option<String>,
+    pub excerpt: Option<String>,
+    pub latency_ms: i32,
+    pub retry_after_secs: Option<i64>,
+}
+
+impl Outcome {
+    fn succeeded(&self) -> bool {
+        self.status.is_some_and(|s| (200..300).contains(&s))
+    }
+}
+
+/// Everything needed to send one attempt (read in one short transaction).
+struct Job {
+    delivery_id: String,
+    attempt: i32,
+    endpoint: EndpointRow,
+    secrets: Vec<String>,
+    message_id: String,
+    body: Vec<u8>,
+}
+
+async fn send(state: &AppState, job: &Job, timestamp: i64) -> Outcome {
+    let started = Instant::now();
+    let env = Environment::parse(&job.endpoint.environment).unwrap_or(Environment::Live);
+    let elapsed = |s: Instant| s.elapsed().as_millis().min(i32::MAX as u128) as i32;
+    // IP-literal hosts skip DNS, so they are checked here; names are checked by the resolver.
+    if let Ok(url) = url::Url::parse(&job.endpoint.url) {
+        let host = url
+            .host_str()
+            .unwrap_or("")
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        if let Ok(ip) = host.parse::<std::net::IpAddr>() {
+            if !state.config.webhook_dev_mode
+                && !super::ssrf::allowed(ip, env == Environment::Sandbox)
+            {
+                return Outcome {
+                    status: None,
+                    error: Some(format!("refused: {ip} is not a public address")),
+                    excerpt: None,
+                    latency_ms: 0,
+                    retry_after_secs: None,
+                };
+            }
+        }
+    }
+    let client = match env {
+        Environment::Sandbox => &state.webhook_clients.sandbox,
+        Environment::Live => &state.webhook_clients.live,
+    };
+    let request = client
+        .post(&job.endpoint.url)
+        .header("content-type", "application/json")
+        .header("user-agent", "Onyx-Webhooks/1.0")
+        .header("webhook-id", &job.message_id)
+        .header("webhook-timestamp", timestamp.to_string())
+        .header(
+            "webhook-signature",
+            signing::header(&job.secrets, &job.message_id, timestamp, &job.body),
+        )
+        .body(job.body.clone());
+    match request.send().await {
+        Err(e) => {
+            let mut msg = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                msg = format!("{msg}: {s}");
+                source = s.source();
+            }
+            Outcome {
+                status: None,
+                error: Some(truncate(&msg, 500)),
+                excerpt: None,
+                latency_ms: elapsed(started),
+                retry_after_secs: None,
+            }
+        }
+        Ok(mut resp) => {
+            let status = resp.status().as_u16();
+            let retry_after = resp
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.trim().parse::<i64>().ok());
+            let mut body = Vec::new();
+            while body.len() < EXCERPT_BYTES * 4 {
+                match resp.chunk().await {
+                    Ok(Some(chunk)) => body.extend_from_slice(&chunk),
+                    _ => break,
+                }
+            }
+            let text = String::from_utf8_lossy(&body);
+            Outcome {
+                status: Some(status),
+                error: (!(200..300).contains(&status))
+                    .then(|| format!("receiver answered {status}")),
+                excerpt: (!text.is_empty()).then(|| truncate(&text, EXCERPT_BYTES)),
+                latency_ms: elapsed(started),
+                retry_after_secs: retry_after,
+            }
+        }
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
+}
+
+fn load_job(
+    state: &AppState,
+    delivery_id: &str,
+    attempt: i32,
+    now: DateTime<Utc>,
+) -> Result<Job, ApiError> {
+    let mut conn = state.db.get()?;
+    let (endpoint_id, event_id): (String, String) = wd::table
+        .find(delivery_id)
+        .select((wd::endpoint_id, wd::event_id))
+        .first(&mut *conn)?;
+    let endpoint = super::row_by_id(&mut conn, &endpoint_id)?;
+    let secrets = endpoint.signing_secrets(&state.vault, now)?;
+    let envelope = crate::events::envelope_by_id(&mut conn, &event_id)?;
+    Ok(Job {
+        delivery_id: delivery_id.to_string(),
+        attempt,
+        endpoint,
+        secrets,
+        message_id: event_id,
+        body: serde_json::to_vec(&envelope).map_err(ApiError::internal)?,
+    })
+}
+
+/// Disables an endpoint with a reason, stops its deliveries, records the event.
+pub fn disable(
+    conn: &mut DbConnection,
+    endpoint: &EndpointRow,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let at = now.naive_utc();
+    let changed = diesel::update(we::table.find(&endpoint.id).filter(we::enabled.eq(true)))
+        .set((
+            we::enabled.eq(false),
+            we::disabled_reason.eq(Some(reason)),
+            we::updated_at.eq(at),
+        ))
+        .execute(conn)?;
+    if changed == 0 {
+        return Ok(());
+    }
+    stop_pending(conn, &endpoint.id, "endpoint disabled", now)?;
+    let tenant = Tenant {
+        partner_id: endpoint.partner_id.clone(),
+        environment: Environment::parse(&endpoint.environment).unwrap_or(Environment::Live),
+    };
+    crate::events::emit(
+        conn,
+        &tenant,
+        "webhook_endpoint.disabled",
+        &endpoint.id,
+        serde_json::json!({ "endpoint_id": endpoint.id, "url": endpoint.url, "reason": reason }),
+        now,
+    )?;
+    Ok(())
+}
+
+fn record(
+    conn: &mut DbConnection,
+    job: &Job,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let at = now.naive_utc();
+    diesel::insert_into(wa::table)
+        .values((
+            wa::id.eq(crate::ids::new_id("att")),
+            wa::delivery_id.eq(&job.delivery_id),
+            wa::attempt.eq(job.attempt),
+            wa::status_code.eq(outcome.status.map(i32::from)),
+            wa::latency_ms.eq(outcome.latency_ms),
+            wa::error.eq(&outcome.error),
+            wa::response_excerpt.eq(&outcome.excerpt),
+            wa::created_at.eq(at),
+        ))
+        .execute(conn)?;
+    // Only the claim that owns this attempt number may move the delivery on.
+    let (attempts, status, created_at): (i32, String, chrono::NaiveDateTime) = wd::table
+        .find(&job.delivery_id)
+        .select((wd::attempts, wd::status, wd::created_at))
+        .first(conn)?;
+    if attempts != job.attempt || status != "pending" {
+        return Ok(());
+    }
+    let target = wd::table.find(&job.delivery_id);
+    let code = outcome.status.map(i32::from);
+    if outcome.succeeded() {
+        diesel::update(target)
+            .set((
+                wd::status.eq("succeeded"),
+                wd::last_status_code.eq(code),
+                wd::last_error.eq(None::<String>),
+                wd::next_attempt_at.eq(None::<chrono::NaiveDateTime>),
+                wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                wd::completed_at.eq(Some(at)),
+                wd::updated_at.eq(at),
+            ))
+            .execute(conn)?;
+        diesel::update(we::table.find(&job.endpoint.id))
+            .set(we::last_success_at.eq(Some(at)))
+            .execute(conn)?;
+        return Ok(());
+    }
+    let gone = outcome.status == Some(410);
+    let next = if gone {
+        None
+    } else {
+        next_delay(job.attempt, outcome.retry_after_secs)
+    };
+    match next {
+        Some(delay) => {
+            diesel::update(target)
+                .set((
+                    wd::last_status_code.eq(code),
+                    wd::last_error.eq(&outcome.error),
+                    wd::next_attempt_at.eq(Some((now + delay).naive_utc())),
+                    wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    wd::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::update(target)
+                .set((
+                    wd::status.eq("failed"),
+                    wd::last_status_code.eq(code),
+                    wd::last_error.eq(&outcome.error),
+                    wd::next_attempt_at.eq(None::<chrono::NaiveDateTime>),
+                    wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    wd::completed_at.eq(Some(at)),
+                    wd::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            let endpoint = super::row_by_id(conn, &job.endpoint.id)?;
+            if gone {
+                disable(conn, &endpoint, "the endpoint answered 410 Gone", now)?;
+            } else if endpoint.last_success_at.is_none_or(|s| s < created_at) {
+                disable(
+                    conn,
+                    &endpoint,
+                    "every attempt of a delivery failed over its whole retry schedule (about three days) with no success since",
+                    now,
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Sends every due delivery once; returns how many attempts were made.
+pub async fn run_due(state: &AppState) -> Result<usize, ApiError> {
+    let now = state.now();
+    let st = state.clone();
+    let claimed =
+        actix_web::web::block(move || st.db.write_blocking(|c| claim(c, now, 50))).await??;
+    let count = claimed.len();
+    for (delivery_id, attempt) in claimed {
+        let st = state.clone();
+        let job = match actix_web::web::block(move || load_job(&st, &delivery_id, attempt, now))
+            .await?
+        {
+            Ok(job) => job,
+            Err(e) => {
+                tracing::warn!(error = %e, "webhook delivery could not be prepared; the lease will expire and it is retried");
+                continue;
+            }
+        };
+        let timestamp = state.now().timestamp();
+        let outcome = send(state, &job, timestamp).await;
+        let st = state.clone();
+        let at = state.now();
+        actix_web::web::block(move || st.db.write_blocking(|c| record(c, &job, &outcome, at)))
+            .await??;
+    }
+    Ok(count)
+}
+
+/// The two HTTP clients of the worker: sandbox may reach loopback, live only public addresses.
+pub struct Clients {
+    pub sandbox: reqwest::Client,
+    pub live: reqwest::Client,
+}
+
+impl Clients {
+    pub fn new(dev_mode: bool) -> Clients {
+        let build = |allow_loopback: bool| {
+            reqwest::Client::builder()
+                .timeout(TIMEOUT)
+                .redirect(reqwest::redirect::Policy::none())
+                .dns_resolver(std::sync::Arc::new(super::ssrf::GuardedResolver {
+                    allow_loopback,
+                    allow_private: dev_mode,
+                }))
+                .build()
+                .expect("webhook HTTP client")
+        };
+        Clients {
+            sandbox: build(true),
+            live: build(dev_mode),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum DeliveryStatus {
+    Pending,
+    Succeeded,
+    Failed,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Attempt {
+    pub attempt: i32,
+    pub status_code: Option<i32>,
+    pub latency_ms: i32,
+    pub error: Option<String>,
+    /// The first 1024 bytes of the receiver's answer.
+    pub response_excerpt: Option<String>,
+    pub created_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Delivery {
+    #[schema(example = "del_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub id: String,
+    pub endpoint_id: String,
+    pub event_id: String,
+    pub status: DeliveryStatus,
+    /// True for deliveries created by a replay.
+    pub replay: bool,
+    pub attempts: Vec<Attempt>,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub last_status_code: Option<i32>,
+    pub last_error: Option<String>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// (attempt, status code, latency ms, error, response excerpt, created)
+type AttemptRow = (
+    i32,
+    Option<i32>,
+    i32,
+    Option<String>,
+    Option<String>,
+    chrono::NaiveDateTime,
+);
+
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = wd)]
+struct DeliveryRow {
+    id: String,
+    endpoint_id: String,
+    event_id: String,
+    status: String,
+    replay: bool,
+    next_attempt_at: Option<chrono::NaiveDateTime>,
+    last_status_code: Option<i32>,
+    last_error: Option<String>,
+    completed_at: Option<chrono::NaiveDateTime>,
+    created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DeliveryFilter {
+    pub endpoint_id: Option<String>,
+    pub event_id: Option<String>,
+    /// `failed` lists the deliveries that gave up.
+    pub status: Option<DeliveryStatus>,
+}
+
+pub fn list(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    filter: &DeliveryFilter,
+    page: &PageRequest,
+) -> Result<Page<Delivery>, ApiError> {
+    let mut q = paginate!(
+        wd::table
+            .filter(wd::partner_id.eq(&tenant.partner_id))
+            .filter(wd::environment.eq(tenant.environment.as_str())),
+        wd,
+        page
+    );
+    if let Some(e) = &filter.endpoint_id {
+        q = q.filter(wd::endpoint_id.eq(e.clone()));
+    }
+    if let Some(e) = &filter.event_id {
+        q = q.filter(wd::event_id.eq(e.clone()));
+    }
+    if let Some(s) = filter.status {
+        let text = match s {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Succeeded => "succeeded",
+            DeliveryStatus::Failed => "failed",
+        };
+        q = q.filter(wd::status.eq(text));
+    }
+    let rows: Vec<DeliveryRow> = q.select(DeliveryRow::as_select()).load(conn)?;
+    Page::try_from_rows(
+        rows,
+        page,
+        |r| (r.created_at, r.id.clone()),
+        |r| {
+            let attempts: Vec<AttemptRow> = wa::table
+                .filter(wa::delivery_id.eq(&r.id))
+                .order(wa::attempt.asc())
+                .select((
+                    wa::attempt,
+                    wa::status_code,
+                    wa::latency_ms,
+                    wa::error,
+                    wa::response_excerpt,
+                    wa::created_at,
+                ))
+                .load(conn)?;
+            Ok(Delivery {
+                status: match r.status.as_str() {
+                    "succeeded" => DeliveryStatus::Succeeded,
+                    "failed" => DeliveryStatus::Failed,
+                    _ => DeliveryStatus::Pending,
+                },
+                attempts: attempts
+                    .into_iter()
+                    .map(
+                        |(
+                            attempt,
+                            status_code,
+                            latency_ms,
+                            error,
+                            response_excerpt,
+                            created_at,
+                        )| Attempt {
+                            attempt,
+                            status_code,
+                            latency_ms,
+                            error,
+                            response_excerpt,
+                            created_at: utc(created_at),
+                        },
+                    )
+                    .collect(),
+                next_attempt_at: utc_opt(r.next_attempt_at),
+                completed_at: utc_opt(r.completed_at),
+                created_at: utc(r.created_at),
+                id: r.id,
+                endpoint_id: r.endpoint_id,
+                event_id: r.event_id,
+                replay: r.replay,
+                last_status_code: r.last_status_code,
+                last_error: r.last_error,
+            })
+        },
+    )
+}

@@ -1,0 +1,716 @@
+//! Webhooks: signed, retried, observable, replayable delivery.
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use diesel::prelude::*;
+use hmac::{Hmac, Mac};
+use reqwest::Method;
+use serde_json::{json, Value};
+use sha2::Sha256;
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+use crate::helpers::{expect_problem, parts, Org, TestApp};
+use crate::orders::{activate, create_order, shop};
+
+/// An independent check of the Standard Webhooks scheme: HMAC-SHA256 over
+/// `{webhook-id}.{webhook-timestamp}.{body}` keyed with the base64 part of `whsec_…`.
+fn verify(secret: &str, req: &Request) -> usize {
+    let header = |n: &str| req.headers.get(n).unwrap().to_str().unwrap().to_string();
+    let key = STANDARD
+        .decode(secret.trim_start_matches("whsec_"))
+        .unwrap();
+    let signed = format!(
+        "{}.{}.{}",
+        header("webhook-id"),
+        header("webhook-timestamp"),
+        String::from_utf8(req.body.clone()).unwrap()
+    );
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(signed.as_bytes());
+    let expected = format!("v1,{}", STANDARD.encode(mac.finalize().into_bytes()));
+    header("webhook-signature")
+        .split(' ')
+        .filter(|s| *s == expected)
+        .count()
+}
+
+async fn endpoint(app: &TestApp, token: &str, url: &str, types: Value) -> (String, String) {
+    let r = app
+        .post("/v1/webhook-endpoints")
+        .bearer_auth(token)
+        .json(&json!({"url": url, "event_types": types}))
+        .send()
+        .await
+        .unwrap();
+    let (s, _, b) = parts(r).await;
+    assert_eq!(s, 201, "{b}");
+    (
+        b["id"].as_str().unwrap().to_string(),
+        b["secret"].as_str().unwrap().to_string(),
+    )
+}
+
+async fn receiver(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status).set_body_string("thanks"))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn deliveries(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
+    let (s, b) = app
+        .get_as(token, &format!("/v1/webhook-deliveries?limit=100{query}"))
+        .await;
+    assert_eq!(s, 200, "{b}");
+    b["data"].as_array().unwrap().clone()
+}
+
+#[tokio::test]
+async fn deliveries_are_signed_and_verify_with_an_independent_implementation() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let rx = receiver(200).await;
+    let token = &shop.machine.token;
+    let (we, secret) = endpoint(
+        &app,
+        token,
+        &format!("{}/hooks", rx.uri()),
+        json!(["order.completed", "activation.ready"]),
+    )
+    .await;
+    assert!(secret.starts_with("whsec_"));
+    let (_, listed) = app
+        .get_as(token, &format!("/v1/webhook-endpoints/{we}"))
+        .await;
+    assert!(listed.get("secret").is_none() && !listed.to_string().contains(&secret));
+
+    let order = create_order(&app, token, &activate(&["fr-plan"])).await;
+    app.drain().await;
+    assert_eq!(app.deliver().await, 2);
+    let got = rx.received_requests().await.unwrap();
+    assert_eq!(got.len(), 2, "only the subscribed types");
+    let mut types = Vec::new();
+    for req in &got {
+        assert_eq!(verify(&secret, req), 1, "signature verifies");
+        assert_eq!(req.headers.get("content-type").unwrap(), "application/json");
+        let body: Value = serde_json::from_slice(&req.body).unwrap();
+        assert_eq!(
+            req.headers.get("webhook-id").unwrap().to_str().unwrap(),
+            body["id"].as_str().unwrap()
+        );
+        assert_eq!(body["api_version"], "2026-11-01");
+        assert_eq!(body["environment"], "sandbox");
+        assert!(req.body.len() < 20 * 1024, "thin envelope");
+        types.push(body["type"].as_str().unwrap().to_string());
+    }
+    types.sort();
+    assert_eq!(types, vec!["activation.ready", "order.completed"]);
+    let completed: Value = got
+        .iter()
+        .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+        .find(|b| b["type"] == "order.completed")
+        .unwrap();
+    assert_eq!(completed["data"]["order"]["id"], order["id"]);
+
+    // A tampered body does not verify.
+    let mut tampered = got[0].clone();
+    tampered.body.push(b' ');
+    assert_eq!(verify(&secret, &tampered), 0);
+
+    // Activation materials never travel in webhooks.
+    let svc = order["service_id"].as_str().unwrap();
+    let (_, m) = app
+        .get_as(token, &format!("/v1/services/{svc}/activation"))
+        .await;
+    for req in &got {
+        let text = String::from_utf8_lossy(&req.body);
+        assert!(!text.contains(m["matching_id"].as_str().unwrap()) && !text.contains("LPA:1$"));
+    }
+
+    let list = deliveries(&app, token, &format!("&endpoint_id={we}")).await;
+    assert_eq!(list.len(), 2);
+    for d in &list {
+        assert_eq!(d["status"], "succeeded");
+        assert_eq!(d["attempts"][0]["status_code"], 200);
+        assert_eq!(d["attempts"][0]["response_excerpt"], "thanks");
+        assert!(d["attempts"][0]["latency_ms"].as_i64().unwrap() >= 0);
+    }
+}
+
+#[tokio::test]
+async fn failures_retry_on_the_documented_schedule_then_disable_the_endpoint() {
+    let app = TestApp::spawn().await;
+    let org: Org = app.onboard("Hooks").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = receiver(500).await;
+    let other = receiver(200).await;
+    let (we, _) = endpoint(&app, &m.token, &rx.uri(), json!([])).await;
+    let (_, other_secret) = endpoint(
+        &app,
+        &m.token,
+        &other.uri(),
+        json!(["webhook_endpoint.disabled"]),
+    )
+    .await;
+    let r = app
+        .post(&format!("/v1/webhook-endpoints/{we}/test"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap();
+    let (s, _, test) = parts(r).await;
+    assert_eq!(s, 202, "{test}");
+    let delivery = test["delivery_id"].as_str().unwrap().to_string();
+
+    let schedule = onyx::webhooks::delivery::SCHEDULE_SECS;
+    let mut total = 0;
+    for (i, delay) in schedule.iter().enumerate() {
+        assert_eq!(app.deliver().await, 1, "attempt {}", i + 1);
+        let d: (Option<chrono::NaiveDateTime>, i32) = app.db_query(|c| {
+            use onyx::db::schema::webhook_deliveries as wd;
+            wd::table
+                .find(&delivery)
+                .select((wd::next_attempt_at, wd::attempts))
+                .first(c)
+                .unwrap()
+        });
+        let wait = (d.0.unwrap() - app.clock_now()).num_seconds();
+        assert!(
+            (*delay as f64 * 0.89) as i64 <= wait && wait <= (*delay as f64 * 1.11) as i64 + 1,
+            "attempt {}: waits {wait}s, schedule {delay}s",
+            i + 1
+        );
+        assert_eq!(d.1, i as i32 + 1);
+        // Not due yet: nothing is sent early.
+        assert_eq!(app.deliver().await, 0);
+        app.clock.advance(chrono::Duration::seconds(wait));
+        total += wait;
+    }
+    assert!(
+        (60 * 3600..84 * 3600).contains(&total),
+        "about three days: {total}s"
+    );
+    assert_eq!(
+        app.deliver().await,
+        2,
+        "the last attempt, then the disabled notice to the other endpoint"
+    );
+    assert_eq!(
+        rx.received_requests().await.unwrap().len(),
+        schedule.len() + 1
+    );
+
+    let token = app.client_token(&m.client_id, &m.secret).await;
+    let failed = deliveries(&app, &token, "&status=failed").await;
+    assert_eq!(failed.len(), 1);
+    assert_eq!(failed[0]["attempts"].as_array().unwrap().len(), 10);
+    assert_eq!(failed[0]["last_status_code"], 500);
+    let (_, e) = app
+        .get_as(&token, &format!("/v1/webhook-endpoints/{we}"))
+        .await;
+    assert_eq!(e["enabled"], false);
+    assert!(e["disabled_reason"]
+        .as_str()
+        .unwrap()
+        .contains("three days"));
+    // The partner is told: a webhook_endpoint.disabled event, delivered to the other endpoint.
+    let (_, events) = app
+        .get_as(&token, "/v1/events?type=webhook_endpoint.disabled")
+        .await;
+    assert_eq!(events["data"].as_array().unwrap().len(), 1);
+    let told = other.received_requests().await.unwrap();
+    assert_eq!(told.len(), 1);
+    assert_eq!(verify(&other_secret, &told[0]), 1);
+    let body: Value = serde_json::from_slice(&told[0].body).unwrap();
+    assert_eq!(body["data"]["endpoint_id"], we.as_str());
+}
+
+#[tokio::test]
+async fn gone_disables_at_once_and_retry_after_is_honoured() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Hooks").await;
+    let m = app.machine(&org.owner.token).await;
+    let gone = receiver(410).await;
+    let (we, _) = endpoint(&app, &m.token, &gone.uri(), json!([])).await;
+    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(app.deliver().await, 1);
+    let (_, e) = app
+        .get_as(&m.token, &format!("/v1/webhook-endpoints/{we}"))
+        .await;
+    assert_eq!(
+        (e["enabled"].as_bool(), e["disabled_reason"].as_str()),
+        (Some(false), Some("the endpoint answered 410 Gone"))
+    );
+    // Disabled endpoints receive nothing more.
+    app.post(&format!("/v1/credentials"))
+        .bearer_auth(&org.owner.token)
+        .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(app.deliver().await, 0);
+
+    let busy = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(503).insert_header("retry-after", "3600"))
+        .mount(&busy)
+        .await;
+    let (we2, _) = endpoint(&app, &m.token, &busy.uri(), json!([])).await;
+    let r = app
+        .post(&format!("/v1/webhook-endpoints/{we2}/test"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap();
+    let delivery = parts(r).await.2["delivery_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.deliver().await;
+    let next: Option<chrono::NaiveDateTime> = app.db_query(|c| {
+        use onyx::db::schema::webhook_deliveries as wd;
+        wd::table
+            .find(&delivery)
+            .select(wd::next_attempt_at)
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(
+        (next.unwrap() - app.clock_now()).num_seconds(),
+        3600,
+        "Retry-After beats the 5 s step"
+    );
+}
+
+#[tokio::test]
+async fn replays_resend_the_same_message_and_rotation_signs_twice_during_grace() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Hooks").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = receiver(200).await;
+    let (we, old_secret) = endpoint(&app, &m.token, &rx.uri(), json!([])).await;
+    let r = app
+        .post(&format!("/v1/webhook-endpoints/{we}/test"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap();
+    let event_id = parts(r).await.2["event_id"].as_str().unwrap().to_string();
+    app.deliver().await;
+
+    let r = app
+        .post(&format!("/v1/events/{event_id}/replay"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap();
+    let (s, _, replayed) = parts(r).await;
+    assert_eq!(
+        (s, replayed["delivery_ids"].as_array().unwrap().len()),
+        (202, 1)
+    );
+    let r = app
+        .post(&format!("/v1/events/{event_id}/replay"))
+        .bearer_auth(&m.token)
+        .json(&json!({"endpoint_id": we}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 202);
+    app.deliver().await;
+    let got = rx.received_requests().await.unwrap();
+    assert_eq!(got.len(), 3);
+    assert!(
+        got.iter()
+            .all(|r| r.headers.get("webhook-id").unwrap() == event_id.as_str()),
+        "one message id, so receivers deduplicate"
+    );
+    let list = deliveries(&app, &m.token, &format!("&event_id={event_id}")).await;
+    assert_eq!(list.iter().filter(|d| d["replay"] == true).count(), 2);
+
+    // Rotation: both secrets sign during the grace period, then only the new one.
+    let r = app
+        .post(&format!("/v1/webhook-endpoints/{we}/rotate-secret"))
+        .bearer_auth(&m.token)
+        .json(&json!({"grace_period_seconds": 3600}))
+        .send()
+        .await
+        .unwrap();
+    let (s, _, rotated) = parts(r).await;
+    assert_eq!(s, 200, "{rotated}");
+    let new_secret = rotated["secret"].as_str().unwrap().to_string();
+    assert_ne!(new_secret, old_secret);
+    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap();
+    app.deliver().await;
+    let last = rx.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(
+        last.headers
+            .get("webhook-signature")
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .split(' ')
+            .count(),
+        2
+    );
+    assert_eq!(
+        (verify(&old_secret, &last), verify(&new_secret, &last)),
+        (1, 1)
+    );
+    app.clock.advance(chrono::Duration::seconds(3601));
+    let token = app.client_token(&m.client_id, &m.secret).await;
+    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    app.deliver().await;
+    let last = rx.received_requests().await.unwrap().pop().unwrap();
+    assert_eq!(
+        (verify(&old_secret, &last), verify(&new_secret, &last)),
+        (0, 1)
+    );
+
+    // Events older than 30 days are not replayable.
+    app.clock.advance(chrono::Duration::days(31));
+    let token = app.client_token(&m.client_id, &m.secret).await;
+    let r = app
+        .post(&format!("/v1/events/{event_id}/replay"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    expect_problem(r, 409, "event_not_replayable").await;
+}
+
+#[tokio::test]
+async fn webhook_urls_are_guarded_against_server_side_request_forgery() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Hooks").await;
+    app.admin(
+        Method::POST,
+        &format!("/v1/admin/partners/{}/live-access", org.partner_id),
+    )
+    .json(&json!({"enabled": true}))
+    .send()
+    .await
+    .unwrap();
+    let live = app
+        .machine(&app.login_token(&org.owner.email, "live").await)
+        .await;
+    let sandbox = app.machine(&org.owner.token).await;
+    let refused: &[(&str, &Value, &str)] = &[
+        ("http://hooks.example.com/x", &json!("live"), "insecure_url"),
+        ("https://127.0.0.1/x", &json!("live"), "forbidden_address"),
+        ("https://10.0.0.8/x", &json!("live"), "forbidden_address"),
+        ("https://172.16.5.4/x", &json!("live"), "forbidden_address"),
+        ("https://192.168.1.1/x", &json!("live"), "forbidden_address"),
+        (
+            "https://169.254.169.254/latest/meta-data",
+            &json!("live"),
+            "forbidden_address",
+        ),
+        ("https://100.64.0.1/x", &json!("live"), "forbidden_address"),
+        ("https://0.0.0.0/x", &json!("live"), "forbidden_address"),
+        ("https://[::1]/x", &json!("live"), "forbidden_address"),
+        ("https://[fe80::1]/x", &json!("live"), "forbidden_address"),
+        ("https://[fd00::1]/x", &json!("live"), "forbidden_address"),
+        (
+            "https://[::ffff:127.0.0.1]/x",
+            &json!("live"),
+            "forbidden_address",
+        ),
+        (
+            "https://[::ffff:a9fe:a9fe]/x",
+            &json!("live"),
+            "forbidden_address",
+        ),
+        ("https://localhost/x", &json!("live"), "forbidden_address"),
+        (
+            "https://user:pw@hooks.example.com/x",
+            &json!("live"),
+            "credentials_in_url",
+        ),
+        ("ftp://hooks.example.com/x", &json!("live"), "invalid_url"),
+        ("http://10.0.0.8/x", &json!("sandbox"), "insecure_url"),
+        ("https://10.0.0.8/x", &json!("sandbox"), "forbidden_address"),
+        (
+            "https://169.254.169.254/x",
+            &json!("sandbox"),
+            "forbidden_address",
+        ),
+    ];
+    for (url, env, code) in refused {
+        let token = if *env == "live" {
+            &live.token
+        } else {
+            &sandbox.token
+        };
+        let r = app
+            .post("/v1/webhook-endpoints")
+            .bearer_auth(token)
+            .json(&json!({"url": url}))
+            .send()
+            .await
+            .unwrap();
+        let problem = expect_problem(r, 422, "validation_failed").await;
+        assert_eq!(problem["errors"][0]["code"], *code, "{url} in {env}");
+    }
+    // Accepted: public https anywhere, loopback http in sandbox.
+    let r = app
+        .post("/v1/webhook-endpoints")
+        .bearer_auth(&live.token)
+        .json(&json!({"url": "https://hooks.example.com/onyx"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let r = app
+        .post("/v1/webhook-endpoints")
+        .bearer_auth(&sandbox.token)
+        .json(&json!({"url": "http://127.0.0.1:9/x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+
+    // The check runs again at delivery time, inside DNS resolution, so a name that resolves
+    // to a loopback address (rebinding) is refused for a live endpoint and nothing is sent.
+    let rx = receiver(200).await;
+    let port = rx.address().port();
+    let (we, _) = endpoint(
+        &app,
+        &live.token,
+        "https://hooks.example.com/onyx2",
+        json!([]),
+    )
+    .await;
+    app.db_query(|c| {
+        use onyx::db::schema::webhook_endpoints as t;
+        diesel::update(t::table.find(&we))
+            .set(t::url.eq(format!("http://localhost:{port}/rebound")))
+            .execute(c)
+            .unwrap()
+    });
+    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
+        .bearer_auth(&live.token)
+        .send()
+        .await
+        .unwrap();
+    app.deliver().await;
+    assert!(
+        rx.received_requests().await.unwrap().is_empty(),
+        "nothing reached the loopback receiver"
+    );
+    let list = deliveries(&app, &live.token, &format!("&endpoint_id={we}")).await;
+    let error = list[0]["attempts"][0]["error"].as_str().unwrap();
+    assert!(error.contains("may not reach"), "{error}");
+}
+
+#[tokio::test]
+async fn a_delivery_claimed_by_a_dead_worker_is_sent_later() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Hooks").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = receiver(200).await;
+    let (we, secret) = endpoint(&app, &m.token, &rx.uri(), json!([])).await;
+    let r = app
+        .post(&format!("/v1/webhook-endpoints/{we}/test"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap();
+    let event_id = parts(r).await.2["event_id"].as_str().unwrap().to_string();
+    // A worker claims the delivery and dies before sending.
+    let now = onyx::clock::Clock::now(&app.clock);
+    let claimed = app
+        .state
+        .db
+        .write_blocking(|c| onyx::webhooks::delivery::claim(c, now, 10))
+        .unwrap();
+    assert_eq!(claimed.len(), 1);
+    assert_eq!(
+        app.deliver().await,
+        0,
+        "leased: no second worker sends it meanwhile"
+    );
+    app.clock.advance(chrono::Duration::seconds(61));
+    assert_eq!(app.deliver().await, 1, "the stale lease is reclaimed");
+    let got = rx.received_requests().await.unwrap();
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].headers.get("webhook-id").unwrap(), event_id.as_str());
+    assert_eq!(verify(&secret, &got[0]), 1);
+    let token = app.client_token(&m.client_id, &m.secret).await;
+    let list = deliveries(&app, &token, "").await;
+    assert_eq!(list[0]["status"], "succeeded");
+    assert_eq!(
+        list[0]["attempts"][0]["attempt"], 2,
+        "attempt 1 died with its worker"
+    );
+}
+
+#[tokio::test]
+async fn two_workers_racing_over_a_thousand_events_send_each_attempt_once() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Hooks").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = receiver(200).await;
+    endpoint(&app, &m.token, &rx.uri(), json!(["webhook.test"])).await;
+    let tenant = onyx::auth::Tenant {
+        partner_id: org.partner_id.clone(),
+        environment: onyx::auth::Environment::Sandbox,
+    };
+    let now = onyx::clock::Clock::now(&app.clock);
+    app.state
+        .db
+        .write_blocking(|c| {
+            for i in 0..1000 {
+                onyx::events::emit(c, &tenant, "webhook.test", "we_race", json!({"n": i}), now)?;
+            }
+            Ok(())
+        })
+        .unwrap();
+    let worker = |state: onyx::state::AppState| async move {
+        let mut sent = 0;
+        loop {
+            let n = onyx::webhooks::delivery::run_due(&state).await.unwrap();
+            if n == 0 {
+                return sent;
+            }
+            sent += n;
+        }
+    };
+    let (a, b) = tokio::join!(
+        tokio::spawn(worker(app.state.clone())),
+        tokio::spawn(worker(app.state.clone()))
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a + b, 1000, "{a} + {b}");
+    let got = rx.received_requests().await.unwrap();
+    let ids: std::collections::BTreeSet<String> = got
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("webhook-id")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(
+        (got.len(), ids.len()),
+        (1000, 1000),
+        "each message sent exactly once"
+    );
+    let attempts: Vec<i32> = app.db_query(|c| {
+        onyx::db::schema::webhook_attempts::table
+            .select(onyx::db::schema::webhook_attempts::attempt)
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(attempts.len(), 1000);
+    assert!(attempts.iter().all(|a| *a == 1));
+}
+
+#[tokio::test]
+async fn endpoints_and_events_can_be_managed_and_filtered() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let token = &shop.machine.token;
+    let rx = receiver(200).await;
+    let (we, _) = endpoint(&app, token, &rx.uri(), json!(["order.created"])).await;
+    let r = app
+        .post("/v1/webhook-endpoints")
+        .bearer_auth(token)
+        .json(&json!({"url": rx.uri(), "event_types": ["order.exploded"]}))
+        .send()
+        .await
+        .unwrap();
+    let p = expect_problem(r, 422, "validation_failed").await;
+    assert_eq!(p["errors"][0]["code"], "unknown_event_type");
+
+    let r = app
+        .request(Method::PATCH, &format!("/v1/webhook-endpoints/{we}"))
+        .bearer_auth(token)
+        .json(&json!({"enabled": false}))
+        .send()
+        .await
+        .unwrap();
+    let (_, _, e) = parts(r).await;
+    assert_eq!(
+        (e["enabled"].as_bool(), e["disabled_reason"].as_str()),
+        (Some(false), Some("disabled by you"))
+    );
+    create_order(&app, token, &activate(&["fr-plan"])).await;
+    assert_eq!(app.deliver().await, 0, "disabled endpoints get nothing");
+    let r = app
+        .request(Method::PATCH, &format!("/v1/webhook-endpoints/{we}"))
+        .bearer_auth(token)
+        .json(&json!({"enabled": true, "event_types": []}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(parts(r).await.2["disabled_reason"], Value::Null);
+    create_order(&app, token, &activate(&["fr-plan-b"])).await;
+    app.drain().await;
+    assert!(app.deliver().await >= 5, "every type now");
+
+    let (_, all) = app.get_as(token, "/v1/events?limit=100").await;
+    let (_, created) = app.get_as(token, "/v1/events?type=order.created").await;
+    assert_eq!(created["data"].as_array().unwrap().len(), 2);
+    assert!(all["data"].as_array().unwrap().len() > 5);
+    let id = created["data"][0]["id"].as_str().unwrap();
+    let (s, e) = app.get_as(token, &format!("/v1/events/{id}")).await;
+    assert_eq!((s, e["type"].as_str()), (200, Some("order.created")));
+    let (_, none) = app
+        .get_as(token, "/v1/events?created_from=2027-01-01T00:00:00Z")
+        .await;
+    assert!(none["data"].as_array().unwrap().is_empty());
+
+    let (_, list) = app.get_as(token, "/v1/webhook-endpoints").await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 1);
+    let r = app
+        .request(Method::DELETE, &format!("/v1/webhook-endpoints/{we}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 204);
+    expect_problem(
+        app.get(&format!("/v1/webhook-endpoints/{we}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    // Another partner sees none of it.
+    let other = app.onboard("Other").await;
+    let om = app.machine(&other.owner.token).await;
+    expect_problem(
+        app.get(&format!("/v1/events/{id}"))
+            .bearer_auth(&om.token)
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    let (_, theirs) = app.get_as(&om.token, "/v1/webhook-deliveries").await;
+    assert!(theirs["data"].as_array().unwrap().is_empty());
+}
