@@ -249,7 +249,7 @@ async fn gone_disables_at_once_and_retry_after_is_honoured() {
         (Some(false), Some("the endpoint answered 410 Gone"))
     );
     // Disabled endpoints receive nothing more.
-    app.post(&format!("/v1/credentials"))
+    app.post("/v1/credentials")
         .bearer_auth(&org.owner.token)
         .json(&json!({"name": "x"}))
         .send()
