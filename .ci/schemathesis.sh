@@ -64,6 +64,7 @@ trap 'exit 143' TERM
 DATABASE_URL="sqlite://$WORK_DIR/onyx.db" \
 ONYX_LISTEN=127.0.0.1:0 \
 ONYX_LOG_FORMAT=json \
+ONYX_WEBHOOK_DELIVERY=off \
     "$ONYX_BIN" serve --demo </dev/null >"$SERVICE_OUT" 2>"$SERVICE_LOG" &
 SERVICE_PID=$!
 

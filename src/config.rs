@@ -102,6 +102,9 @@ pub struct Config {
     /// `ONYX_WEBHOOK_DEV_MODE`: `true` lets live webhook endpoints use http and private
     /// addresses (development only). Default `false`.
     pub webhook_dev_mode: bool,
+    /// `ONYX_WEBHOOK_DELIVERY`: `off` queues deliveries without sending them (contract tests
+    /// against fuzzed endpoint URLs). Default `on`.
+    pub webhook_delivery: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -223,6 +226,16 @@ impl Config {
                     return Err(ConfigError {
                         var: "ONYX_WEBHOOK_DEV_MODE",
                         message: format!("`{other}` is not true or false"),
+                    })
+                }
+            },
+            webhook_delivery: match get("ONYX_WEBHOOK_DELIVERY").as_deref() {
+                None | Some("on") => true,
+                Some("off") => false,
+                Some(other) => {
+                    return Err(ConfigError {
+                        var: "ONYX_WEBHOOK_DELIVERY",
+                        message: format!("`{other}` is not on or off"),
                     })
                 }
             },

@@ -34,11 +34,6 @@ pub fn jobs(state: &AppState) -> Vec<Job> {
             run: |s| Box::pin(async move { crate::provisioning::run_due(&s).await }),
         },
         Job {
-            name: "webhooks",
-            every: state.config.worker_interval,
-            run: |s| Box::pin(async move { crate::webhooks::delivery::run_due(&s).await }),
-        },
-        Job {
             name: "housekeeping",
             every: Duration::from_secs(300),
             run: |s| {
@@ -46,6 +41,13 @@ pub fn jobs(state: &AppState) -> Vec<Job> {
             },
         },
     ];
+    if state.config.webhook_delivery {
+        jobs.push(Job {
+            name: "webhooks",
+            every: state.config.worker_interval,
+            run: |s| Box::pin(async move { crate::webhooks::delivery::run_due(&s).await }),
+        });
+    }
     if state.db.backend() == Backend::Sqlite {
         jobs.push(Job {
             name: "sqlite_wal_checkpoint",
