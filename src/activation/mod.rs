@@ -117,34 +117,13 @@ impl Vault {
     }
 
     fn seal(&self, aad: &str, secret: &Sealed) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
-        let nonce: [u8; 12] = rand::random();
         let plain = serde_json::to_vec(secret).map_err(ApiError::internal)?;
-        let sealed = self
-            .cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: &plain,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .map_err(|_| ApiError::internal("sealing activation materials failed"))?;
-        Ok((nonce.to_vec(), sealed))
+        self.seal_bytes(aad, &plain)
     }
 
     fn open(&self, aad: &str, nonce: &[u8], sealed: &[u8]) -> Result<Sealed, ApiError> {
-        if nonce.len() != 12 {
-            return Err(unreadable());
-        }
         let plain = self
-            .cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: aad.as_bytes(),
-                },
-            )
+            .open_bytes(aad, nonce, sealed)
             .map_err(|_| unreadable())?;
         serde_json::from_slice(&plain).map_err(|_| unreadable())
     }

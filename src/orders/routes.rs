@@ -123,22 +123,7 @@ pub async fn cancel(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = caller.require(Permission::WriteOrders)?.clone();
-    let id = path.into_inner();
-    let now = state.now();
-    let t = tenant.clone();
-    idempotency::run(
-        &state,
-        &tenant,
-        &req,
-        &Value::Null,
-        StatusCode::OK,
-        move |c| {
-            let order = super::cancel(c, &t, &id, now)?;
-            serde_json::to_value(order).map_err(ApiError::internal)
-        },
-    )
-    .await
+    order_action(state, caller, req, path.into_inner(), super::cancel).await
 }
 
 /// Retry a failed order, only when Onyx marked it retryable or reported a change since.
@@ -163,8 +148,23 @@ pub async fn retry(
     req: HttpRequest,
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
+    order_action(state, caller, req, path.into_inner(), super::retry).await
+}
+
+/// An idempotent state change of one order (cancel, retry).
+async fn order_action(
+    state: web::Data<AppState>,
+    caller: Caller,
+    req: HttpRequest,
+    id: String,
+    action: fn(
+        &mut crate::db::DbConnection,
+        &crate::auth::Tenant,
+        &str,
+        chrono::DateTime<chrono::Utc>,
+    ) -> Result<Order, ApiError>,
+) -> Result<HttpResponse, ApiError> {
     let tenant = caller.require(Permission::WriteOrders)?.clone();
-    let id = path.into_inner();
     let now = state.now();
     let t = tenant.clone();
     idempotency::run(
@@ -173,10 +173,7 @@ pub async fn retry(
         &req,
         &Value::Null,
         StatusCode::OK,
-        move |c| {
-            let order = super::retry(c, &t, &id, now)?;
-            serde_json::to_value(order).map_err(ApiError::internal)
-        },
+        move |c| serde_json::to_value(action(c, &t, &id, now)?).map_err(ApiError::internal),
     )
     .await
 }
