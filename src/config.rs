@@ -105,6 +105,9 @@ pub struct Config {
     /// `ONYX_WEBHOOK_DELIVERY`: `off` queues deliveries without sending them (contract tests
     /// against fuzzed endpoint URLs). Default `on`.
     pub webhook_delivery: bool,
+    /// `ONYX_RATE_LIMIT_PER_MINUTE`: requests per minute for each credential or team member
+    /// (bursts up to the same number), default 1200.
+    pub rate_limit_per_minute: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -239,6 +242,7 @@ impl Config {
                     })
                 }
             },
+            rate_limit_per_minute: parse_num(&get, "ONYX_RATE_LIMIT_PER_MINUTE", 1200)?,
             smdp_address: get("ONYX_SMDP_ADDRESS").unwrap_or_else(|| "smdp.onyx.example".into()),
             upstream_url: match get("ONYX_UPSTREAM_URL") {
                 None => None,

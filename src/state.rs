@@ -23,6 +23,8 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     /// HTTP clients of the webhook worker (SSRF-guarded).
     pub webhook_clients: Arc<crate::webhooks::delivery::Clients>,
+    /// Requests per credential or member (in this process).
+    pub rate_limiter: Arc<governor::DefaultKeyedRateLimiter<String>>,
 }
 
 impl AppState {
@@ -32,6 +34,11 @@ impl AppState {
         });
         let live_upstream = crate::provisioning::live_upstream(&config);
         let vault = Arc::new(Vault::from_config(&config));
+        let per_minute = std::num::NonZeroU32::new(config.rate_limit_per_minute)
+            .unwrap_or(std::num::NonZeroU32::MIN);
+        let rate_limiter = Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(
+            per_minute,
+        )));
         let webhook_clients = Arc::new(crate::webhooks::delivery::Clients::new(
             config.webhook_dev_mode,
         ));
@@ -43,6 +50,7 @@ impl AppState {
             simulator,
             live_upstream,
             webhook_clients,
+            rate_limiter,
             vault,
         }
     }

@@ -66,6 +66,7 @@ fn housekeeping(state: &AppState) -> Result<usize, ApiError> {
     state.db.write_blocking(|conn| {
         let keys = crate::idempotency::prune(conn, now)?;
         let counters = crate::auth::throttle::prune(conn, now, chrono::Duration::minutes(15))?;
+        state.rate_limiter.retain_recent();
         Ok(keys + counters)
     })
 }

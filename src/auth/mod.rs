@@ -364,6 +364,17 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
             }
         })
         .await?;
+    // Rate limit per credential or member (429 with Retry-After).
+    let key = match &actor {
+        Actor::Member { id, .. } | Actor::Credential { id } => id.clone(),
+    };
+    if let Err(not_until) = state.rate_limiter.check_key(&key) {
+        use governor::clock::Clock;
+        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+        return Err(ApiError::RateLimited {
+            retry_after_secs: wait.as_secs().max(1),
+        });
+    }
     if touch {
         if let Actor::Credential { id } = &actor {
             let id = id.clone();

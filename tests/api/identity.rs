@@ -871,3 +871,34 @@ async fn audit_log_records_security_actions_without_secrets() {
         assert!(!logged.contains(secret), "a secret reached the logs");
     }
 }
+
+#[tokio::test]
+async fn each_credential_has_its_own_rate_limit_with_retry_after() {
+    let mut opts = crate::helpers::TestOptions::default();
+    opts.env.push(("ONYX_RATE_LIMIT_PER_MINUTE", "5".into()));
+    let app = TestApp::spawn_with(opts).await;
+    let org = app.onboard("Acme").await;
+    let a = app.machine(&org.owner.token).await;
+    let b = app.machine(&org.owner.token).await;
+    for _ in 0..5 {
+        assert_eq!(app.get_as(&a.token, "/v1/me").await.0, 200);
+    }
+    let r = app
+        .get("/v1/me")
+        .bearer_auth(&a.token)
+        .send()
+        .await
+        .unwrap();
+    let retry: u64 = r.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=60).contains(&retry), "{retry}");
+    expect_problem(r, 429, "rate_limited").await;
+    assert_eq!(
+        app.get_as(&b.token, "/v1/me").await.0,
+        200,
+        "another credential is not affected"
+    );
+}
