@@ -403,49 +403,75 @@ fn write_countries(
     Ok(())
 }
 
+/// The columns a package's input decides (everything but id, kind and created_at).
+#[derive(Insertable, AsChangeset)]
+#[diesel(table_name = packages, treat_none_as_null = true)]
+struct Columns<'a> {
+    voice_type: Option<&'a str>,
+    coverage_name: &'a str,
+    coverage_type: &'a str,
+    region: &'a str,
+    countries: String,
+    data_allowance_bytes: Option<i64>,
+    data_unlimited: bool,
+    voice_minutes: Option<i32>,
+    validity_days: i32,
+    status: &'a str,
+    price_minor: i64,
+    currency: &'a str,
+    requires_identity_verification: bool,
+    updated_at: chrono::NaiveDateTime,
+}
+
+impl ValidPackage {
+    fn columns(&self, now: DateTime<Utc>) -> Columns<'_> {
+        let p = &self.0;
+        Columns {
+            voice_type: p.voice_type.as_deref(),
+            coverage_name: &p.coverage_name,
+            coverage_type: p.coverage_type.as_str(),
+            region: &p.region,
+            countries: p.countries.join(","),
+            data_allowance_bytes: p.data_allowance_bytes,
+            data_unlimited: p.data_unlimited,
+            voice_minutes: p.voice_minutes,
+            validity_days: p.validity_days,
+            status: p.status.as_str(),
+            price_minor: p.price_minor,
+            currency: &p.currency,
+            requires_identity_verification: p
+                .compliance_requirements
+                .contains(&ComplianceRequirement::IdentityVerification),
+            updated_at: now.naive_utc(),
+        }
+    }
+}
+
 pub fn create(
     conn: &mut DbConnection,
     p: ValidPackage,
     now: DateTime<Utc>,
 ) -> Result<Package, ApiError> {
-    let p = p.0;
-    let taken: bool =
-        diesel::select(exists(packages::table.find(&p.package_id))).get_result(conn)?;
+    let id = p.0.package_id.clone();
+    let taken: bool = diesel::select(exists(packages::table.find(&id))).get_result(conn)?;
     if taken {
         return Err(ApiError::Conflict {
             code: "package_exists",
             detail: format!(
-                "A package with id `{}` already exists; choose another id or update that package.",
-                p.package_id
+                "A package with id `{id}` already exists; choose another id or update that package."
             ),
         });
     }
-    let at = now.naive_utc();
     diesel::insert_into(packages::table)
         .values((
-            packages::id.eq(&p.package_id),
-            packages::kind.eq(p.kind.as_str()),
-            packages::voice_type.eq(&p.voice_type),
-            packages::coverage_name.eq(&p.coverage_name),
-            packages::coverage_type.eq(p.coverage_type.as_str()),
-            packages::region.eq(&p.region),
-            packages::countries.eq(p.countries.join(",")),
-            packages::data_allowance_bytes.eq(p.data_allowance_bytes),
-            packages::data_unlimited.eq(p.data_unlimited),
-            packages::voice_minutes.eq(p.voice_minutes),
-            packages::validity_days.eq(p.validity_days),
-            packages::status.eq(p.status.as_str()),
-            packages::price_minor.eq(p.price_minor),
-            packages::currency.eq(&p.currency),
-            packages::requires_identity_verification.eq(p
-                .compliance_requirements
-                .contains(&ComplianceRequirement::IdentityVerification)),
-            packages::created_at.eq(at),
-            packages::updated_at.eq(at),
+            packages::id.eq(&id),
+            packages::kind.eq(p.0.kind.as_str()),
+            packages::created_at.eq(now.naive_utc()),
+            p.columns(now),
         ))
         .execute(conn)?;
-    write_countries(conn, &p.package_id, &p.countries)?;
-    get(conn, &p.package_id)
+    write_countries(conn, &id, &p.0.countries)?;
+    get(conn, &id)
 }
 
 /// Replaces every mutable field of an existing package (id and kind never change).
@@ -454,29 +480,12 @@ pub fn update(
     p: ValidPackage,
     now: DateTime<Utc>,
 ) -> Result<Package, ApiError> {
-    let p = p.0;
-    diesel::update(packages::table.find(&p.package_id))
-        .set((
-            packages::voice_type.eq(&p.voice_type),
-            packages::coverage_name.eq(&p.coverage_name),
-            packages::coverage_type.eq(p.coverage_type.as_str()),
-            packages::region.eq(&p.region),
-            packages::countries.eq(p.countries.join(",")),
-            packages::data_allowance_bytes.eq(p.data_allowance_bytes),
-            packages::data_unlimited.eq(p.data_unlimited),
-            packages::voice_minutes.eq(p.voice_minutes),
-            packages::validity_days.eq(p.validity_days),
-            packages::status.eq(p.status.as_str()),
-            packages::price_minor.eq(p.price_minor),
-            packages::currency.eq(&p.currency),
-            packages::requires_identity_verification.eq(p
-                .compliance_requirements
-                .contains(&ComplianceRequirement::IdentityVerification)),
-            packages::updated_at.eq(now.naive_utc()),
-        ))
+    let id = p.0.package_id.clone();
+    diesel::update(packages::table.find(&id))
+        .set(p.columns(now))
         .execute(conn)?;
-    write_countries(conn, &p.package_id, &p.countries)?;
-    get(conn, &p.package_id)
+    write_countries(conn, &id, &p.0.countries)?;
+    get(conn, &id)
 }
 
 /// Any package by id (operators; and order history, which may refer to retired packages).
