@@ -46,40 +46,60 @@ pub fn check(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> Result<(
     Ok(())
 }
 
-/// Counts one failure for `key`; locks it when the limit is reached.
+/// Counts one failure for `key`; locks it when the limit is reached. Safe under concurrency:
+/// the first failure inserts inside a savepoint (a concurrent insert of the same key falls
+/// back to the update), and the updates lock the row until the transaction ends, so
+/// simultaneous failures are all counted.
 pub fn record_failure(
     conn: &mut DbConnection,
     key: &str,
     limit: Limit,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let current: Option<(i32, chrono::NaiveDateTime)> = af::table
-        .find(key)
-        .select((af::failures, af::window_started_at))
-        .first(conn)
-        .optional()?;
-    let (failures, started) = match current {
-        Some((n, started)) if now - utc(started) < limit.window => (n + 1, utc(started)),
-        _ => (1, now),
-    };
-    let locked_until =
-        (failures >= limit.max_failures).then(|| (started + limit.window).naive_utc());
-    if current.is_some() {
-        diesel::update(af::table.find(key))
-            .set((
-                af::failures.eq(failures),
-                af::window_started_at.eq(started.naive_utc()),
-                af::locked_until.eq(locked_until),
-            ))
-            .execute(conn)?;
-    } else {
+    use diesel::result::{DatabaseErrorKind, Error};
+    let at = now.naive_utc();
+    let inserted = conn.transaction(|c| {
         diesel::insert_into(af::table)
             .values((
                 af::key.eq(key),
-                af::failures.eq(failures),
-                af::window_started_at.eq(started.naive_utc()),
-                af::locked_until.eq(locked_until),
+                af::failures.eq(1),
+                af::window_started_at.eq(at),
+                af::locked_until.eq(None::<chrono::NaiveDateTime>),
             ))
+            .execute(c)
+    });
+    match inserted {
+        Ok(_) => {}
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
+            // A window that is over starts again; otherwise one more failure.
+            let expired_before = (now - limit.window).naive_utc();
+            let restarted = diesel::update(
+                af::table
+                    .find(key)
+                    .filter(af::window_started_at.le(expired_before)),
+            )
+            .set((
+                af::failures.eq(1),
+                af::window_started_at.eq(at),
+                af::locked_until.eq(None::<chrono::NaiveDateTime>),
+            ))
+            .execute(conn)?;
+            if restarted == 0 {
+                diesel::update(af::table.find(key))
+                    .set(af::failures.eq(af::failures + 1))
+                    .execute(conn)?;
+            }
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let (failures, started): (i32, chrono::NaiveDateTime) = af::table
+        .find(key)
+        .select((af::failures, af::window_started_at))
+        .first(conn)?;
+    if failures >= limit.max_failures {
+        let until = (utc(started) + limit.window).naive_utc();
+        diesel::update(af::table.find(key))
+            .set(af::locked_until.eq(Some(until)))
             .execute(conn)?;
     }
     Ok(())

@@ -902,3 +902,34 @@ async fn each_credential_has_its_own_rate_limit_with_retry_after() {
         "another credential is not affected"
     );
 }
+
+#[tokio::test]
+async fn simultaneous_failed_logins_are_all_counted_and_never_fail_the_server() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Acme").await;
+    let mut handles = Vec::new();
+    for _ in 0..10 {
+        let req = app
+            .post("/v1/auth/login")
+            .json(&json!({"email": org.owner.email, "password": "wrong password"}));
+        handles.push(tokio::spawn(async move {
+            req.send().await.unwrap().status().as_u16()
+        }));
+    }
+    for h in handles {
+        let s = h.await.unwrap();
+        assert!(s == 401 || s == 429, "{s}");
+    }
+    // Ten failures within the window: even the right password is refused now.
+    let r = app.login(&org.owner.email, "sandbox").await;
+    expect_problem(r, 429, "rate_limited").await;
+    let failures: i32 = app.db_query(|c| {
+        use onyx::db::schema::auth_failures as af;
+        af::table
+            .find(format!("login:{}", org.owner.email))
+            .select(af::failures)
+            .first(c)
+            .unwrap()
+    });
+    assert!(failures >= 5, "{failures}");
+}
