@@ -256,7 +256,22 @@ impl ResponseError for ApiError {
 
 impl From<diesel::result::Error> for ApiError {
     fn from(e: diesel::result::Error) -> Self {
-        ApiError::Internal(format!("database: {e}"))
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            // Two requests raced to create the same thing (or a serializable transaction lost):
+            // a conflict the caller resolves by retrying, never a server error.
+            Error::DatabaseError(
+                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure,
+                _,
+            ) => {
+                tracing::info!(error = %e, "concurrent change refused");
+                ApiError::Conflict {
+                    code: "concurrent_change",
+                    detail: "Another request changed the same data at the same moment; read the current state and retry.".into(),
+                }
+            }
+            other => ApiError::Internal(format!("database: {other}")),
+        }
     }
 }
 

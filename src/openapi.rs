@@ -76,6 +76,7 @@ const COMMON: &[(&str, &str, &str, &str, &str)] = &[
     ("BadRequest", "400", "The request cannot be read (malformed JSON, bad query string).", "malformed_json", "The request body is not valid JSON (line 1, column 9): expected value. Send a JSON object."),
     ("Unauthenticated", "401", "Missing, invalid or expired credentials.", "unauthenticated", "Send `Authorization: Bearer <token>` with a valid access token."),
     ("Forbidden", "403", "Your role may not do this.", "forbidden", "Your role does not allow this action."),
+    ("Conflict", "409", "The request conflicts with the current state, or with a concurrent change (`concurrent_change`: read again and retry).", "concurrent_change", "Another request changed the same data at the same moment; read the current state and retry."),
     ("PayloadTooLarge", "413", "The body is larger than the limit.", "payload_too_large", "The request body is larger than the 65536-byte limit; send a smaller body."),
     ("UnsupportedMediaType", "415", "The body is not JSON.", "unsupported_media_type", "This endpoint takes a JSON body; send `Content-Type: application/json`."),
     ("ValidationFailed", "422", "Fields break the rules; `errors` names each field and rule.", "validation_failed", "Field `customer_reference` is invalid: must be at most 64 characters."),
@@ -131,15 +132,15 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
     }
     for (path, item) in doc.paths.paths.iter_mut() {
         let in_v1 = path.starts_with("/v1/") && path != "/v1/openapi.json";
-        for op in [
-            &mut item.get,
-            &mut item.post,
-            &mut item.put,
-            &mut item.patch,
-            &mut item.delete,
+        for (is_read, op) in [
+            (true, &mut item.get),
+            (false, &mut item.post),
+            (false, &mut item.put),
+            (false, &mut item.patch),
+            (false, &mut item.delete),
         ]
         .into_iter()
-        .flatten()
+        .filter_map(|(read, op)| op.as_mut().map(|o| (read, o)))
         {
             add(op, "500");
             if in_v1 {
@@ -149,6 +150,10 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
                 for s in ["400", "413", "415", "422"] {
                     add(op, s);
                 }
+            }
+            if in_v1 && !is_read {
+                // Writes can meet a concurrent change of the same data.
+                add(op, "409");
             }
             use utoipa::openapi::path::ParameterIn;
             let has = |place: fn(&ParameterIn) -> bool| {

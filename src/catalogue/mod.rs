@@ -469,7 +469,14 @@ pub fn create(
             packages::created_at.eq(now.naive_utc()),
             p.columns(now),
         ))
-        .execute(conn)?;
+        .execute(conn)
+        .map_err(|e| match ApiError::from(e) {
+            ApiError::Conflict { .. } => ApiError::Conflict {
+                code: "package_exists",
+                detail: format!("A package with id `{id}` was just created by another request."),
+            },
+            other => other,
+        })?;
     write_countries(conn, &id, &p.0.countries)?;
     get(conn, &id)
 }

@@ -589,3 +589,58 @@ async fn every_package_rule_names_the_field_and_nothing_is_written() {
         .unwrap();
     expect_problem(r, 404, "not_found").await;
 }
+
+#[tokio::test]
+async fn racing_writes_of_the_same_thing_conflict_instead_of_failing() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Acme").await;
+    let mut creates = Vec::new();
+    for _ in 0..8 {
+        let req = app
+            .admin(Method::POST, "/v1/admin/packages")
+            .json(&package("fr-race"));
+        creates.push(tokio::spawn(async move {
+            parts(req.send().await.unwrap()).await
+        }));
+    }
+    let mut created = 0;
+    for h in creates {
+        let (s, _, b) = h.await.unwrap();
+        match s {
+            201 => created += 1,
+            409 => assert_eq!(b["code"], "package_exists", "{b}"),
+            other => panic!("{other}: {b}"),
+        }
+    }
+    assert_eq!(created, 1);
+    let mut approvals = Vec::new();
+    for _ in 0..8 {
+        let req = app
+            .admin(
+                Method::POST,
+                &format!("/v1/admin/partners/{}/package-approvals", org.partner_id),
+            )
+            .json(&json!({"package_id": "fr-race"}));
+        approvals.push(tokio::spawn(async move {
+            parts(req.send().await.unwrap()).await
+        }));
+    }
+    for h in approvals {
+        let (s, _, b) = h.await.unwrap();
+        assert!(
+            matches!(s, 200 | 201) || (s == 409 && b["code"] == "concurrent_change"),
+            "{s}: {b}"
+        );
+    }
+    let (_, _, list) = parts(
+        app.admin(
+            Method::GET,
+            &format!("/v1/admin/partners/{}/package-approvals", org.partner_id),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(list["package_ids"], json!(["fr-race"]));
+}
