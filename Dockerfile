@@ -9,12 +9,13 @@ WORKDIR /build
 # Dependency layer: build every dependency against stub sources, so that changing only the
 # service's own code does not rebuild them.
 COPY Cargo.toml Cargo.lock ./
-RUN mkdir -p src tests/api \
+RUN mkdir -p src tests/api benches \
     && echo 'fn main() {}' > src/main.rs \
     && touch src/lib.rs \
     && echo 'fn main() {}' > tests/api/main.rs \
+    && echo 'fn main() {}' > benches/api.rs \
     && cargo build --release --locked \
-    && rm -rf src tests \
+    && rm -rf src tests benches \
         target/release/onyx target/release/onyx.d \
         target/release/.fingerprint/onyx-* \
         target/release/deps/onyx-* target/release/deps/libonyx-*
