@@ -183,6 +183,7 @@ pub struct RecoveryPath {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"device_state": "profile_deleted"}))]
 pub struct RecoveryRequest {
     /// What you observed on the customer's device.
     pub device_state: DeviceState,

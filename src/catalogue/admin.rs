@@ -88,6 +88,7 @@ pub async fn get(
 /// applies to the result.
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"status": "retired"}))]
 pub struct PackagePatch {
     pub voice_type: Option<String>,
     pub coverage_name: Option<String>,

@@ -73,6 +73,7 @@ pub async fn list(
 
 #[derive(Debug, Default, Deserialize, Validate, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"grace_period_seconds": 3600}))]
 pub struct RotateCredential {
     /// How long the old secret keeps working, 0 to 604800 seconds (7 days). Default: the
     /// service's configured grace period (24 hours unless changed).

@@ -53,6 +53,7 @@ pub struct ItemInput {
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"identity_verified": true}))]
 pub struct Compliance {
     /// You verified the end customer's identity (required by some packages).
     #[serde(default)]

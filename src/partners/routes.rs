@@ -172,6 +172,7 @@ pub async fn reinstate(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"enabled": true}))]
 pub struct LiveAccess {
     /// True to allow live credentials and live calls.
     pub enabled: bool,

@@ -168,6 +168,7 @@ pub async fn list_members(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"role": "developer"}))]
 pub struct UpdateMember {
     /// The new role. The last owner cannot be demoted.
     pub role: Role,

@@ -101,6 +101,7 @@ pub fn latest(
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"bytes_used": 4294967296_i64, "minutes_used": 12}))]
 pub struct UsageReport {
     /// Data used since activation, in bytes.
     #[schema(example = 4294967296_i64, minimum = 0)]

@@ -237,6 +237,7 @@ pub struct CreateEndpoint {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"event_types": ["order.completed", "order.failed"], "enabled": true}))]
 pub struct UpdateEndpoint {
     #[schema(max_length = 2048)]
     pub url: Option<String>,

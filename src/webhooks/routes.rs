@@ -142,6 +142,7 @@ pub async fn remove(
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"grace_period_seconds": 3600}))]
 pub struct RotateSecret {
     /// How long the old secret keeps signing (a second signature), 0 to 604800 s; default 86400.
     #[schema(minimum = 0, maximum = 604800, example = 86400)]
@@ -286,6 +287,7 @@ pub async fn get_event(
 
 #[derive(Debug, Default, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({"endpoint_id": "we_0mhx2k9q1002a7f3kq9zt0bw"}))]
 pub struct ReplayRequest {
     /// Only to this endpoint; default: every enabled endpoint subscribed to the type.
     pub endpoint_id: Option<String>,

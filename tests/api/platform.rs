@@ -199,3 +199,39 @@ async fn metrics_count_requests_by_route_template() {
     );
     assert!(text.contains("onyx_db_pool_connections"));
 }
+
+#[tokio::test]
+async fn every_request_body_has_an_example() {
+    let doc = serde_json::to_value(onyx::app::openapi_document()).unwrap();
+    let schemas = &doc["components"]["schemas"];
+    let has_example = |schema: &Value| -> bool {
+        let resolved = match schema["$ref"].as_str() {
+            Some(r) => &schemas[r.trim_start_matches("#/components/schemas/")],
+            None => schema,
+        };
+        resolved.get("example").is_some()
+            || resolved["properties"]
+                .as_object()
+                .is_some_and(|p| p.values().any(|f| f.get("example").is_some()))
+            || resolved["oneOf"].as_array().is_some_and(|alts| {
+                alts.iter().any(|a| {
+                    a["$ref"].as_str().is_some_and(|r| {
+                        let s = &schemas[r.trim_start_matches("#/components/schemas/")];
+                        s.get("example").is_some()
+                    })
+                })
+            })
+    };
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            if let Some(content) = op["requestBody"]["content"].as_object() {
+                for (media, body) in content {
+                    assert!(
+                        has_example(&body["schema"]),
+                        "{method} {path} ({media}) needs an example"
+                    );
+                }
+            }
+        }
+    }
+}
