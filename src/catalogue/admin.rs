@@ -9,7 +9,7 @@ use super::{
     PackageStatus, Viewer,
 };
 use crate::auth::Operator;
-use crate::error::{ApiError, FieldError, Problem};
+use crate::error::{ApiError, Problem};
 use crate::http::Json;
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
@@ -215,18 +215,7 @@ pub async fn set_markets(
     body: Json<Markets>,
 ) -> Result<HttpResponse, ApiError> {
     let mut countries = body.into_inner().countries;
-    let errors: Vec<FieldError> = countries
-        .iter()
-        .enumerate()
-        .filter(|(_, c)| !codes::is_country(c))
-        .map(|(i, _)| {
-            FieldError::new(
-                format!("countries[{i}]"),
-                "invalid_country",
-                "must be an ISO 3166-1 alpha-2 code in upper case, such as FR",
-            )
-        })
-        .collect();
+    let errors = codes::country_errors("countries", &countries);
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }

@@ -36,6 +36,33 @@ pub const CURRENCIES: [&str; 155] = [
     "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
 ];
 
+/// The field error for a value that is not an ISO 3166-1 alpha-2 code.
+pub fn country_error(field: impl Into<String>) -> crate::error::FieldError {
+    crate::error::FieldError::new(
+        field,
+        "invalid_country",
+        "must be an ISO 3166-1 alpha-2 code in upper case, such as FR",
+    )
+}
+
+/// One field error per entry of `list` (named `{field}[i]`) that is not a country code.
+pub fn country_errors(field: &str, list: &[String]) -> Vec<crate::error::FieldError> {
+    list.iter()
+        .enumerate()
+        .filter(|(_, c)| !is_country(c))
+        .map(|(i, _)| country_error(format!("{field}[{i}]")))
+        .collect()
+}
+
+/// The field error for a value that is not an ISO 4217 code.
+pub fn currency_error(field: impl Into<String>) -> crate::error::FieldError {
+    crate::error::FieldError::new(
+        field,
+        "invalid_currency",
+        "must be an ISO 4217 code in upper case, such as EUR",
+    )
+}
+
 pub fn is_country(code: &str) -> bool {
     COUNTRIES.binary_search(&code).is_ok()
 }

@@ -234,7 +234,11 @@ fn is_slug(s: &str, max: usize, extra: &[u8]) -> bool {
 impl PackageInput {
     /// Checks every rule and reports all broken ones at once.
     pub fn validate(mut self) -> Result<ValidPackage, ApiError> {
-        let mut errs = Vec::new();
+        // Codes are checked before the list is sorted, so `countries[i]` names the entry as sent.
+        let mut errs = codes::country_errors("countries", &self.countries);
+        if !codes::is_currency(&self.currency) {
+            errs.push(codes::currency_error("currency"));
+        }
         let mut err = |f: &str, c: &str, m: &str| errs.push(FieldError::new(f, c, m));
         if !is_slug(&self.package_id, 64, b"-_.") {
             err(
@@ -273,15 +277,6 @@ impl PackageInput {
         self.countries.dedup();
         if self.countries.is_empty() {
             err("countries", "required", "must list at least one country");
-        }
-        for (i, c) in self.countries.iter().enumerate() {
-            if !codes::is_country(c) {
-                err(
-                    &format!("countries[{i}]"),
-                    "invalid_country",
-                    "must be an ISO 3166-1 alpha-2 code in upper case, such as FR",
-                );
-            }
         }
         if self.coverage_type == CoverageType::Local && self.countries.len() > 1 {
             err(
@@ -345,13 +340,6 @@ impl PackageInput {
                 "price_minor",
                 "out_of_range",
                 "must be between 0 and 100000000 minor units",
-            );
-        }
-        if !codes::is_currency(&self.currency) {
-            err(
-                "currency",
-                "invalid_currency",
-                "must be an ISO 4217 code in upper case, such as EUR",
             );
         }
         if !errs.is_empty() {
@@ -525,11 +513,9 @@ pub struct PackageFilter {
 impl PackageFilter {
     pub fn check(&self) -> Result<(), ApiError> {
         match &self.country {
-            Some(c) if !codes::is_country(c) => Err(ApiError::validation(vec![FieldError::new(
-                "country",
-                "invalid_country",
-                "must be an ISO 3166-1 alpha-2 code in upper case, such as FR",
-            )])),
+            Some(c) if !codes::is_country(c) => {
+                Err(ApiError::validation(vec![codes::country_error("country")]))
+            }
             _ => Ok(()),
         }
     }

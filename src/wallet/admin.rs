@@ -47,11 +47,7 @@ pub async fn credit(
     let req = body.into_inner();
     let mut errors = Vec::new();
     if !codes::is_currency(&req.currency) {
-        errors.push(FieldError::new(
-            "currency",
-            "invalid_currency",
-            "must be an ISO 4217 code in upper case, such as EUR",
-        ));
+        errors.push(codes::currency_error("currency"));
     }
     if !(1..=100_000_000).contains(&req.amount_minor) {
         errors.push(FieldError::new(

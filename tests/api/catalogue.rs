@@ -415,6 +415,11 @@ async fn every_package_rule_names_the_field_and_nothing_is_written() {
         (|p| p["region"] = json!(" "), "region", "length"),
         (|p| p["countries"] = json!([]), "countries", "required"),
         (
+            |p| p["countries"] = json!(["UK", "FR"]),
+            "countries[0]",
+            "invalid_country",
+        ),
+        (
             |p| p["countries"] = json!(["FR", "UK"]),
             "countries[1]",
             "invalid_country",
