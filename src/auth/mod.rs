@@ -177,6 +177,19 @@ pub enum Actor {
     Credential { id: String },
 }
 
+impl Tenant {
+    /// Sandbox helpers do not exist for live credentials: they answer 404 as an unknown route.
+    pub fn require_sandbox(&self) -> Result<(), ApiError> {
+        if self.environment == Environment::Sandbox {
+            return Ok(());
+        }
+        Err(ApiError::NotFound {
+            code: "route_not_found",
+            detail: "Sandbox helpers exist only for sandbox credentials.".into(),
+        })
+    }
+}
+
 /// The authenticated caller of a partner route.
 #[derive(Debug, Clone)]
 pub struct Caller {

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 use validator::Validate;
 
-use super::{check_partner_gate, passwords, throttle, tokens, Actor, Caller, Environment, Role};
+use super::{check_partner_gate, passwords, throttle, tokens, Caller, Environment, Role};
 use crate::audit::{self, AuditActor};
 use crate::db::schema::{members, partners};
 use crate::error::{ApiError, Problem};
@@ -435,10 +435,7 @@ pub struct Me {
 )]
 #[get("/me")]
 pub async fn me(caller: Caller) -> HttpResponse {
-    let role = match &caller.actor {
-        Actor::Member { role, .. } => Some(*role),
-        Actor::Credential { .. } => None,
-    };
+    let role = caller.role();
     HttpResponse::Ok()
         .content_type(ContentType::json())
         .json(Me {

@@ -3,7 +3,7 @@
 use actix_web::{get, post, web, HttpResponse};
 
 use super::{Service, ServiceFilter};
-use crate::auth::{Caller, Environment, Permission};
+use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem};
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
@@ -72,12 +72,7 @@ pub async fn sandbox_install(
     path: web::Path<String>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = caller.require(Permission::WriteOrders)?.clone();
-    if tenant.environment != Environment::Sandbox {
-        return Err(ApiError::NotFound {
-            code: "route_not_found",
-            detail: "Sandbox helpers exist only for sandbox credentials.".into(),
-        });
-    }
+    tenant.require_sandbox()?;
     let id = path.into_inner();
     let now = state.now();
     let service = state

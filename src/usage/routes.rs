@@ -101,12 +101,7 @@ pub async fn sandbox_usage(
     body: Json<UsageReport>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = caller.require(Permission::WriteOrders)?.clone();
-    if tenant.environment != Environment::Sandbox {
-        return Err(ApiError::NotFound {
-            code: "route_not_found",
-            detail: "Sandbox helpers exist only for sandbox credentials.".into(),
-        });
-    }
+    tenant.require_sandbox()?;
     record(
         state,
         tenant,

@@ -591,6 +591,24 @@ pub enum DeliveryStatus {
     Failed,
 }
 
+impl DeliveryStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryStatus::Pending => "pending",
+            DeliveryStatus::Succeeded => "succeeded",
+            DeliveryStatus::Failed => "failed",
+        }
+    }
+
+    fn parse(s: &str) -> DeliveryStatus {
+        match s {
+            "succeeded" => DeliveryStatus::Succeeded,
+            "failed" => DeliveryStatus::Failed,
+            _ => DeliveryStatus::Pending,
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Attempt {
     pub attempt: i32,
@@ -673,12 +691,7 @@ pub fn list(
         q = q.filter(wd::event_id.eq(e.clone()));
     }
     if let Some(s) = filter.status {
-        let text = match s {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Succeeded => "succeeded",
-            DeliveryStatus::Failed => "failed",
-        };
-        q = q.filter(wd::status.eq(text));
+        q = q.filter(wd::status.eq(s.as_str()));
     }
     let rows: Vec<DeliveryRow> = q.select(DeliveryRow::as_select()).load(conn)?;
     Page::try_from_rows(
@@ -699,11 +712,7 @@ pub fn list(
                 ))
                 .load(conn)?;
             Ok(Delivery {
-                status: match r.status.as_str() {
-                    "succeeded" => DeliveryStatus::Succeeded,
-                    "failed" => DeliveryStatus::Failed,
-                    _ => DeliveryStatus::Pending,
-                },
+                status: DeliveryStatus::parse(&r.status),
                 attempts: attempts
                     .into_iter()
                     .map(
