@@ -719,6 +719,13 @@ pub enum Progress {
     },
 }
 
+impl Progress {
+    /// Ends the order's provisioning (its task is removed by `apply_progress`).
+    pub fn is_final(&self) -> bool {
+        !matches!(self, Progress::Preparing | Progress::Delayed)
+    }
+}
+
 /// Moves an order (and its money and service) to `next`: one guarded update, one event.
 fn set_state(
     conn: &mut DbConnection,
@@ -846,6 +853,7 @@ pub fn apply_progress(
         }
         Progress::Done => {
             settle(conn, &r, EntryType::Capture, now)?;
+            unschedule(conn, &r.id)?;
             match r.order_type() {
                 OrderType::ActivateSubscription | OrderType::SwapSim => {
                     services::ready(conn, vault, &tenant, &service_id, now)?

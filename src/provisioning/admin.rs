@@ -104,15 +104,11 @@ pub async fn report(
                 }),
             };
             if let Some(progress) = progress {
-                let finished = !matches!(progress, Progress::Preparing | Progress::Delayed);
                 if !orders::apply_progress(c, &st.vault, &id, progress, now)? {
                     return Err(ApiError::Conflict {
                         code: "order_closed",
                         detail: "The order is no longer open; only `retryable` can be reported for a failed order.".into(),
                     });
-                }
-                if finished {
-                    orders::unschedule(c, &id)?;
                 }
             }
             let row = orders::row_by_id(c, &id)?;

@@ -355,10 +355,13 @@ fn apply(
             }
             Ok(answer) => {
                 let open = orders::apply_progress(conn, &state.vault, &task.order_id, answer.progress.clone(), now)?;
-                let finished = matches!(answer.progress, Progress::Done | Progress::Failed { .. } | Progress::Unavailable { .. });
-                match answer.poll_after {
-                    Some(delay) if open && !finished => orders::schedule(conn, &task.order_id, task.step + 1, now + delay)?,
-                    _ => orders::unschedule(conn, &task.order_id)?,
+                // A final answer already removed the task; otherwise ask again later, or wait
+                // for an operator report when the adapter has nothing to poll.
+                if !answer.progress.is_final() {
+                    match answer.poll_after {
+                        Some(delay) if open => orders::schedule(conn, &task.order_id, task.step + 1, now + delay)?,
+                        _ => orders::unschedule(conn, &task.order_id)?,
+                    }
                 }
             }
         }
