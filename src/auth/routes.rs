@@ -304,17 +304,26 @@ pub async fn login(
     let now = state.now();
     let key = format!("login:{email}");
     let (k, e) = (key.clone(), email.clone());
-    let member: Option<MemberRow> = state
+    // The member and their partner's state, in one read.
+    let found: Option<(MemberRow, (String, bool))> = state
         .db
         .read(move |c| {
             throttle::check(c, &k, now)?;
             Ok(members::table
+                .inner_join(partners::table)
                 .filter(members::email.eq(&e))
-                .select(MemberRow::as_select())
+                .select((
+                    MemberRow::as_select(),
+                    (partners::status, partners::live_enabled),
+                ))
                 .first(c)
                 .optional()?)
         })
         .await?;
+    let (member, gate) = match found {
+        Some((m, gate)) => (Some(m), Some(gate)),
+        None => (None, None),
+    };
     let stored = member.as_ref().map(|m| m.password_hash.clone());
     let password = req.password;
     let ok = web::block(move || {
@@ -322,20 +331,8 @@ pub async fn login(
         passwords::verify_password(&password, hash)
     })
     .await?;
-    match member {
-        Some(m) if ok => {
-            let (status, live_enabled) = {
-                let pid = m.partner_id.clone();
-                state
-                    .db
-                    .read(move |c| {
-                        Ok(partners::table
-                            .find(&pid)
-                            .select((partners::status, partners::live_enabled))
-                            .first::<(String, bool)>(c)?)
-                    })
-                    .await?
-            };
+    match (member, gate) {
+        (Some(m), Some((status, live_enabled))) if ok => {
             check_partner_gate(&status, live_enabled, environment)?;
             let issued = tokens::issue(
                 &state.config.jwt_secret,
@@ -385,7 +382,7 @@ pub async fn login(
                     partner_id,
                 }))
         }
-        _ => {
+        (member, _) => {
             let target = member.map(|m| (m.partner_id, m.id));
             state
                 .db
