@@ -714,3 +714,37 @@ async fn endpoints_and_events_can_be_managed_and_filtered() {
     let (_, theirs) = app.get_as(&om.token, "/v1/webhook-deliveries").await;
     assert!(theirs["data"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn redirects_are_not_followed() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Hooks").await;
+    let m = app.machine(&org.owner.token).await;
+    let elsewhere = receiver(200).await;
+    let redirecting = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(307)
+                .insert_header("location", format!("{}/stolen", elsewhere.uri()).as_str()),
+        )
+        .mount(&redirecting)
+        .await;
+    let (we, _) = endpoint(&app, &m.token, &redirecting.uri(), json!([])).await;
+    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
+        .bearer_auth(&m.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(app.deliver().await, 1);
+    assert!(
+        elsewhere.received_requests().await.unwrap().is_empty(),
+        "the redirect target got nothing"
+    );
+    let list = deliveries(&app, &m.token, "").await;
+    assert_eq!(
+        list[0]["status"], "pending",
+        "a redirect is a failed attempt, retried later"
+    );
+    assert_eq!(list[0]["attempts"][0]["status_code"], 307);
+    assert_eq!(list[0]["attempts"][0]["error"], "receiver answered 307");
+}
