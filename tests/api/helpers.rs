@@ -235,7 +235,6 @@ pub async fn expect_problem(resp: reqwest::Response, status: u16, code: &str) ->
 pub struct Session {
     pub id: String,
     pub email: String,
-    pub password: String,
     pub token: String,
 }
 
@@ -329,7 +328,6 @@ impl TestApp {
             owner: Session {
                 id: member["id"].as_str().unwrap().to_string(),
                 email,
-                password: PASSWORD.into(),
                 token,
             },
         }
@@ -356,7 +354,6 @@ impl TestApp {
         Session {
             id: member["id"].as_str().unwrap().to_string(),
             email,
-            password: PASSWORD.into(),
             token,
         }
     }

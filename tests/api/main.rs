@@ -5,7 +5,6 @@ mod access;
 mod activation;
 mod catalogue;
 mod errors;
-#[allow(dead_code)] // helpers serve tests of every area; not every one uses each helper
 mod helpers;
 mod identity;
 mod orders;
