@@ -59,20 +59,11 @@ fn main() {
     db.migrate().expect("migrations");
     let state = AppState::new(db, config, Arc::new(SystemClock));
     let info = onyx::seed::seed_demo(&state).expect("seed");
-    let (client_id, secret) = {
-        let line = |prefix: &str| {
-            info.lines
-                .iter()
-                .find_map(|l| l.strip_prefix(prefix))
-                .map(|s| s.split_whitespace().next().unwrap_or("").to_string())
-                .unwrap()
-        };
-        (line("Sandbox client_id:  "), line("Sandbox secret:     "))
-    };
+    let access = info.sandbox.expect("a fresh database is seeded");
+    let (client_id, secret) = (access.client_id, access.client_secret);
     // Plenty of test money so that payment never refuses an order.
-    let partner_id: String = info.lines[0].split_whitespace().nth(1).unwrap().to_string();
     let tenant = Tenant {
-        partner_id,
+        partner_id: access.partner_id,
         environment: Environment::Sandbox,
     };
     state

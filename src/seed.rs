@@ -22,6 +22,16 @@ pub struct DemoInfo {
     pub seeded_at: String,
     /// Lines to show the newcomer, in order (secrets here are shown exactly once).
     pub lines: Vec<String>,
+    /// The seeded partner and its sandbox credential (only when this run seeded them).
+    pub sandbox: Option<DemoAccess>,
+}
+
+/// What a program (the benchmark) needs to call the demo partner's API.
+#[derive(Debug, Clone)]
+pub struct DemoAccess {
+    pub partner_id: String,
+    pub client_id: String,
+    pub client_secret: String,
 }
 
 /// Seeds the demo data once; a second run changes nothing.
@@ -37,6 +47,7 @@ pub fn seed_demo(state: &AppState) -> Result<DemoInfo, ApiError> {
                 lines: vec![
                     "The demo data already exists in this database; its secrets were shown when it was first seeded.".into(),
                 ],
+                sandbox: None,
             });
         }
         let at = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
@@ -47,11 +58,12 @@ pub fn seed_demo(state: &AppState) -> Result<DemoInfo, ApiError> {
                 system_settings::updated_at.eq(now.naive_utc()),
             ))
             .execute(conn)?;
-        let lines = seed_identity(conn, state, now, &password, password_hash)?;
+        let (lines, access) = seed_identity(conn, state, now, &password, password_hash)?;
         Ok(DemoInfo {
             seeded: true,
             seeded_at: at,
             lines,
+            sandbox: Some(access),
         })
     })
 }
@@ -65,7 +77,7 @@ fn seed_identity(
     now: chrono::DateTime<chrono::Utc>,
     password: &str,
     password_hash: String,
-) -> Result<Vec<String>, ApiError> {
+) -> Result<(Vec<String>, DemoAccess), ApiError> {
     let created = partners::create(
         conn,
         partners::CreatePartner {
@@ -102,7 +114,7 @@ fn seed_identity(
         wallet::credit(conn, &tenant, currency, amount, "Demo sandbox funding", now)?;
     }
     let base = format!("http://{}", state.config.listen);
-    Ok(vec![
+    let lines = vec![
         format!("Partner:            {partner_id} (Demo Travel Partner, approved)"),
         format!("Owner sign-in:      {DEMO_OWNER_EMAIL} / {password}"),
         format!("Catalogue:          {packages} packages approved, {markets} market countries"),
@@ -115,7 +127,13 @@ fn seed_identity(
             cred.credential.client_id, cred.client_secret
         ),
         format!("  then: curl -s {base}/v1/me -H \"Authorization: Bearer <access_token>\""),
-    ])
+    ];
+    let access = DemoAccess {
+        partner_id,
+        client_id: cred.credential.client_id,
+        client_secret: cred.client_secret,
+    };
+    Ok((lines, access))
 }
 
 const EUROPE: &[&str] = &[
