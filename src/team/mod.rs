@@ -128,6 +128,13 @@ impl InvitationRow {
     }
 }
 
+fn already_accepted() -> ApiError {
+    ApiError::Conflict {
+        code: "invitation_already_accepted",
+        detail: "This invitation was already accepted; sign in with POST /v1/auth/login.".into(),
+    }
+}
+
 fn email_taken() -> ApiError {
     ApiError::Conflict {
         code: "email_taken",
@@ -238,11 +245,7 @@ pub fn accept(
             detail: "No invitation matches this token; ask your organisation's owner or admin for a new invitation.".into(),
         })?;
     if row.accepted_at.is_some() {
-        return Err(ApiError::Conflict {
-            code: "invitation_already_accepted",
-            detail: "This invitation was already accepted; sign in with POST /v1/auth/login."
-                .into(),
-        });
+        return Err(already_accepted());
     }
     if utc(row.expires_at) <= now {
         return Err(ApiError::Unprocessable {
@@ -280,11 +283,7 @@ pub fn accept(
     ))
     .execute(conn)?;
     if claimed != 1 {
-        return Err(ApiError::Conflict {
-            code: "invitation_already_accepted",
-            detail: "This invitation was already accepted; sign in with POST /v1/auth/login."
-                .into(),
-        });
+        return Err(already_accepted());
     }
     audit::record(
         conn,
