@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::Utc;
-use onyx::auth::{Environment, Tenant};
+use onyx::auth::{Environment, Operator};
 use onyx::clock::SystemClock;
 use onyx::config::Config;
 use onyx::db::Db;
@@ -58,14 +58,12 @@ fn main() {
     let db = Db::connect(&config.database_url, config.db_pool_size).expect("database");
     db.migrate().expect("migrations");
     let state = AppState::new(db, config, Arc::new(SystemClock));
+    let workers = onyx::workers::Context::new(state.clone());
     let info = onyx::seed::seed_demo(&state).expect("seed");
     let access = info.sandbox.expect("a fresh database is seeded");
     let (client_id, secret) = (access.client_id, access.client_secret);
     // Plenty of test money so that payment never refuses an order.
-    let tenant = Tenant {
-        partner_id: access.partner_id,
-        environment: Environment::Sandbox,
-    };
+    let tenant = Operator::process().acting_for(&access.partner_id, Environment::Sandbox);
     state
         .db
         .write_blocking(|c| {
@@ -154,7 +152,7 @@ fn main() {
         let wall = Instant::now();
         let mut steps = 0;
         loop {
-            let n = onyx::provisioning::run_due(&state).await.unwrap();
+            let n = workers.run_provisioning().await.unwrap();
             if n == 0 {
                 break;
             }

@@ -20,8 +20,8 @@ use crate::http::request_id::RequestIdMiddleware;
 use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
 use crate::{
-    activation, audit, auth, catalogue, credentials, openapi, ops, orders, partners, provisioning,
-    services, team, usage, wallet, webhooks,
+    activation, audit, catalogue, credentials, openapi, ops, orders, partners, provisioning,
+    services, sessions, team, wallet, webhooks,
 };
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
@@ -32,12 +32,12 @@ pub fn register(cfg: &mut ServiceConfig) {
         .service(
             scope::scope("/v1")
                 .service(ops::openapi_json)
-                .configure(auth::routes::register)
+                .configure(sessions::routes::register)
                 .configure(catalogue::routes::register)
                 .configure(orders::routes::register)
                 .configure(services::routes::register)
                 .configure(activation::routes::register)
-                .configure(usage::routes::register)
+                .configure(services::usage_routes::register)
                 .configure(webhooks::routes::register)
                 .configure(wallet::routes::register)
                 .configure(credentials::routes::register)
@@ -49,7 +49,7 @@ pub fn register(cfg: &mut ServiceConfig) {
                         .configure(catalogue::admin::register)
                         .configure(wallet::admin::register)
                         .configure(provisioning::admin::register)
-                        .configure(usage::routes::register_admin),
+                        .configure(services::usage_routes::register_admin),
                 ),
         );
 }
@@ -102,6 +102,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
     let addr = listener.local_addr()?;
     let body_limit = BodyLimit(state.config.max_body_bytes);
     let workers = state.config.http_workers;
+    let metrics = Arc::clone(&state.metrics);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
         let (app, _) = App::new()
@@ -121,7 +122,9 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
             .default_service(web::to(fallback))
             .wrap(ErrorHandlers::new().default_handler(normalize_errors))
             .wrap(TracingLogger::<OnyxRootSpan>::new())
-            .wrap(RequestIdMiddleware)
+            .wrap(RequestIdMiddleware {
+                metrics: Arc::clone(&metrics),
+            })
     })
     .workers(workers)
     .listen(listener)?

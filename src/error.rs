@@ -18,7 +18,7 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use crate::http::request_id;
+use crate::request_context;
 
 pub const PROBLEM_CONTENT_TYPE: &str = "application/problem+json";
 
@@ -194,7 +194,7 @@ impl ApiError {
             status: status.as_u16(),
             detail: self.detail(),
             code: self.code().to_string(),
-            request_id: request_id::current().unwrap_or_default(),
+            request_id: request_context::current().unwrap_or_default(),
             errors: self.field_errors(),
         }
     }

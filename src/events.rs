@@ -1,6 +1,6 @@
-//! The event outbox: every state change a partner cares about writes an event row in the same
-//! transaction as the change, and the same transaction queues a webhook delivery for every
-//! enabled endpoint that subscribes to the type. Events are kept at least 30 days (and can
+//! The event store: every state change a partner cares about writes an event row in the same
+//! transaction as the change (through `outbox::emit`, which also queues the webhook
+//! deliveries). Events are kept at least 30 days (and can
 //! be replayed for 30 days).
 
 use chrono::{DateTime, Utc};
@@ -38,29 +38,14 @@ pub fn insert(
     diesel::insert_into(events::table)
         .values((
             events::id.eq(&id),
-            events::partner_id.eq(&tenant.partner_id),
-            events::environment.eq(tenant.environment.as_str()),
+            events::partner_id.eq(tenant.partner_id()),
+            events::environment.eq(tenant.environment().as_str()),
             events::event_type.eq(event_type),
             events::data.eq(text),
             events::created_at.eq(now.naive_utc()),
             events::subject_id.eq(Some(subject_id)),
         ))
         .execute(conn)?;
-    Ok(id)
-}
-
-/// Writes an event for `tenant` about the object `subject_id` and queues its webhook
-/// deliveries; `data` must hold no secrets. Returns the event id.
-pub fn emit(
-    conn: &mut DbConnection,
-    tenant: &Tenant,
-    event_type: &str,
-    subject_id: &str,
-    data: serde_json::Value,
-    now: DateTime<Utc>,
-) -> Result<String, ApiError> {
-    let id = insert(conn, tenant, event_type, subject_id, data, now)?;
-    crate::webhooks::delivery::fan_out(conn, tenant, &id, event_type, now)?;
     Ok(id)
 }
 
@@ -105,8 +90,8 @@ impl From<Row> for Event {
 
 pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Event, ApiError> {
     events::table
-        .filter(events::partner_id.eq(&tenant.partner_id))
-        .filter(events::environment.eq(tenant.environment.as_str()))
+        .filter(events::partner_id.eq(tenant.partner_id()))
+        .filter(events::environment.eq(tenant.environment().as_str()))
         .filter(events::id.eq(id))
         .select(Row::as_select())
         .first(conn)
@@ -145,8 +130,8 @@ pub fn list(
 ) -> Result<Page<Event>, ApiError> {
     let mut q = paginate!(
         events::table
-            .filter(events::partner_id.eq(&tenant.partner_id))
-            .filter(events::environment.eq(tenant.environment.as_str())),
+            .filter(events::partner_id.eq(tenant.partner_id()))
+            .filter(events::environment.eq(tenant.environment().as_str())),
         events,
         page
     );
@@ -187,8 +172,8 @@ pub fn about(
 ) -> Result<Vec<EventRef>, ApiError> {
     let subjects: Vec<String> = subjects.iter().map(|s| s.to_string()).collect();
     let rows: Vec<(String, String, chrono::NaiveDateTime)> = events::table
-        .filter(events::partner_id.eq(&tenant.partner_id))
-        .filter(events::environment.eq(tenant.environment.as_str()))
+        .filter(events::partner_id.eq(tenant.partner_id()))
+        .filter(events::environment.eq(tenant.environment().as_str()))
         .filter(events::subject_id.eq_any(subjects))
         .order((events::created_at.asc(), events::id.asc()))
         .select((events::id, events::event_type, events::created_at))

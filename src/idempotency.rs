@@ -112,8 +112,8 @@ fn lookup(
     now: DateTime<Utc>,
 ) -> Result<Option<Found>, ApiError> {
     let row: Option<KeyRow> = ik::table
-        .filter(ik::partner_id.eq(&tenant.partner_id))
-        .filter(ik::environment.eq(tenant.environment.as_str()))
+        .filter(ik::partner_id.eq(tenant.partner_id()))
+        .filter(ik::environment.eq(tenant.environment().as_str()))
         .filter(ik::key.eq(key))
         .select((
             ik::request_hash,
@@ -141,8 +141,8 @@ fn lookup(
 fn delete(conn: &mut DbConnection, tenant: &Tenant, key: &str) -> Result<(), ApiError> {
     diesel::delete(
         ik::table
-            .filter(ik::partner_id.eq(&tenant.partner_id))
-            .filter(ik::environment.eq(tenant.environment.as_str()))
+            .filter(ik::partner_id.eq(tenant.partner_id()))
+            .filter(ik::environment.eq(tenant.environment().as_str()))
             .filter(ik::key.eq(key)),
     )
     .execute(conn)?;
@@ -162,8 +162,8 @@ fn delete_stale(
     let abandoned = (now - ABANDONED_AFTER).naive_utc();
     diesel::delete(
         ik::table
-            .filter(ik::partner_id.eq(&tenant.partner_id))
-            .filter(ik::environment.eq(tenant.environment.as_str()))
+            .filter(ik::partner_id.eq(tenant.partner_id()))
+            .filter(ik::environment.eq(tenant.environment().as_str()))
             .filter(ik::key.eq(key))
             .filter(
                 ik::expires_at
@@ -233,8 +233,8 @@ pub async fn begin(
         }
         let inserted = diesel::insert_into(ik::table)
             .values((
-                ik::partner_id.eq(&t.partner_id),
-                ik::environment.eq(t.environment.as_str()),
+                ik::partner_id.eq(t.partner_id()),
+                ik::environment.eq(t.environment().as_str()),
                 ik::key.eq(&key),
                 ik::request_hash.eq(&hash),
                 ik::state.eq("in_flight"),
@@ -264,8 +264,8 @@ pub fn complete(
     let Some(claim) = claim else { return Ok(()) };
     diesel::update(
         ik::table
-            .filter(ik::partner_id.eq(&claim.tenant.partner_id))
-            .filter(ik::environment.eq(claim.tenant.environment.as_str()))
+            .filter(ik::partner_id.eq(&claim.tenant.partner_id()))
+            .filter(ik::environment.eq(claim.tenant.environment().as_str()))
             .filter(ik::key.eq(&claim.key)),
     )
     .set((

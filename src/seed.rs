@@ -4,7 +4,7 @@
 use diesel::prelude::*;
 
 use crate::audit::AuditActor;
-use crate::auth::{Environment, Tenant};
+use crate::auth::{Environment, Operator};
 use crate::db::schema::system_settings;
 use crate::db::DbConnection;
 use crate::error::ApiError;
@@ -98,10 +98,7 @@ fn seed_identity(
         password_hash,
         now,
     )?;
-    let tenant = Tenant {
-        partner_id: partner_id.clone(),
-        environment: Environment::Sandbox,
-    };
+    let tenant = Operator::process().acting_for(&partner_id, Environment::Sandbox);
     let cred = credentials::create(
         conn,
         &tenant,

@@ -1,9 +1,12 @@
 //! Background workers that run inside `onyx serve`. Each job is an async function over the
-//! application state that does one batch of due work and says how much it did; the runner
-//! calls it again at once while it finds work, and otherwise every `every`.
+//! worker [`Context`] (the application state plus what only workers need: the provisioning
+//! adapters and the webhook HTTP clients) that does one batch of due work and says how much
+//! it did; the runner calls it again at once while it finds work, and otherwise every
+//! `every`.
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -12,7 +15,41 @@ use tokio::task::JoinHandle;
 
 use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
+use crate::provisioning::Upstreams;
 use crate::state::AppState;
+use crate::webhooks::delivery::Clients;
+
+/// What background jobs run with.
+#[derive(Clone)]
+pub struct Context {
+    pub state: AppState,
+    /// The provisioning adapters (sandbox simulator, live upstream).
+    pub upstreams: Arc<Upstreams>,
+    /// The webhook worker's SSRF-guarded HTTP clients.
+    pub webhook_clients: Arc<Clients>,
+}
+
+impl Context {
+    pub fn new(state: AppState) -> Context {
+        let upstreams = Arc::new(Upstreams::from_config(&state.config));
+        let webhook_clients = Arc::new(Clients::new(state.config.webhook_dev_mode));
+        Context {
+            state,
+            upstreams,
+            webhook_clients,
+        }
+    }
+
+    /// One batch of provisioning steps; returns how many were stepped.
+    pub async fn run_provisioning(&self) -> Result<usize, ApiError> {
+        crate::provisioning::run_due(&self.state, &self.upstreams).await
+    }
+
+    /// One batch of webhook deliveries; returns how many attempts were made.
+    pub async fn run_webhooks(&self) -> Result<usize, ApiError> {
+        crate::webhooks::delivery::run_due(&self.state, &self.webhook_clients).await
+    }
+}
 
 pub type JobFuture = Pin<Box<dyn Future<Output = Result<usize, ApiError>> + Send>>;
 
@@ -22,7 +59,7 @@ pub struct Job {
     /// How often to look for work when idle.
     pub every: Duration,
     /// Does one batch of due work; returns how many items it handled.
-    pub run: fn(AppState) -> JobFuture,
+    pub run: fn(Context) -> JobFuture,
 }
 
 /// Every background job of the service.
@@ -31,13 +68,15 @@ pub fn jobs(state: &AppState) -> Vec<Job> {
         Job {
             name: "provisioning",
             every: state.config.worker_interval,
-            run: |s| Box::pin(async move { crate::provisioning::run_due(&s).await }),
+            run: |c| Box::pin(async move { c.run_provisioning().await }),
         },
         Job {
             name: "housekeeping",
             every: Duration::from_secs(300),
-            run: |s| {
-                Box::pin(async move { actix_web::web::block(move || housekeeping(&s)).await? })
+            run: |c| {
+                Box::pin(
+                    async move { actix_web::web::block(move || housekeeping(&c.state)).await? },
+                )
             },
         },
     ];
@@ -45,15 +84,17 @@ pub fn jobs(state: &AppState) -> Vec<Job> {
         jobs.push(Job {
             name: "webhooks",
             every: state.config.worker_interval,
-            run: |s| Box::pin(async move { crate::webhooks::delivery::run_due(&s).await }),
+            run: |c| Box::pin(async move { c.run_webhooks().await }),
         });
     }
     if state.db.backend() == Backend::Sqlite {
         jobs.push(Job {
             name: "sqlite_wal_checkpoint",
             every: Duration::from_secs(60),
-            run: |s| {
-                Box::pin(async move { actix_web::web::block(move || checkpoint_wal(&s)).await? })
+            run: |c| {
+                Box::pin(
+                    async move { actix_web::web::block(move || checkpoint_wal(&c.state)).await? },
+                )
             },
         });
     }
@@ -87,16 +128,17 @@ pub struct Workers {
 }
 
 pub fn spawn(state: AppState) -> Workers {
+    let context = Context::new(state);
     let (stop, rx) = watch::channel(false);
-    let handles = jobs(&state)
+    let handles = jobs(&context.state)
         .into_iter()
         .map(|job| {
-            let state = state.clone();
+            let context = context.clone();
             let mut rx = rx.clone();
             tokio::spawn(async move {
                 tracing::info!(job = job.name, "worker started");
                 loop {
-                    let busy = match (job.run)(state.clone()).await {
+                    let busy = match (job.run)(context.clone()).await {
                         Ok(n) if n > 0 => {
                             tracing::debug!(job = job.name, items = n, "worker ran");
                             true

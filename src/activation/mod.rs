@@ -12,9 +12,6 @@ pub mod qr;
 pub mod recovery;
 pub mod routes;
 
-use base64::Engine;
-use chacha20poly1305::aead::{Aead, KeyInit, Payload};
-use chacha20poly1305::{ChaCha20Poly1305, Key, Nonce};
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use rand::Rng;
@@ -25,7 +22,9 @@ use crate::auth::Tenant;
 use crate::db::schema::activation_materials as am;
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::services::{self, state::ServiceState};
 use crate::time::{utc, utc_opt};
+use crate::vault::Vault;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -59,74 +58,22 @@ impl MaterialStatus {
     }
 }
 
-/// Seals and opens materials; issues new ones.
-pub struct Vault {
-    cipher: ChaCha20Poly1305,
-    pub smdp_address: String,
-}
-
 #[derive(Serialize, Deserialize)]
 struct Sealed {
     matching_id: String,
     confirmation_code: Option<String>,
 }
 
-impl Vault {
-    pub fn from_config(config: &crate::config::Config) -> Vault {
-        let bytes = base64::engine::general_purpose::STANDARD
-            .decode(config.encryption_key.expose())
-            .unwrap_or_else(|_| vec![0; 32]);
-        Vault {
-            cipher: ChaCha20Poly1305::new(Key::from_slice(&bytes)),
-            smdp_address: config.smdp_address.clone(),
-        }
-    }
+fn seal(vault: &Vault, aad: &str, secret: &Sealed) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
+    let plain = serde_json::to_vec(secret).map_err(ApiError::internal)?;
+    vault.seal_bytes(aad, &plain)
+}
 
-    /// Seals arbitrary secret bytes (e.g. webhook signing secrets); returns (nonce, sealed).
-    pub fn seal_bytes(&self, aad: &str, plain: &[u8]) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
-        let nonce: [u8; 12] = rand::random();
-        let sealed = self
-            .cipher
-            .encrypt(
-                Nonce::from_slice(&nonce),
-                Payload {
-                    msg: plain,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .map_err(|_| ApiError::internal("sealing a secret failed"))?;
-        Ok((nonce.to_vec(), sealed))
-    }
-
-    /// Opens bytes sealed by [`Vault::seal_bytes`] with the same associated data.
-    pub fn open_bytes(&self, aad: &str, nonce: &[u8], sealed: &[u8]) -> Result<Vec<u8>, ApiError> {
-        if nonce.len() != 12 {
-            return Err(ApiError::internal("bad nonce"));
-        }
-        self.cipher
-            .decrypt(
-                Nonce::from_slice(nonce),
-                Payload {
-                    msg: sealed,
-                    aad: aad.as_bytes(),
-                },
-            )
-            .map_err(|_| {
-                ApiError::internal("a sealed secret cannot be opened with the current key")
-            })
-    }
-
-    fn seal(&self, aad: &str, secret: &Sealed) -> Result<(Vec<u8>, Vec<u8>), ApiError> {
-        let plain = serde_json::to_vec(secret).map_err(ApiError::internal)?;
-        self.seal_bytes(aad, &plain)
-    }
-
-    fn open(&self, aad: &str, nonce: &[u8], sealed: &[u8]) -> Result<Sealed, ApiError> {
-        let plain = self
-            .open_bytes(aad, nonce, sealed)
-            .map_err(|_| unreadable())?;
-        serde_json::from_slice(&plain).map_err(|_| unreadable())
-    }
+fn open(vault: &Vault, aad: &str, nonce: &[u8], sealed: &[u8]) -> Result<Sealed, ApiError> {
+    let plain = vault
+        .open_bytes(aad, nonce, sealed)
+        .map_err(|_| unreadable())?;
+    serde_json::from_slice(&plain).map_err(|_| unreadable())
 }
 
 fn unreadable() -> ApiError {
@@ -201,14 +148,14 @@ pub fn issue(
         matching_id: new_matching_id(),
         confirmation_code: confirmation_required.then(|| random_from(b"0123456789", 8)),
     };
-    let (nonce, ciphertext) = vault.seal(&format!("{id}/{service_id}"), &secret)?;
+    let (nonce, ciphertext) = seal(vault, &format!("{id}/{service_id}"), &secret)?;
     let at = now.naive_utc();
     diesel::insert_into(am::table)
         .values((
             am::id.eq(&id),
             am::service_id.eq(service_id),
-            am::partner_id.eq(&tenant.partner_id),
-            am::environment.eq(tenant.environment.as_str()),
+            am::partner_id.eq(tenant.partner_id()),
+            am::environment.eq(tenant.environment().as_str()),
             am::status.eq(MaterialStatus::Issued.as_str()),
             am::iccid.eq(iccid),
             am::smdp_address.eq(&vault.smdp_address),
@@ -220,7 +167,7 @@ pub fn issue(
         ))
         .execute(conn)?;
     // The event says that materials exist, never what they are.
-    crate::events::emit(
+    crate::outbox::emit(
         conn,
         tenant,
         "activation.ready",
@@ -286,8 +233,8 @@ pub fn latest(
     service_id: &str,
 ) -> Result<Option<Row>, ApiError> {
     Ok(am::table
-        .filter(am::partner_id.eq(&tenant.partner_id))
-        .filter(am::environment.eq(tenant.environment.as_str()))
+        .filter(am::partner_id.eq(tenant.partner_id()))
+        .filter(am::environment.eq(tenant.environment().as_str()))
         .filter(am::service_id.eq(service_id))
         .order((am::created_at.desc(), am::id.desc()))
         .select(Row::as_select())
@@ -313,7 +260,7 @@ pub fn read(
     service_id: &str,
     now: DateTime<Utc>,
 ) -> Result<ActivationMaterials, ApiError> {
-    crate::services::get(conn, tenant, service_id)?;
+    services::get(conn, tenant, service_id)?;
     let row = latest(conn, tenant, service_id)?.ok_or_else(|| ApiError::Conflict {
         code: "activation_not_ready",
         detail: "Activation materials exist once the service is ready_to_install; wait for the service.ready_to_install event.".into(),
@@ -324,7 +271,8 @@ pub fn read(
             detail: "These activation materials were revoked (the service was cancelled); they can no longer be installed.".into(),
         });
     }
-    let secret = vault.open(
+    let secret = open(
+        vault,
         &format!("{}/{}", row.id, row.service_id),
         &row.nonce,
         &row.ciphertext,
@@ -387,6 +335,49 @@ pub fn mark_installed(
     Ok(())
 }
 
+/// Provisioning finished for the service: a new ICCID, new activation materials (earlier
+/// ones revoked; a confirmation code when the package needs identity verification), then the
+/// service is ready to install.
+pub fn make_ready(
+    conn: &mut DbConnection,
+    vault: &Vault,
+    tenant: &Tenant,
+    service_id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let iccid = services::assign_iccid(conn, service_id)?;
+    let service = services::get(conn, tenant, service_id)?;
+    let confirmation = crate::catalogue::get(conn, &service.package_id)?
+        .compliance_requirements
+        .contains(&crate::catalogue::ComplianceRequirement::IdentityVerification);
+    issue(conn, vault, tenant, service_id, &iccid, confirmation, now)?;
+    services::ready_to_install(conn, tenant, service_id, now)
+}
+
+/// A device installed the profile: the materials are used and the service is active.
+pub fn install(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    service_id: &str,
+    now: DateTime<Utc>,
+) -> Result<services::Service, ApiError> {
+    services::install(conn, tenant, service_id, now)?;
+    mark_installed(conn, service_id, now)?;
+    services::get(conn, tenant, service_id)
+}
+
+/// Ends the service (cancelled) and revokes its materials. Returns false when it already was.
+pub fn cancel_service(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    service_id: &str,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
+    let changed = services::transition(conn, tenant, service_id, ServiceState::Cancelled, now)?;
+    revoke_all(conn, service_id, now)?;
+    Ok(changed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -405,19 +396,19 @@ mod tests {
         assert_eq!(m.len(), 23);
         let config = crate::config::Config::from_lookup(|_| None).unwrap();
         let vault = Vault::from_config(&config);
-        let (nonce, sealed) = vault
-            .seal(
-                "a/b",
-                &Sealed {
-                    matching_id: m.clone(),
-                    confirmation_code: None,
-                },
-            )
-            .unwrap();
+        let (nonce, sealed) = seal(
+            &vault,
+            "a/b",
+            &Sealed {
+                matching_id: m.clone(),
+                confirmation_code: None,
+            },
+        )
+        .unwrap();
         assert!(!String::from_utf8_lossy(&sealed).contains(&m));
-        assert_eq!(vault.open("a/b", &nonce, &sealed).unwrap().matching_id, m);
+        assert_eq!(open(&vault, "a/b", &nonce, &sealed).unwrap().matching_id, m);
         assert!(
-            vault.open("a/c", &nonce, &sealed).is_err(),
+            open(&vault, "a/c", &nonce, &sealed).is_err(),
             "bound to its row"
         );
     }

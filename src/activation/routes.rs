@@ -12,7 +12,7 @@ use crate::auth::{Caller, Permission, Tenant};
 use crate::catalogue;
 use crate::error::{ApiError, Problem};
 use crate::http::Json;
-use crate::orders::state::ServiceState;
+use crate::services::state::ServiceState;
 use crate::state::AppState;
 
 /// Reads the materials and writes the audit entry, in one transaction.
@@ -33,8 +33,8 @@ async fn read_audited(
             audit::record(
                 c,
                 audit::Entry {
-                    partner_id: Some(&tenant.partner_id),
-                    environment: Some(tenant.environment.as_str()),
+                    partner_id: Some(tenant.partner_id()),
+                    environment: Some(tenant.environment().as_str()),
                     actor,
                     action: "activation.read",
                     target: Some(("service", &id)),
@@ -214,7 +214,7 @@ pub async fn recover(
             let current_used = current.as_ref().is_some_and(|m| m.installed_at.is_some());
             let package = catalogue::get(c, &service.package_id)?;
             let eligible = package.status == catalogue::PackageStatus::Available
-                && catalogue::eligibility(c, &tenant.partner_id, &package)?.is_none();
+                && catalogue::eligibility(c, tenant.partner_id(), &package)?.is_none();
             let facts = Facts {
                 service_state: service.state,
                 materials: current.as_ref().map(|m| MaterialStatus::parse(&m.status)),
@@ -238,8 +238,41 @@ pub async fn recover(
     Ok(HttpResponse::Ok().json(result))
 }
 
+/// Sandbox only: act as the customer's device installing the profile (ready_to_install → active).
+#[utoipa::path(
+    tag = "sandbox",
+    params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
+    security(("partner_jwt" = [])),
+    responses(
+        (status = 200, description = "The service, now active.", body = crate::services::Service),
+        (status = 404, description = "No such sandbox service (always 404 with live credentials).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The service is not ready to install (`service_not_ready`).", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/sandbox/services/{service_id}/install")]
+pub async fn sandbox_install(
+    state: web::Data<AppState>,
+    caller: Caller,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = caller.require(Permission::WriteOrders)?.clone();
+    tenant.require_sandbox()?;
+    let id = path.into_inner();
+    let now = state.now();
+    let service = state
+        .db
+        .write(move |c| {
+            crate::db::lock_partner(c, tenant.partner_id())?;
+            super::install(c, &tenant, &id, now)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(service))
+}
+
 pub fn register(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(activation)
+    // Registered first: it stood right after the services routes in the contract.
+    cfg.service(sandbox_install)
+        .service(activation)
         .service(qr)
         .service(install_guidance)
         .service(recover);

@@ -127,7 +127,7 @@ pub fn list(
     page: &PageRequest,
 ) -> Result<Page<AuditEntry>, ApiError> {
     let mut q = paginate!(
-        audit_log::table.filter(audit_log::partner_id.eq(&tenant.partner_id)),
+        audit_log::table.filter(audit_log::partner_id.eq(tenant.partner_id())),
         audit_log,
         page
     );

@@ -8,7 +8,6 @@
 //! - [`Permission`] and [`allows`] are the role matrix of the spec, in one table.
 
 pub mod passwords;
-pub mod routes;
 pub mod throttle;
 pub mod tokens;
 
@@ -36,22 +35,10 @@ pub enum Environment {
     Live,
 }
 
-impl Environment {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Environment::Sandbox => "sandbox",
-            Environment::Live => "live",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Environment> {
-        match s {
-            "sandbox" => Some(Environment::Sandbox),
-            "live" => Some(Environment::Live),
-            _ => None,
-        }
-    }
-}
+crate::stored_enum!(Environment {
+    Sandbox = "sandbox",
+    Live = "live",
+});
 
 /// Team roles (see the role matrix in the API description).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -65,31 +52,14 @@ pub enum Role {
     Viewer,
 }
 
-impl Role {
-    pub const ALL: [Role; 6] = [
-        Role::Owner,
-        Role::Admin,
-        Role::Developer,
-        Role::Billing,
-        Role::Support,
-        Role::Viewer,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Owner => "owner",
-            Role::Admin => "admin",
-            Role::Developer => "developer",
-            Role::Billing => "billing",
-            Role::Support => "support",
-            Role::Viewer => "viewer",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
-    }
-}
+crate::stored_enum!(Role {
+    Owner = "owner",
+    Admin = "admin",
+    Developer = "developer",
+    Billing = "billing",
+    Support = "support",
+    Viewer = "viewer",
+});
 
 /// What a route needs. One variant per row of the spec's role matrix (plus the audit log).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -165,10 +135,15 @@ pub fn allows(role: Option<Role>, permission: Permission) -> bool {
 }
 
 /// One partner in one environment: the scope of every partner query.
+///
+/// Only three things make one, so a handler cannot scope a query to a tenant it typed in:
+/// the [`Caller`] extractor (partner routes), [`Operator::acting_for`] (operator routes, which
+/// hold the operator extractor), and [`Tenant::of_row`] (workers and the demo seed, for a row
+/// they read and that already belongs to the tenant).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenant {
-    pub partner_id: String,
-    pub environment: Environment,
+    partner_id: String,
+    environment: Environment,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +153,27 @@ pub enum Actor {
 }
 
 impl Tenant {
+    pub fn partner_id(&self) -> &str {
+        &self.partner_id
+    }
+
+    pub fn environment(&self) -> Environment {
+        self.environment
+    }
+
+    /// The tenant a stored row belongs to (its `partner_id` and `environment` columns); an
+    /// environment text that does not parse is a server fault naming `column`.
+    pub fn of_row(
+        partner_id: &str,
+        environment: &str,
+        column: &'static str,
+    ) -> Result<Tenant, ApiError> {
+        Ok(Tenant {
+            partner_id: partner_id.to_string(),
+            environment: Environment::from_stored(environment, column)?,
+        })
+    }
+
     /// Sandbox helpers do not exist for live credentials: they answer 404 as an unknown route.
     pub fn require_sandbox(&self) -> Result<(), ApiError> {
         if self.environment == Environment::Sandbox {
@@ -370,7 +366,7 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
                         .first(conn)
                         .optional()?
                         .ok_or_else(|| unauthenticated("member_removed", "This team member no longer has access; ask an owner or admin to invite you again."))?;
-                    let role = Role::parse(&role).ok_or_else(|| ApiError::internal("unknown stored role"))?;
+                    let role = Role::from_stored(&role, "members.role")?;
                     Ok((Actor::Member { id: sub, role }, false))
                 }
                 _ => Err(unauthenticated("invalid_token", "The access token is not valid; request a new one.")),
@@ -417,7 +413,25 @@ impl FromRequest for Caller {
 
 /// An Onyx operator, authenticated by the configured operator token.
 #[derive(Debug, Clone)]
-pub struct Operator;
+pub struct Operator {
+    _proof: (),
+}
+
+impl Operator {
+    /// The service process itself acting as the operator (the demo seed at start-up); never
+    /// made from a request.
+    pub fn process() -> Operator {
+        Operator { _proof: () }
+    }
+
+    /// The operator acting inside one partner's environment (credits, reports).
+    pub fn acting_for(&self, partner_id: &str, environment: Environment) -> Tenant {
+        Tenant {
+            partner_id: partner_id.to_string(),
+            environment,
+        }
+    }
+}
 
 impl FromRequest for Operator {
     type Error = ApiError;
@@ -438,7 +452,7 @@ impl FromRequest for Operator {
             )),
             (Some(expected), Some(given)) => {
                 if bool::from(expected.expose().as_bytes().ct_eq(given.as_bytes())) {
-                    Ok(Operator)
+                    Ok(Operator { _proof: () })
                 } else {
                     Err(unauthenticated(
                         "unauthenticated",

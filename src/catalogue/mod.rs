@@ -20,74 +20,67 @@ use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::utc;
 
-macro_rules! string_enum {
-    ($(#[$m:meta])* $name:ident { $($(#[$vm:meta])* $variant:ident = $text:literal),+ $(,)? }) => {
-        $(#[$m])*
-        // snake_case of each variant name is its text (checked by `enum_texts_match_serde`);
-        // utoipa does not see per-variant renames passed through a macro.
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name {
-            $($(#[$vm])* $variant),+
-        }
-        impl $name {
-            #[cfg(test)]
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-        }
-        impl $name {
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            pub fn parse(s: &str) -> Option<Self> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
+/// What a package is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PackageKind {
+    /// A base subscription.
+    Plan,
+    /// Extra data on top of a plan.
+    DataAddon,
+    /// Voice minutes of one voice type on top of a plan.
+    VoiceAddon,
 }
+crate::stored_enum!(PackageKind {
+    Plan = "plan",
+    DataAddon = "data_addon",
+    VoiceAddon = "voice_addon",
+});
 
-string_enum!(
-    /// What a package is.
-    PackageKind {
-        /// A base subscription.
-        Plan = "plan",
-        /// Extra data on top of a plan.
-        DataAddon = "data_addon",
-        /// Voice minutes of one voice type on top of a plan.
-        VoiceAddon = "voice_addon",
-    }
-);
+/// How wide the coverage is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum CoverageType {
+    /// One country.
+    Local,
+    /// Several countries of a region.
+    Regional,
+    /// Worldwide coverage lists.
+    Global,
+}
+crate::stored_enum!(CoverageType {
+    Local = "local",
+    Regional = "regional",
+    Global = "global",
+});
 
-string_enum!(
-    /// How wide the coverage is.
-    CoverageType {
-        /// One country.
-        Local = "local",
-        /// Several countries of a region.
-        Regional = "regional",
-        /// Worldwide coverage lists.
-        Global = "global",
-    }
-);
+/// Whether a package can be ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PackageStatus {
+    /// Can be ordered.
+    Available,
+    /// Temporarily not orderable.
+    Unavailable,
+    /// No longer sold; still readable for existing orders.
+    Retired,
+}
+crate::stored_enum!(PackageStatus {
+    Available = "available",
+    Unavailable = "unavailable",
+    Retired = "retired",
+});
 
-string_enum!(
-    /// Whether a package can be ordered.
-    PackageStatus {
-        /// Can be ordered.
-        Available = "available",
-        /// Temporarily not orderable.
-        Unavailable = "unavailable",
-        /// No longer sold; still readable for existing orders.
-        Retired = "retired",
-    }
-);
-
-string_enum!(
-    /// Compliance checks an order for the package must satisfy.
-    ComplianceRequirement {
-        /// The partner must attest that the end customer's identity was verified.
-        IdentityVerification = "identity_verification",
-    }
-);
+/// Compliance checks an order for the package must satisfy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplianceRequirement {
+    /// The partner must attest that the end customer's identity was verified.
+    IdentityVerification,
+}
+crate::stored_enum!(ComplianceRequirement {
+    IdentityVerification = "identity_verification",
+});
 
 /// A catalogue package.
 #[derive(Debug, Clone, Serialize, ToSchema)]

@@ -24,8 +24,8 @@ pub async fn list(
 ) -> Result<HttpResponse, ApiError> {
     let partner_id = caller
         .require(Permission::ReadOperations)?
-        .partner_id
-        .clone();
+        .partner_id()
+        .to_string();
     let page = page.parse()?;
     let filter = filter.into_inner();
     filter.check()?;
@@ -54,8 +54,8 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let partner_id = caller
         .require(Permission::ReadOperations)?
-        .partner_id
-        .clone();
+        .partner_id()
+        .to_string();
     let id = path.into_inner();
     let package = state
         .db

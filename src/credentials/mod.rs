@@ -16,7 +16,7 @@ use crate::auth::{credential_usable, Environment, Tenant};
 use crate::db::schema::credentials;
 use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::events;
+use crate::outbox;
 use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::{utc, utc_opt};
@@ -133,22 +133,22 @@ fn insert(
     now: DateTime<Utc>,
 ) -> Result<CreatedCredential, ApiError> {
     let id = crate::ids::new_id("cred");
-    let env_tag = match tenant.environment {
+    let env_tag = match tenant.environment() {
         Environment::Sandbox => "test",
         Environment::Live => "live",
     };
     let client_id = format!("onyx_ci_{env_tag}_{}", crate::ids::random_token(20));
     let secret = format!(
         "{}{}",
-        secret_prefix(tenant.environment),
+        secret_prefix(tenant.environment()),
         crate::ids::random_token(40)
     );
     let hint = format!("…{}", &secret[secret.len() - 4..]);
     diesel::insert_into(credentials::table)
         .values((
             credentials::id.eq(&id),
-            credentials::partner_id.eq(&tenant.partner_id),
-            credentials::environment.eq(tenant.environment.as_str()),
+            credentials::partner_id.eq(tenant.partner_id()),
+            credentials::environment.eq(tenant.environment().as_str()),
             credentials::name.eq(name.trim()),
             credentials::client_id.eq(&client_id),
             credentials::secret_hash.eq(hash_secret(&secret)),
@@ -181,8 +181,8 @@ fn record(
     audit::record(
         conn,
         audit::Entry {
-            partner_id: Some(&tenant.partner_id),
-            environment: Some(tenant.environment.as_str()),
+            partner_id: Some(tenant.partner_id()),
+            environment: Some(tenant.environment().as_str()),
             actor,
             action,
             target: Some(("credential", &cred.id)),
@@ -190,7 +190,7 @@ fn record(
         },
         now,
     )?;
-    events::emit(conn, tenant, action, &cred.id, details, now)?;
+    outbox::emit(conn, tenant, action, &cred.id, details, now)?;
     Ok(())
 }
 
@@ -217,8 +217,8 @@ pub fn create(
 
 pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Credential, ApiError> {
     credentials::table
-        .filter(credentials::partner_id.eq(&tenant.partner_id))
-        .filter(credentials::environment.eq(tenant.environment.as_str()))
+        .filter(credentials::partner_id.eq(tenant.partner_id()))
+        .filter(credentials::environment.eq(tenant.environment().as_str()))
         .filter(credentials::id.eq(id))
         .select(Row::as_select())
         .first(conn)
@@ -234,8 +234,8 @@ pub fn list(
 ) -> Result<Page<Credential>, ApiError> {
     let rows: Vec<Row> = paginate!(
         credentials::table
-            .filter(credentials::partner_id.eq(&tenant.partner_id))
-            .filter(credentials::environment.eq(tenant.environment.as_str())),
+            .filter(credentials::partner_id.eq(tenant.partner_id()))
+            .filter(credentials::environment.eq(tenant.environment().as_str())),
         credentials,
         page
     )

@@ -6,6 +6,7 @@
 //! ids are generated in Rust, and a backend-specific statement `match`es on the variant.
 
 pub mod schema;
+pub mod stored;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

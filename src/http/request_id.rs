@@ -4,6 +4,7 @@
 
 use std::future::{ready, Ready};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use actix_web::dev::{forward_ready, Service, ServiceRequest, ServiceResponse, Transform};
@@ -11,16 +12,11 @@ use actix_web::http::header::{HeaderName, HeaderValue};
 use actix_web::{Error, HttpMessage};
 use futures_util::future::LocalBoxFuture;
 
+use crate::metrics::Metrics;
+
 pub const HEADER: &str = "x-request-id";
 
-tokio::task_local! {
-    static CURRENT: String;
-}
-
-/// The request id of the request being handled on this task, if any.
-pub fn current() -> Option<String> {
-    CURRENT.try_with(|id| id.clone()).ok()
-}
+pub use crate::request_context::current;
 
 /// The id stored in request extensions.
 #[derive(Clone, Debug)]
@@ -41,7 +37,10 @@ pub fn generate() -> String {
     format!("req_{}", crate::ids::random_token(20))
 }
 
-pub struct RequestIdMiddleware;
+/// The middleware; it records per-route request metrics into its own handle.
+pub struct RequestIdMiddleware {
+    pub metrics: Arc<Metrics>,
+}
 
 impl<S, B> Transform<S, ServiceRequest> for RequestIdMiddleware
 where
@@ -57,12 +56,14 @@ where
     fn new_transform(&self, service: S) -> Self::Future {
         ready(Ok(RequestIdService {
             service: Rc::new(service),
+            metrics: Arc::clone(&self.metrics),
         }))
     }
 }
 
 pub struct RequestIdService<S> {
     service: Rc<S>,
+    metrics: Arc<Metrics>,
 }
 
 impl<S, B> Service<ServiceRequest> for RequestIdService<S>
@@ -81,22 +82,18 @@ where
         req.extensions_mut().insert(RequestId(id.clone()));
         let method = req.method().to_string();
         let path = req.path().to_string();
-        let metrics = req
-            .app_data::<actix_web::web::Data<crate::state::AppState>>()
-            .map(|s| std::sync::Arc::clone(&s.metrics));
+        let metrics = Arc::clone(&self.metrics);
         let started = Instant::now();
         let service = Rc::clone(&self.service);
-        Box::pin(CURRENT.scope(id.clone(), async move {
+        Box::pin(crate::request_context::scope(id.clone(), async move {
             let result = service.call(req).await;
             let elapsed = started.elapsed().as_secs_f64();
             let elapsed_ms = elapsed * 1000.0;
             match result {
                 Ok(mut res) => {
-                    if let Some(m) = &metrics {
-                        let route = res.request().match_pattern();
-                        let route = route.as_deref().unwrap_or("unmatched");
-                        m.observe(&method, route, res.status().as_u16(), elapsed);
-                    }
+                    let route = res.request().match_pattern();
+                    let route = route.as_deref().unwrap_or("unmatched");
+                    metrics.observe(&method, route, res.status().as_u16(), elapsed);
                     if let Ok(v) = HeaderValue::from_str(&id) {
                         res.headers_mut().insert(HeaderName::from_static(HEADER), v);
                     }

@@ -1,23 +1,9 @@
-//! The state machines of orders and services, in one place: every state change of the
-//! service goes through `OrderState::can_become` / `ServiceState::can_become`, and every
-//! state carries the `next_step` text Onyx gives partners (they never invent one).
+//! The order state machine: every state change of an order goes through
+//! `OrderState::can_become`, and every state carries the `next_step` text Onyx gives partners
+//! (they never invent one). The service state machine is `services::state`.
 
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-
-macro_rules! text_enum {
-    ($name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-            pub fn as_str(self) -> &'static str {
-                match self { $($name::$variant => $text),+ }
-            }
-            pub fn parse(s: &str) -> Option<$name> {
-                match s { $($text => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
 
 /// The four order types.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -32,7 +18,7 @@ pub enum OrderType {
     /// New activation materials for a subscription (the old ones are revoked): no items.
     SwapSim,
 }
-text_enum!(OrderType {
+crate::stored_enum!(OrderType {
     ActivateSubscription = "activate_subscription",
     TopUpSubscription = "top_up_subscription",
     CancelSubscription = "cancel_subscription",
@@ -53,7 +39,7 @@ pub enum OrderState {
     /// Cancelled on request; funds released.
     Cancelled,
 }
-text_enum!(OrderState {
+crate::stored_enum!(OrderState {
     Pending = "pending",
     Processing = "processing",
     Completed = "completed",
@@ -74,65 +60,6 @@ impl OrderState {
 
     pub fn is_open(self) -> bool {
         matches!(self, OrderState::Pending | OrderState::Processing)
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceState {
-    /// Onyx is preparing the service.
-    Preparing,
-    /// Activation materials are ready; the user can install the profile.
-    ReadyToInstall,
-    /// Installed and usable.
-    Active,
-    /// Taking longer than usual; Onyx continues automatically.
-    Delayed,
-    /// Provisioning failed.
-    Failed,
-    /// The network cannot provide the service right now.
-    Unavailable,
-    /// Ended.
-    Cancelled,
-}
-text_enum!(ServiceState {
-    Preparing = "preparing",
-    ReadyToInstall = "ready_to_install",
-    Active = "active",
-    Delayed = "delayed",
-    Failed = "failed",
-    Unavailable = "unavailable",
-    Cancelled = "cancelled",
-});
-
-impl ServiceState {
-    pub fn can_become(self, next: ServiceState) -> bool {
-        use ServiceState::*;
-        matches!(
-            (self, next),
-            (
-                Preparing,
-                Preparing | Delayed | ReadyToInstall | Failed | Unavailable | Cancelled
-            ) | (
-                Delayed,
-                Preparing | Delayed | ReadyToInstall | Failed | Unavailable | Cancelled
-            ) | (ReadyToInstall, ReadyToInstall | Active | Cancelled)
-                | (Active, ReadyToInstall | Cancelled)
-                | (Failed | Unavailable, Preparing | Cancelled)
-        )
-    }
-
-    /// Onyx's guidance for the partner in this state.
-    pub fn next_step(self) -> &'static str {
-        match self {
-            ServiceState::Preparing => "Onyx is preparing the service. No action is needed; you will receive service.ready_to_install when the activation materials are ready.",
-            ServiceState::Delayed => "Preparation is taking longer than usual. Keep the order open and tell the customer it is on its way; Onyx continues automatically and will notify you.",
-            ServiceState::ReadyToInstall => "Fetch the activation materials and guide the customer through installing the eSIM profile on their device.",
-            ServiceState::Active => "The service is installed and active. No action is needed.",
-            ServiceState::Failed => "Provisioning failed. Show the customer the failure reason; retry only if the order says it is retryable or Onyx reports a change.",
-            ServiceState::Unavailable => "The network cannot provide this service right now. Do not retry until Onyx reports a change; offer the customer another package.",
-            ServiceState::Cancelled => "The service is cancelled. Nothing more can be done with it; order a new subscription if the customer needs one.",
-        }
     }
 }
 
@@ -165,7 +92,7 @@ pub enum SandboxScenario {
     /// Stays preparing until an operator reports a state (or the order is cancelled).
     Manual,
 }
-text_enum!(SandboxScenario {
+crate::stored_enum!(SandboxScenario {
     Success = "success",
     Delayed = "delayed",
     Failed = "failed",
@@ -192,13 +119,6 @@ mod tests {
                 serde_json::json!(v.as_str())
             );
         }
-        for v in ServiceState::ALL {
-            assert_eq!(
-                serde_json::to_value(v).unwrap(),
-                serde_json::json!(v.as_str())
-            );
-            assert!(!v.next_step().is_empty());
-        }
         for v in SandboxScenario::ALL {
             assert_eq!(
                 serde_json::to_value(v).unwrap(),
@@ -212,9 +132,6 @@ mod tests {
         for next in OrderState::ALL {
             assert!(!OrderState::Completed.can_become(*next));
             assert!(!OrderState::Cancelled.can_become(*next));
-        }
-        for next in ServiceState::ALL {
-            assert!(!ServiceState::Cancelled.can_become(*next));
         }
         assert!(OrderState::Failed.can_become(OrderState::Pending));
         assert!(!OrderState::Failed.can_become(OrderState::Completed));

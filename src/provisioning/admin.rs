@@ -112,7 +112,7 @@ pub async fn report(
                 }
             }
             let row = orders::row_by_id(c, &id)?;
-            orders::get(c, &row.tenant(), &id)
+            orders::get(c, &row.tenant()?, &id)
         })
         .await?;
     Ok(HttpResponse::Ok().json(order))

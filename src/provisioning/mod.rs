@@ -257,6 +257,24 @@ impl Upstream for HttpUpstream {
     }
 }
 
+/// The provisioning worker's adapters: the simulator for sandbox, the configured upstream for
+/// live.
+pub struct Upstreams {
+    pub sandbox: Arc<dyn Upstream>,
+    pub live: Arc<dyn Upstream>,
+}
+
+impl Upstreams {
+    pub fn from_config(config: &crate::config::Config) -> Upstreams {
+        Upstreams {
+            sandbox: Arc::new(Simulator {
+                step_delay: Duration::milliseconds(config.sandbox_step_ms),
+            }),
+            live: live_upstream(config),
+        }
+    }
+}
+
 /// The adapter for live orders, from configuration.
 pub fn live_upstream(config: &crate::config::Config) -> Arc<dyn Upstream> {
     match &config.upstream_url {
@@ -311,11 +329,11 @@ fn claim(state: &AppState, now: DateTime<Utc>, limit: i64) -> Result<Vec<Task>, 
                 .select(order_items::package_id)
                 .load(conn)?;
             tasks.push(Task {
-                environment: order.tenant().environment,
-                order_type: order.order_type(),
+                environment: order.tenant()?.environment(),
+                order_type: order.order_type()?,
                 service_id: order.service_id.clone(),
                 attempt: order.attempt,
-                scenario: order.scenario(),
+                scenario: order.scenario()?,
                 order_id,
                 package_ids,
                 step,
@@ -369,16 +387,16 @@ fn apply(
     })
 }
 
-/// Steps every due task once; returns how many were stepped.
-pub async fn run_due(state: &AppState) -> Result<usize, ApiError> {
+/// Steps every due task once through `upstreams`; returns how many were stepped.
+pub async fn run_due(state: &AppState, upstreams: &Upstreams) -> Result<usize, ApiError> {
     let now = state.now();
     let st = state.clone();
     let tasks = actix_web::web::block(move || claim(&st, now, 20)).await??;
     let count = tasks.len();
     for task in tasks {
         let answer = match task.environment {
-            Environment::Sandbox => state.simulator.step(&task).await,
-            Environment::Live => state.live_upstream.step(&task).await,
+            Environment::Sandbox => upstreams.sandbox.step(&task).await,
+            Environment::Live => upstreams.live.step(&task).await,
         };
         let st = state.clone();
         let now = state.now();

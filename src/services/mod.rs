@@ -2,18 +2,21 @@
 //! The state is Onyx's provisioning state with Onyx's `next_step` text.
 
 pub mod routes;
+pub mod state;
+pub mod usage;
+pub mod usage_routes;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
+use self::state::ServiceState;
 use crate::auth::Tenant;
 use crate::db::schema::services;
 use crate::db::DbConnection;
 use crate::error::ApiError;
-use crate::events;
-use crate::orders::state::ServiceState;
+use crate::outbox;
 use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::{utc, utc_opt};
@@ -59,7 +62,7 @@ pub struct Service {
     /// When the service stops (set on activation, extended by top-ups).
     pub expires_at: Option<DateTime<Utc>>,
     /// The latest usage snapshot, if any was reported.
-    pub usage: Option<crate::usage::UsageSnapshot>,
+    pub usage: Option<usage::UsageSnapshot>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -110,8 +113,8 @@ impl From<Row> for Service {
 
 fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiError> {
     services::table
-        .filter(services::partner_id.eq(&tenant.partner_id))
-        .filter(services::environment.eq(tenant.environment.as_str()))
+        .filter(services::partner_id.eq(tenant.partner_id()))
+        .filter(services::environment.eq(tenant.environment().as_str()))
         .filter(services::id.eq(id))
         .select(Row::as_select())
         .first(conn)
@@ -121,7 +124,7 @@ fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiErr
 
 pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Service, ApiError> {
     let mut service = Service::from(row(conn, tenant, id)?);
-    service.usage = crate::usage::latest(conn, id)?;
+    service.usage = usage::latest(conn, id)?;
     Ok(service)
 }
 
@@ -144,8 +147,8 @@ pub fn create(
     diesel::insert_into(services::table)
         .values((
             services::id.eq(&id),
-            services::partner_id.eq(&tenant.partner_id),
-            services::environment.eq(tenant.environment.as_str()),
+            services::partner_id.eq(tenant.partner_id()),
+            services::environment.eq(tenant.environment().as_str()),
             services::customer_reference.eq(new.customer_reference),
             services::package_id.eq(new.package_id),
             services::state.eq(ServiceState::Preparing.as_str()),
@@ -202,11 +205,8 @@ pub fn transition(
             detail: "The service changed meanwhile; read it again.".into(),
         });
     }
-    if next == ServiceState::Cancelled {
-        crate::activation::revoke_all(conn, id, now)?;
-    }
     let service = get(conn, tenant, id)?;
-    events::emit(
+    outbox::emit(
         conn,
         tenant,
         &format!("service.{}", next.as_str()),
@@ -253,16 +253,9 @@ pub fn luhn_check_digit(digits: &[u32]) -> u32 {
     (10 - sum % 10) % 10
 }
 
-/// Provisioning finished: a new ICCID and new activation materials (earlier ones are
-/// revoked), ready to install. A confirmation code is required for packages that need
-/// identity verification.
-pub fn ready(
-    conn: &mut DbConnection,
-    vault: &crate::activation::Vault,
-    tenant: &Tenant,
-    id: &str,
-    now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+/// Provisioning finished: a new ICCID on the service, not installed. The caller issues the
+/// activation materials for it, then calls [`ready_to_install`].
+pub fn assign_iccid(conn: &mut DbConnection, id: &str) -> Result<String, ApiError> {
     let iccid = new_iccid();
     diesel::update(services::table.find(id))
         .set((
@@ -270,18 +263,21 @@ pub fn ready(
             services::install_state.eq(InstallState::NotInstalled.as_str()),
         ))
         .execute(conn)?;
-    let package_id: String = services::table
-        .find(id)
-        .select(services::package_id)
-        .first(conn)?;
-    let confirmation = crate::catalogue::get(conn, &package_id)?
-        .compliance_requirements
-        .contains(&crate::catalogue::ComplianceRequirement::IdentityVerification);
-    crate::activation::issue(conn, vault, tenant, id, &iccid, confirmation, now)?;
+    Ok(iccid)
+}
+
+/// The service is ready to install (new materials were issued): the state change and its
+/// event, or only the event for a swap on a service that was never installed.
+pub fn ready_to_install(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    id: &str,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
     let current = get(conn, tenant, id)?;
     if current.state == ServiceState::ReadyToInstall {
         // A swap on a service that was never installed: new materials, same state.
-        events::emit(
+        outbox::emit(
             conn,
             tenant,
             "service.ready_to_install",
@@ -330,7 +326,7 @@ pub fn top_up(
         ))
         .execute(conn)?;
     let service = get(conn, tenant, id)?;
-    events::emit(
+    outbox::emit(
         conn,
         tenant,
         "service.topped_up",
@@ -341,7 +337,8 @@ pub fn top_up(
     Ok(())
 }
 
-/// The sandbox stand-in for a device installing the profile: ready_to_install → active.
+/// The service side of a device installing the profile: ready_to_install → active (the
+/// materials side is `activation::install`).
 pub fn install(
     conn: &mut DbConnection,
     tenant: &Tenant,
@@ -368,7 +365,6 @@ pub fn install(
             services::expires_at.eq(Some(expires)),
         ))
         .execute(conn)?;
-    crate::activation::mark_installed(conn, id, now)?;
     transition(conn, tenant, id, ServiceState::Active, now)?;
     get(conn, tenant, id)
 }
@@ -390,8 +386,8 @@ pub fn list(
 ) -> Result<Page<Service>, ApiError> {
     let mut q = paginate!(
         services::table
-            .filter(services::partner_id.eq(&tenant.partner_id))
-            .filter(services::environment.eq(tenant.environment.as_str())),
+            .filter(services::partner_id.eq(tenant.partner_id()))
+            .filter(services::environment.eq(tenant.environment().as_str())),
         services,
         page
     );
@@ -408,7 +404,7 @@ pub fn list(
         |r| (r.created_at, r.id.clone()),
         |r| {
             let mut service = Service::from(r);
-            service.usage = crate::usage::latest(conn, &service.id)?;
+            service.usage = usage::latest(conn, &service.id)?;
             Ok(service)
         },
     )

@@ -1,6 +1,6 @@
 //! Service routes and the sandbox install helper.
 
-use actix_web::{get, post, web, HttpResponse};
+use actix_web::{get, web, HttpResponse};
 
 use super::{Service, ServiceFilter};
 use crate::auth::{Caller, Permission};
@@ -54,37 +54,6 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(service))
 }
 
-/// Sandbox only: act as the customer's device installing the profile (ready_to_install → active).
-#[utoipa::path(
-    tag = "sandbox",
-    params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
-    security(("partner_jwt" = [])),
-    responses(
-        (status = 200, description = "The service, now active.", body = Service),
-        (status = 404, description = "No such sandbox service (always 404 with live credentials).", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "The service is not ready to install (`service_not_ready`).", body = Problem, content_type = "application/problem+json"),
-    )
-)]
-#[post("/sandbox/services/{service_id}/install")]
-pub async fn sandbox_install(
-    state: web::Data<AppState>,
-    caller: Caller,
-    path: web::Path<String>,
-) -> Result<HttpResponse, ApiError> {
-    let tenant = caller.require(Permission::WriteOrders)?.clone();
-    tenant.require_sandbox()?;
-    let id = path.into_inner();
-    let now = state.now();
-    let service = state
-        .db
-        .write(move |c| {
-            crate::db::lock_partner(c, &tenant.partner_id)?;
-            super::install(c, &tenant, &id, now)
-        })
-        .await?;
-    Ok(HttpResponse::Ok().json(service))
-}
-
 pub fn register(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(list).service(get).service(sandbox_install);
+    cfg.service(list).service(get);
 }

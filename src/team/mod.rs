@@ -212,7 +212,7 @@ pub fn list_invitations(
     now: DateTime<Utc>,
 ) -> Result<Page<Invitation>, ApiError> {
     let rows: Vec<InvitationRow> = paginate!(
-        invitations::table.filter(invitations::partner_id.eq(&tenant.partner_id)),
+        invitations::table.filter(invitations::partner_id.eq(tenant.partner_id())),
         invitations,
         page
     )
@@ -317,7 +317,7 @@ pub fn list_members(
     page: &PageRequest,
 ) -> Result<Page<Member>, ApiError> {
     let rows: Vec<MemberRow> = paginate!(
-        members::table.filter(members::partner_id.eq(&tenant.partner_id)),
+        members::table.filter(members::partner_id.eq(tenant.partner_id())),
         members,
         page
     )
@@ -361,7 +361,7 @@ pub fn change_role(
     role: Role,
     now: DateTime<Utc>,
 ) -> Result<Member, ApiError> {
-    let partner_id = caller.tenant.partner_id.clone();
+    let partner_id = caller.tenant.partner_id().to_string();
     lock_partner(conn, &partner_id)?;
     let current = get_member(conn, &partner_id, member_id)?;
     if !may_assign(caller.role(), role)
@@ -400,7 +400,7 @@ pub fn remove(
     member_id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let partner_id = caller.tenant.partner_id.clone();
+    let partner_id = caller.tenant.partner_id().to_string();
     lock_partner(conn, &partner_id)?;
     let current = get_member(conn, &partner_id, member_id)?;
     if current.role == Role::Owner {

@@ -41,7 +41,10 @@ pub async fn invite(
     caller: Caller,
     body: Json<CreateInvitation>,
 ) -> Result<HttpResponse, ApiError> {
-    let partner_id = caller.require(Permission::ManageTeam)?.partner_id.clone();
+    let partner_id = caller
+        .require(Permission::ManageTeam)?
+        .partner_id()
+        .to_string();
     let req = body.into_inner();
     check(&req)?;
     if !super::may_assign(caller.role(), req.role) {

@@ -5,7 +5,7 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::WalletList;
-use crate::auth::{Environment, Operator, Tenant};
+use crate::auth::{Environment, Operator};
 use crate::catalogue::codes;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::Json;
@@ -40,7 +40,7 @@ pub struct WalletCredit {
 #[post("/partners/{partner_id}/wallet-credits")]
 pub async fn credit(
     state: web::Data<AppState>,
-    _op: Operator,
+    operator: Operator,
     path: web::Path<String>,
     body: Json<WalletCredit>,
 ) -> Result<HttpResponse, ApiError> {
@@ -70,16 +70,13 @@ pub async fn credit(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let tenant = Tenant {
-        partner_id: path.into_inner(),
-        environment: req.environment,
-    };
+    let tenant = operator.acting_for(&path.into_inner(), req.environment);
     let now = state.now();
     let data = state
         .db
         .write(move |c| {
-            crate::partners::get(c, &tenant.partner_id)?;
-            crate::db::lock_partner(c, &tenant.partner_id)?;
+            crate::partners::get(c, tenant.partner_id())?;
+            crate::db::lock_partner(c, tenant.partner_id())?;
             let description = req.description.as_deref().unwrap_or("Credit from Onyx");
             super::credit(
                 c,

@@ -162,8 +162,8 @@ pub fn ensure(
     let inserted = diesel::insert_into(wallets::table)
         .values((
             wallets::id.eq(&id),
-            wallets::partner_id.eq(&tenant.partner_id),
-            wallets::environment.eq(tenant.environment.as_str()),
+            wallets::partner_id.eq(tenant.partner_id()),
+            wallets::environment.eq(tenant.environment().as_str()),
             wallets::currency.eq(currency),
             wallets::available.eq(0_i64),
             wallets::reserved.eq(0_i64),
@@ -183,8 +183,8 @@ pub fn find(
     currency: &str,
 ) -> Result<Option<String>, ApiError> {
     Ok(wallets::table
-        .filter(wallets::partner_id.eq(&tenant.partner_id))
-        .filter(wallets::environment.eq(tenant.environment.as_str()))
+        .filter(wallets::partner_id.eq(tenant.partner_id()))
+        .filter(wallets::environment.eq(tenant.environment().as_str()))
         .filter(wallets::currency.eq(currency))
         .select(wallets::id)
         .first(conn)
@@ -269,8 +269,8 @@ fn apply(
         .values((
             ledger_entries::id.eq(crate::ids::new_id("led")),
             ledger_entries::wallet_id.eq(&wallet.id),
-            ledger_entries::partner_id.eq(&wallet.tenant.partner_id),
-            ledger_entries::environment.eq(wallet.tenant.environment.as_str()),
+            ledger_entries::partner_id.eq(wallet.tenant.partner_id()),
+            ledger_entries::environment.eq(wallet.tenant.environment().as_str()),
             ledger_entries::currency.eq(wallet.currency),
             ledger_entries::entry_type.eq(m.entry.as_str()),
             ledger_entries::amount.eq(amount),
@@ -407,8 +407,8 @@ pub fn list_wallets(
     now: DateTime<Utc>,
 ) -> Result<Vec<Wallet>, ApiError> {
     let rows: Vec<(String, String, i64, i64, chrono::NaiveDateTime)> = wallets::table
-        .filter(wallets::partner_id.eq(&tenant.partner_id))
-        .filter(wallets::environment.eq(tenant.environment.as_str()))
+        .filter(wallets::partner_id.eq(tenant.partner_id()))
+        .filter(wallets::environment.eq(tenant.environment().as_str()))
         .order(wallets::currency.asc())
         .select((
             wallets::id,
@@ -464,8 +464,8 @@ pub fn list_entries(
 ) -> Result<Page<LedgerEntry>, ApiError> {
     let mut q = paginate!(
         ledger_entries::table
-            .filter(ledger_entries::partner_id.eq(&tenant.partner_id))
-            .filter(ledger_entries::environment.eq(tenant.environment.as_str())),
+            .filter(ledger_entries::partner_id.eq(tenant.partner_id()))
+            .filter(ledger_entries::environment.eq(tenant.environment().as_str())),
         ledger_entries,
         page
     );
@@ -494,8 +494,8 @@ pub fn entries_of_order(
     order_id: &str,
 ) -> Result<Vec<LedgerEntry>, ApiError> {
     let rows: Vec<EntryRow> = ledger_entries::table
-        .filter(ledger_entries::partner_id.eq(&tenant.partner_id))
-        .filter(ledger_entries::environment.eq(tenant.environment.as_str()))
+        .filter(ledger_entries::partner_id.eq(tenant.partner_id()))
+        .filter(ledger_entries::environment.eq(tenant.environment().as_str()))
         .filter(ledger_entries::order_id.eq(order_id))
         .order((ledger_entries::created_at.asc(), ledger_entries::id.asc()))
         .select(EntryRow::as_select())

@@ -69,8 +69,8 @@ fn insert_delivery(
             wd::id.eq(&id),
             wd::endpoint_id.eq(endpoint_id),
             wd::event_id.eq(event_id),
-            wd::partner_id.eq(&tenant.partner_id),
-            wd::environment.eq(tenant.environment.as_str()),
+            wd::partner_id.eq(tenant.partner_id()),
+            wd::environment.eq(tenant.environment().as_str()),
             wd::status.eq("pending"),
             wd::replay.eq(replay),
             wd::attempts.eq(0),
@@ -88,8 +88,8 @@ fn endpoints_for(
     event_type: &str,
 ) -> Result<Vec<EndpointRow>, ApiError> {
     let rows: Vec<EndpointRow> = we::table
-        .filter(we::partner_id.eq(&tenant.partner_id))
-        .filter(we::environment.eq(tenant.environment.as_str()))
+        .filter(we::partner_id.eq(tenant.partner_id()))
+        .filter(we::environment.eq(tenant.environment().as_str()))
         .filter(we::enabled.eq(true))
         .filter(we::deleted_at.is_null())
         .select(EndpointRow::as_select())
@@ -287,7 +287,7 @@ struct Job {
     body: Vec<u8>,
 }
 
-async fn send(state: &AppState, job: &Job, timestamp: i64) -> Outcome {
+async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) -> Outcome {
     let started = Instant::now();
     let env = Environment::parse(&job.endpoint.environment).unwrap_or(Environment::Live);
     let elapsed = |s: Instant| s.elapsed().as_millis().min(i32::MAX as u128) as i32;
@@ -314,8 +314,8 @@ async fn send(state: &AppState, job: &Job, timestamp: i64) -> Outcome {
         }
     }
     let client = match env {
-        Environment::Sandbox => &state.webhook_clients.sandbox,
-        Environment::Live => &state.webhook_clients.live,
+        Environment::Sandbox => &clients.sandbox,
+        Environment::Live => &clients.live,
     };
     let request = client
         .post(&job.endpoint.url)
@@ -422,11 +422,13 @@ pub fn disable(
         return Ok(());
     }
     stop_pending(conn, &endpoint.id, "endpoint disabled", now)?;
-    let tenant = Tenant {
-        partner_id: endpoint.partner_id.clone(),
-        environment: Environment::parse(&endpoint.environment).unwrap_or(Environment::Live),
-    };
-    crate::events::emit(
+    let tenant = Tenant::of_row(
+        &endpoint.partner_id,
+        &endpoint.environment,
+        "webhook_endpoints.environment",
+    )?;
+    // The outbox sits above this module; insert the event and fan it out here.
+    let event_id = crate::events::insert(
         conn,
         &tenant,
         "webhook_endpoint.disabled",
@@ -434,6 +436,7 @@ pub fn disable(
         serde_json::json!({ "endpoint_id": endpoint.id, "url": endpoint.url, "reason": reason }),
         now,
     )?;
+    fan_out(conn, &tenant, &event_id, "webhook_endpoint.disabled", now)?;
     Ok(())
 }
 
@@ -529,8 +532,9 @@ fn record(
     Ok(())
 }
 
-/// Sends every due delivery once; returns how many attempts were made.
-pub async fn run_due(state: &AppState) -> Result<usize, ApiError> {
+/// Sends every due delivery once with the worker's HTTP clients; returns how many attempts
+/// were made.
+pub async fn run_due(state: &AppState, clients: &Clients) -> Result<usize, ApiError> {
     let now = state.now();
     let st = state.clone();
     let claimed =
@@ -548,7 +552,7 @@ pub async fn run_due(state: &AppState) -> Result<usize, ApiError> {
             }
         };
         let timestamp = state.now().timestamp();
-        let outcome = send(state, &job, timestamp).await;
+        let outcome = send(state, clients, &job, timestamp).await;
         let st = state.clone();
         let at = state.now();
         actix_web::web::block(move || st.db.write_blocking(|c| record(c, &job, &outcome, at)))
@@ -679,8 +683,8 @@ pub fn list(
 ) -> Result<Page<Delivery>, ApiError> {
     let mut q = paginate!(
         wd::table
-            .filter(wd::partner_id.eq(&tenant.partner_id))
-            .filter(wd::environment.eq(tenant.environment.as_str())),
+            .filter(wd::partner_id.eq(tenant.partner_id()))
+            .filter(wd::environment.eq(tenant.environment().as_str())),
         wd,
         page
     );

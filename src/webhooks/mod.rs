@@ -13,7 +13,6 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use crate::activation::Vault;
 use crate::auth::{Environment, Tenant};
 use crate::db::schema::webhook_endpoints as we;
 use crate::db::DbConnection;
@@ -21,6 +20,7 @@ use crate::error::{ApiError, FieldError};
 use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::{utc, utc_opt};
+use crate::vault::Vault;
 
 /// Every event type an endpoint can subscribe to.
 pub const EVENT_TYPES: &[&str] = &[
@@ -261,8 +261,8 @@ fn check_description(d: &Option<String>) -> Result<(), ApiError> {
 
 fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiError> {
     we::table
-        .filter(we::partner_id.eq(&tenant.partner_id))
-        .filter(we::environment.eq(tenant.environment.as_str()))
+        .filter(we::partner_id.eq(tenant.partner_id()))
+        .filter(we::environment.eq(tenant.environment().as_str()))
         .filter(we::id.eq(id))
         .filter(we::deleted_at.is_null())
         .select(Row::as_select())
@@ -292,7 +292,7 @@ pub fn create(
     dev_mode: bool,
     now: DateTime<Utc>,
 ) -> Result<EndpointWithSecret, ApiError> {
-    let url = check_url(&req.url, tenant.environment, dev_mode)?;
+    let url = check_url(&req.url, tenant.environment(), dev_mode)?;
     check_types(&req.event_types)?;
     check_description(&req.description)?;
     let id = crate::ids::new_id("we");
@@ -302,8 +302,8 @@ pub fn create(
     diesel::insert_into(we::table)
         .values((
             we::id.eq(&id),
-            we::partner_id.eq(&tenant.partner_id),
-            we::environment.eq(tenant.environment.as_str()),
+            we::partner_id.eq(tenant.partner_id()),
+            we::environment.eq(tenant.environment().as_str()),
             we::url.eq(url.as_str()),
             we::description.eq(&req.description),
             we::event_types
@@ -328,8 +328,8 @@ pub fn list(
 ) -> Result<Page<WebhookEndpoint>, ApiError> {
     let rows: Vec<Row> = paginate!(
         we::table
-            .filter(we::partner_id.eq(&tenant.partner_id))
-            .filter(we::environment.eq(tenant.environment.as_str()))
+            .filter(we::partner_id.eq(tenant.partner_id()))
+            .filter(we::environment.eq(tenant.environment().as_str()))
             .filter(we::deleted_at.is_null()),
         we,
         page
@@ -354,7 +354,7 @@ pub fn update(
 ) -> Result<WebhookEndpoint, ApiError> {
     let current = row(conn, tenant, id)?;
     let url = match &req.url {
-        Some(u) => check_url(u, tenant.environment, dev_mode)?.to_string(),
+        Some(u) => check_url(u, tenant.environment(), dev_mode)?.to_string(),
         None => current.url.clone(),
     };
     if let Some(types) = &req.event_types {

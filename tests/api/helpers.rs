@@ -110,6 +110,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub state: AppState,
+    /// The background jobs' context (the tests drive the workers by hand).
+    pub workers: onyx::workers::Context,
     stop: Option<actix_web::dev::ServerHandle>,
     thread: Option<std::thread::JoinHandle<()>>,
     pub db: TestDb,
@@ -155,6 +157,7 @@ impl TestApp {
                 .build()
                 .unwrap(),
             clock,
+            workers: onyx::workers::Context::new(state.clone()),
             state,
             stop: Some(handle),
             thread: Some(thread),
@@ -416,7 +419,9 @@ impl TestApp {
     pub async fn drain(&self) -> usize {
         let mut total = 0;
         for _ in 0..100 {
-            let n = onyx::provisioning::run_due(&self.state)
+            let n = self
+                .workers
+                .run_provisioning()
                 .await
                 .expect("provisioning worker");
             if n == 0 {
@@ -429,7 +434,8 @@ impl TestApp {
 
     /// Runs one round of the provisioning worker (one step of every due order).
     pub async fn step(&self) -> usize {
-        onyx::provisioning::run_due(&self.state)
+        self.workers
+            .run_provisioning()
             .await
             .expect("provisioning worker")
     }
@@ -451,9 +457,7 @@ impl TestApp {
     pub async fn deliver(&self) -> usize {
         let mut total = 0;
         for _ in 0..1000 {
-            let n = onyx::webhooks::delivery::run_due(&self.state)
-                .await
-                .expect("webhook worker");
+            let n = self.workers.run_webhooks().await.expect("webhook worker");
             if n == 0 {
                 return total;
             }

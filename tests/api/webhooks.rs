@@ -567,24 +567,22 @@ async fn two_workers_racing_over_a_thousand_events_send_each_attempt_once() {
     let m = app.machine(&org.owner.token).await;
     let rx = receiver(200).await;
     endpoint(&app, &m.token, &rx.uri(), json!(["webhook.test"])).await;
-    let tenant = onyx::auth::Tenant {
-        partner_id: org.partner_id.clone(),
-        environment: onyx::auth::Environment::Sandbox,
-    };
+    let tenant = onyx::auth::Operator::process()
+        .acting_for(&org.partner_id, onyx::auth::Environment::Sandbox);
     let now = onyx::clock::Clock::now(&app.clock);
     app.state
         .db
         .write_blocking(|c| {
             for i in 0..1000 {
-                onyx::events::emit(c, &tenant, "webhook.test", "we_race", json!({"n": i}), now)?;
+                onyx::outbox::emit(c, &tenant, "webhook.test", "we_race", json!({"n": i}), now)?;
             }
             Ok(())
         })
         .unwrap();
-    let worker = |state: onyx::state::AppState| async move {
+    let worker = |context: onyx::workers::Context| async move {
         let mut sent = 0;
         loop {
-            let n = onyx::webhooks::delivery::run_due(&state).await.unwrap();
+            let n = context.run_webhooks().await.unwrap();
             if n == 0 {
                 return sent;
             }
@@ -592,8 +590,8 @@ async fn two_workers_racing_over_a_thousand_events_send_each_attempt_once() {
         }
     };
     let (a, b) = tokio::join!(
-        tokio::spawn(worker(app.state.clone())),
-        tokio::spawn(worker(app.state.clone()))
+        tokio::spawn(worker(onyx::workers::Context::new(app.state.clone()))),
+        tokio::spawn(worker(onyx::workers::Context::new(app.state.clone())))
     );
     let (a, b) = (a.unwrap(), b.unwrap());
     assert_eq!(a + b, 1000, "{a} + {b}");

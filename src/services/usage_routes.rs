@@ -5,8 +5,8 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{UsageReport, UsageSnapshot, UsageSource};
-use crate::auth::{Caller, Environment, Operator, Permission, Tenant};
+use super::usage::{self, UsageReport, UsageSnapshot, UsageSource};
+use crate::auth::{Caller, Operator, Permission, Tenant};
 use crate::db::schema::services;
 use crate::error::{ApiError, Problem};
 use crate::http::Json;
@@ -49,13 +49,13 @@ pub async fn get_usage(
     let usage = state
         .db
         .read(move |c| {
-            let service = crate::services::get(c, &tenant, &id)?;
+            let service = super::get(c, &tenant, &id)?;
             Ok(ServiceUsage {
                 data_allowance_bytes: service.data_allowance_bytes,
                 data_unlimited: service.data_unlimited,
                 expires_at: service.expires_at,
                 latest: service.usage.clone(),
-                history: super::history(c, &tenant, &id, &page)?,
+                history: usage::history(c, &tenant, &id, &page)?,
                 service_id: id,
             })
         })
@@ -74,8 +74,8 @@ async fn record(
     let snapshot = state
         .db
         .write(move |c| {
-            crate::db::lock_partner(c, &tenant.partner_id)?;
-            super::record(c, &tenant, &id, report, source, now)
+            crate::db::lock_partner(c, tenant.partner_id())?;
+            usage::record(c, &tenant, &id, report, source, now)
         })
         .await?;
     Ok(HttpResponse::Created().json(snapshot))
@@ -127,7 +127,7 @@ pub async fn sandbox_usage(
 #[post("/services/{service_id}/usage")]
 pub async fn operator_usage(
     state: web::Data<AppState>,
-    _op: Operator,
+    operator: Operator,
     path: web::Path<String>,
     body: Json<UsageReport>,
 ) -> Result<HttpResponse, ApiError> {
@@ -143,10 +143,8 @@ pub async fn operator_usage(
                 .first(c)
                 .optional()?;
             let (partner_id, env) = owner.ok_or_else(|| ApiError::not_found("service"))?;
-            Ok(Tenant {
-                partner_id,
-                environment: Environment::parse(&env).unwrap_or(Environment::Live),
-            })
+            let owner = Tenant::of_row(&partner_id, &env, "services.environment")?;
+            Ok(operator.acting_for(owner.partner_id(), owner.environment()))
         })
         .await?;
     record(state, tenant, id, body.into_inner(), UsageSource::Operator).await

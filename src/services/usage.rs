@@ -1,19 +1,17 @@
 //! Usage snapshots per service, with history. Crossing 80 % and 100 % of the data allowance
 //! emits `usage.threshold_reached` once per threshold (per allowance: a top-up re-arms them).
 
-pub mod routes;
-
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use super::state::ServiceState;
 use crate::auth::Tenant;
 use crate::db::schema::{services, usage_snapshots as us, usage_thresholds as ut};
 use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
-use crate::events;
-use crate::orders::state::ServiceState;
+use crate::outbox;
 use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::utc;
@@ -146,7 +144,7 @@ pub fn record(
     if !errors.is_empty() {
         return Err(ApiError::validation(errors));
     }
-    let service = crate::services::get(conn, tenant, service_id)?;
+    let service = super::get(conn, tenant, service_id)?;
     if service.state != ServiceState::Active {
         return Err(ApiError::Conflict {
             code: "service_not_active",
@@ -166,8 +164,8 @@ pub fn record(
         .values((
             us::id.eq(crate::ids::new_id("use")),
             us::service_id.eq(service_id),
-            us::partner_id.eq(&tenant.partner_id),
-            us::environment.eq(tenant.environment.as_str()),
+            us::partner_id.eq(tenant.partner_id()),
+            us::environment.eq(tenant.environment().as_str()),
             us::bytes_used.eq(report.bytes_used),
             us::bytes_remaining.eq(allowance.map(|a| (a - report.bytes_used).max(0))),
             us::minutes_used.eq(report.minutes_used),
@@ -201,7 +199,7 @@ pub fn record(
                     ut::reached_at.eq(now.naive_utc()),
                 ))
                 .execute(conn)?;
-            events::emit(
+            outbox::emit(
                 conn,
                 tenant,
                 "usage.threshold_reached",
@@ -231,8 +229,8 @@ pub fn history(
 ) -> Result<Page<UsageSnapshot>, ApiError> {
     let rows: Vec<Row> = paginate!(
         us::table
-            .filter(us::partner_id.eq(&tenant.partner_id))
-            .filter(us::environment.eq(tenant.environment.as_str()))
+            .filter(us::partner_id.eq(tenant.partner_id()))
+            .filter(us::environment.eq(tenant.environment().as_str()))
             .filter(us::service_id.eq(service_id)),
         us,
         page

@@ -1,24 +1,21 @@
 //! `POST /v1/oauth/token` (machine credentials → access token), `POST /v1/auth/login`
-//! (team member email + password → access token) and `GET /v1/me`.
+//! (team member email + password → access token) and `GET /v1/me`: request parsing and the
+//! RFC 6749 error shape here, the sign-in rules in the `sessions` module.
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{self, ContentType};
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use base64::Engine;
-use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
-use validator::Validate;
 
-use super::{check_partner_gate, passwords, throttle, tokens, Caller, Environment, Role};
-use crate::audit::{self, AuditActor};
-use crate::db::schema::{members, partners};
+use super::{Grant, LoginRequest, LoginResponse};
+use crate::auth::{Caller, Environment, Role};
 use crate::error::{ApiError, Problem};
 use crate::http::json::{is_json_content_type, read_body, BodyLimit};
 use crate::http::{request_id, Json};
 use crate::state::AppState;
-use crate::team::MemberRow;
-use crate::validation::{check, normalize_email};
+use crate::validation::check;
 
 /// OAuth 2.0 client-credentials request (RFC 6749 §4.4), form-encoded or JSON. The client
 /// may also authenticate with HTTP Basic (`client_id:client_secret`).
@@ -85,12 +82,6 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
     let text = String::from_utf8(decoded).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((id.to_string(), secret.to_string()))
-}
-
-enum TokenOutcome {
-    Issued(super::tokens::Issued, Environment),
-    BadClient,
-    Refused(ApiError),
 }
 
 /// Exchange a client id and secret for a short-lived access token.
@@ -187,43 +178,15 @@ pub async fn token(
         ));
     }
     let now = state.now();
-    let jwt_secret = state.config.jwt_secret.clone();
-    let ttl = state.config.token_ttl_secs;
+    let (jwt_secret, ttl) = (state.config.jwt_secret.clone(), state.config.token_ttl_secs);
     let outcome = state
         .db
         .write(move |c| {
-            let key = format!("token:{client_id}");
-            throttle::check(c, &key, now)?;
-            let Some(client) = crate::credentials::verify_client(c, &client_id, &secret, now)?
-            else {
-                throttle::record_failure(c, &key, throttle::TOKEN, now)?;
-                return Ok(TokenOutcome::BadClient);
-            };
-            throttle::clear(c, &key)?;
-            let (status, live_enabled): (String, bool) = partners::table
-                .find(&client.partner_id)
-                .select((partners::status, partners::live_enabled))
-                .first(c)?;
-            if let Err(e) = check_partner_gate(&status, live_enabled, client.environment) {
-                return Ok(TokenOutcome::Refused(e));
-            }
-            let issued = tokens::issue(
-                &jwt_secret,
-                tokens::Subject {
-                    id: &client.credential_id,
-                    partner_id: &client.partner_id,
-                    environment: client.environment.as_str(),
-                    kind: "credential",
-                    role: None,
-                },
-                now,
-                ttl,
-            )?;
-            Ok(TokenOutcome::Issued(issued, client.environment))
+            super::exchange_client_credentials(c, &jwt_secret, ttl, &client_id, &secret, now)
         })
         .await?;
     Ok(match outcome {
-        TokenOutcome::Issued(issued, environment) => HttpResponse::Ok()
+        Grant::Issued(issued, environment) => HttpResponse::Ok()
             .insert_header((header::CACHE_CONTROL, "no-store"))
             .insert_header((header::PRAGMA, "no-cache"))
             .json(TokenResponse {
@@ -232,53 +195,9 @@ pub async fn token(
                 expires_in: issued.expires_in,
                 environment,
             }),
-        TokenOutcome::BadClient => {
-            oauth_error(401, "invalid_client", "Client authentication failed.")
-        }
-        TokenOutcome::Refused(e) => oauth_error(400, "unauthorized_client", &e.problem().detail),
+        Grant::BadClient => oauth_error(401, "invalid_client", "Client authentication failed."),
+        Grant::Refused(e) => oauth_error(400, "unauthorized_client", &e.problem().detail),
     })
-}
-
-#[derive(Debug, Deserialize, Validate, ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct LoginRequest {
-    #[validate(length(min = 1, max = 254))]
-    #[schema(
-        example = "owner@demo-partner.example",
-        min_length = 1,
-        max_length = 254
-    )]
-    pub email: String,
-    #[validate(length(min = 1, max = 128))]
-    #[schema(
-        example = "a long passphrase you keep secret",
-        min_length = 1,
-        max_length = 128
-    )]
-    pub password: String,
-    /// The environment to act in (default `sandbox`; `live` once Onyx enabled it).
-    pub environment: Option<Environment>,
-}
-
-#[derive(Debug, Serialize, ToSchema)]
-pub struct LoginResponse {
-    #[schema(example = "eyJhbGciOiJIUzI1NiJ9.e30.c2lnbmF0dXJl")]
-    pub access_token: String,
-    #[schema(example = "Bearer")]
-    pub token_type: String,
-    #[schema(example = 900)]
-    pub expires_in: i64,
-    pub environment: Environment,
-    pub member: crate::team::Member,
-    #[schema(example = "ptr_8Jd2kQ0vXn4LmT7sWc1aZp9e")]
-    pub partner_id: String,
-}
-
-fn invalid_login() -> ApiError {
-    ApiError::Unauthenticated {
-        code: "invalid_login",
-        detail: "The email or password is wrong.".into(),
-    }
 }
 
 /// Sign in as a team member; returns an access token carrying your role.
@@ -299,115 +218,10 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     check(&req)?;
-    let email = normalize_email(&req.email);
-    let environment = req.environment.unwrap_or(Environment::Sandbox);
-    let now = state.now();
-    let key = format!("login:{email}");
-    let (k, e) = (key.clone(), email.clone());
-    // The member and their partner's state, in one read.
-    let found: Option<(MemberRow, (String, bool))> = state
-        .db
-        .read(move |c| {
-            throttle::check(c, &k, now)?;
-            Ok(members::table
-                .inner_join(partners::table)
-                .filter(members::email.eq(&e))
-                .select((
-                    MemberRow::as_select(),
-                    (partners::status, partners::live_enabled),
-                ))
-                .first(c)
-                .optional()?)
-        })
-        .await?;
-    let (member, gate) = match found {
-        Some((m, gate)) => (Some(m), Some(gate)),
-        None => (None, None),
-    };
-    let stored = member.as_ref().map(|m| m.password_hash.clone());
-    let password = req.password;
-    let ok = web::block(move || {
-        let hash = stored.as_deref().unwrap_or_else(|| passwords::dummy_hash());
-        passwords::verify_password(&password, hash)
-    })
-    .await?;
-    match (member, gate) {
-        (Some(m), Some((status, live_enabled))) if ok => {
-            check_partner_gate(&status, live_enabled, environment)?;
-            let issued = tokens::issue(
-                &state.config.jwt_secret,
-                tokens::Subject {
-                    id: &m.id,
-                    partner_id: &m.partner_id,
-                    environment: environment.as_str(),
-                    kind: "member",
-                    role: Some(&m.role),
-                },
-                now,
-                state.config.token_ttl_secs,
-            )?;
-            let (mid, pid) = (m.id.clone(), m.partner_id.clone());
-            state
-                .db
-                .write(move |c| {
-                    throttle::clear(c, &key)?;
-                    diesel::update(members::table.find(&mid))
-                        .set(members::last_login_at.eq(Some(now.naive_utc())))
-                        .execute(c)?;
-                    audit::record(
-                        c,
-                        audit::Entry {
-                            partner_id: Some(&pid),
-                            environment: Some(environment.as_str()),
-                            actor: AuditActor::member(&mid),
-                            action: "auth.login_succeeded",
-                            target: Some(("member", &mid)),
-                            details: serde_json::json!({}),
-                        },
-                        now,
-                    )
-                })
-                .await?;
-            let partner_id = m.partner_id.clone();
-            let mut member = crate::team::Member::from(m);
-            member.last_login_at = Some(now);
-            Ok(HttpResponse::Ok()
-                .insert_header((header::CACHE_CONTROL, "no-store"))
-                .json(LoginResponse {
-                    access_token: issued.token,
-                    token_type: "Bearer".into(),
-                    expires_in: issued.expires_in,
-                    environment,
-                    member,
-                    partner_id,
-                }))
-        }
-        (member, _) => {
-            let target = member.map(|m| (m.partner_id, m.id));
-            state
-                .db
-                .write(move |c| {
-                    throttle::record_failure(c, &key, throttle::LOGIN, now)?;
-                    if let Some((pid, mid)) = &target {
-                        audit::record(
-                            c,
-                            audit::Entry {
-                                partner_id: Some(pid),
-                                environment: None,
-                                actor: AuditActor::anonymous(),
-                                action: "auth.login_failed",
-                                target: Some(("member", mid)),
-                                details: serde_json::json!({ "reason": "wrong_password" }),
-                            },
-                            now,
-                        )?;
-                    }
-                    Ok(())
-                })
-                .await?;
-            Err(invalid_login())
-        }
-    }
+    let session = super::login(&state, req).await?;
+    Ok(HttpResponse::Ok()
+        .insert_header((header::CACHE_CONTROL, "no-store"))
+        .json(session))
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -436,8 +250,8 @@ pub async fn me(caller: Caller) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(ContentType::json())
         .json(Me {
-            partner_id: caller.tenant.partner_id.clone(),
-            environment: caller.tenant.environment,
+            partner_id: caller.tenant.partner_id().to_string(),
+            environment: caller.tenant.environment(),
             actor_type: caller.actor_type().into(),
             actor_id: caller.actor_id().into(),
             role,
