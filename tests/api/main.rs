@@ -3,10 +3,12 @@
 
 mod access;
 mod activation;
+mod architecture;
 mod catalogue;
 mod errors;
 mod helpers;
 mod identity;
+mod order_retry;
 mod orders;
 mod platform;
 mod webhooks;
