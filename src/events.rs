@@ -75,16 +75,18 @@ struct Row {
     created_at: chrono::NaiveDateTime,
 }
 
-impl From<Row> for Event {
-    fn from(r: Row) -> Event {
-        Event {
+impl TryFrom<Row> for Event {
+    type Error = ApiError;
+
+    fn try_from(r: Row) -> Result<Event, ApiError> {
+        Ok(Event {
             id: r.id,
             event_type: r.event_type,
             api_version: API_VERSION.into(),
-            environment: Environment::parse(&r.environment).unwrap_or(Environment::Sandbox),
+            environment: Environment::from_stored(&r.environment, "events.environment")?,
             created_at: utc(r.created_at),
             data: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
-        }
+        })
     }
 }
 
@@ -96,17 +98,17 @@ pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Event, 
         .select(Row::as_select())
         .first(conn)
         .optional()?
-        .map(Event::from)
         .ok_or_else(|| ApiError::not_found("event"))
+        .and_then(Event::try_from)
 }
 
 /// The envelope of any event (delivery worker).
 pub fn envelope_by_id(conn: &mut DbConnection, id: &str) -> Result<Event, ApiError> {
-    Ok(events::table
+    let row: Row = events::table
         .find(id)
         .select(Row::as_select())
-        .first(conn)
-        .map(Event::from)?)
+        .first(conn)?;
+    Event::try_from(row)
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -145,12 +147,12 @@ pub fn list(
         q = q.filter(events::created_at.lt(to.naive_utc()));
     }
     let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        Event::from,
-    ))
+        Event::try_from,
+    )
 }
 
 /// A short reference to an event.

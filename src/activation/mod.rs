@@ -39,24 +39,12 @@ pub enum MaterialStatus {
     Revoked,
 }
 
-impl MaterialStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MaterialStatus::Issued => "issued",
-            MaterialStatus::Retrieved => "retrieved",
-            MaterialStatus::Installed => "installed",
-            MaterialStatus::Revoked => "revoked",
-        }
-    }
-    pub fn parse(s: &str) -> MaterialStatus {
-        match s {
-            "retrieved" => MaterialStatus::Retrieved,
-            "installed" => MaterialStatus::Installed,
-            "revoked" => MaterialStatus::Revoked,
-            _ => MaterialStatus::Issued,
-        }
-    }
-}
+crate::stored_enum!(MaterialStatus {
+    Issued = "issued",
+    Retrieved = "retrieved",
+    Installed = "installed",
+    Revoked = "revoked",
+});
 
 #[derive(Serialize, Deserialize)]
 struct Sealed {
@@ -290,7 +278,7 @@ pub fn read(
     let status = if row.status == "issued" {
         MaterialStatus::Retrieved
     } else {
-        MaterialStatus::parse(&row.status)
+        MaterialStatus::from_stored(&row.status, "activation_materials.status")?
     };
     let code = activation_code(
         &row.smdp_address,

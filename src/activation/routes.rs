@@ -217,7 +217,10 @@ pub async fn recover(
                 && catalogue::eligibility(c, tenant.partner_id(), &package)?.is_none();
             let facts = Facts {
                 service_state: service.state,
-                materials: current.as_ref().map(|m| MaterialStatus::parse(&m.status)),
+                materials: current
+                    .as_ref()
+                    .map(|m| MaterialStatus::from_stored(&m.status, "activation_materials.status"))
+                    .transpose()?,
                 earlier_set_installed: !current_used && super::ever_installed(c, &id)?,
                 expired: service.expires_at.is_some_and(|e| e <= now),
                 eligible,

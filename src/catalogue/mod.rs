@@ -142,14 +142,16 @@ struct Row {
     updated_at: chrono::NaiveDateTime,
 }
 
-impl From<Row> for Package {
-    fn from(r: Row) -> Package {
-        Package {
+impl TryFrom<Row> for Package {
+    type Error = ApiError;
+
+    fn try_from(r: Row) -> Result<Package, ApiError> {
+        Ok(Package {
             package_id: r.id,
-            kind: PackageKind::parse(&r.kind).unwrap_or(PackageKind::Plan),
+            kind: PackageKind::from_stored(&r.kind, "packages.kind")?,
             voice_type: r.voice_type,
             coverage_name: r.coverage_name,
-            coverage_type: CoverageType::parse(&r.coverage_type).unwrap_or(CoverageType::Local),
+            coverage_type: CoverageType::from_stored(&r.coverage_type, "packages.coverage_type")?,
             region: r.region,
             countries: r
                 .countries
@@ -161,7 +163,7 @@ impl From<Row> for Package {
             data_unlimited: r.data_unlimited,
             voice_minutes: r.voice_minutes,
             validity_days: r.validity_days,
-            status: PackageStatus::parse(&r.status).unwrap_or(PackageStatus::Unavailable),
+            status: PackageStatus::from_stored(&r.status, "packages.status")?,
             price_minor: r.price_minor,
             currency: r.currency,
             compliance_requirements: if r.requires_identity_verification {
@@ -171,7 +173,7 @@ impl From<Row> for Package {
             },
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
-        }
+        })
     }
 }
 
@@ -483,8 +485,8 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Package, ApiError> {
         .select(Row::as_select())
         .first(conn)
         .optional()?
-        .map(Package::from)
         .ok_or_else(|| ApiError::not_found("package"))
+        .and_then(Package::try_from)
 }
 
 /// List filters, shared by the partner and operator lists.
@@ -564,12 +566,12 @@ pub fn list(
         ));
     }
     let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        Package::from,
-    ))
+        Package::try_from,
+    )
 }
 
 /// Why a package is not available to a partner, if it is not (order creation uses the

@@ -32,15 +32,11 @@ pub enum CredentialStatus {
     Revoked,
 }
 
-impl CredentialStatus {
-    fn parse(s: &str) -> CredentialStatus {
-        match s {
-            "active" => CredentialStatus::Active,
-            "rotated" => CredentialStatus::Rotated,
-            _ => CredentialStatus::Revoked,
-        }
-    }
-}
+crate::stored_enum!(CredentialStatus {
+    Active = "active",
+    Rotated = "rotated",
+    Revoked = "revoked",
+});
 
 pub fn secret_prefix(env: Environment) -> &'static str {
     match env {
@@ -100,21 +96,23 @@ struct Row {
     created_at: chrono::NaiveDateTime,
 }
 
-impl From<Row> for Credential {
-    fn from(r: Row) -> Credential {
-        Credential {
+impl TryFrom<Row> for Credential {
+    type Error = ApiError;
+
+    fn try_from(r: Row) -> Result<Credential, ApiError> {
+        Ok(Credential {
             id: r.id,
             name: r.name,
-            environment: Environment::parse(&r.environment).unwrap_or(Environment::Sandbox),
+            environment: Environment::from_stored(&r.environment, "credentials.environment")?,
             client_id: r.client_id,
-            status: CredentialStatus::parse(&r.status),
+            status: CredentialStatus::from_stored(&r.status, "credentials.status")?,
             secret_hint: r.secret_hint,
             replaced_by: r.replaced_by,
             expires_at: utc_opt(r.expires_at),
             revoked_at: utc_opt(r.revoked_at),
             last_used_at: utc_opt(r.last_used_at),
             created_at: utc(r.created_at),
-        }
+        })
     }
 }
 
@@ -223,8 +221,8 @@ pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Credent
         .select(Row::as_select())
         .first(conn)
         .optional()?
-        .map(Credential::from)
         .ok_or_else(|| ApiError::not_found("credential"))
+        .and_then(Credential::try_from)
 }
 
 pub fn list(
@@ -241,12 +239,12 @@ pub fn list(
     )
     .select(Row::as_select())
     .load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        Credential::from,
-    ))
+        Credential::try_from,
+    )
 }
 
 /// Issues a replacement; the old credential keeps working for `grace`, then stops.
@@ -364,8 +362,7 @@ pub fn verify_client(
     {
         return Ok(None);
     }
-    let environment = Environment::parse(&row.environment)
-        .ok_or_else(|| ApiError::internal("bad environment"))?;
+    let environment = Environment::from_stored(&row.environment, "credentials.environment")?;
     diesel::update(credentials::table.find(&row.id))
         .set(credentials::last_used_at.eq(Some(now.naive_utc())))
         .execute(conn)?;

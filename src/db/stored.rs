@@ -53,3 +53,31 @@ macro_rules! stored_enum {
         }
     };
 }
+
+#[cfg(test)]
+mod tests {
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    enum Colour {
+        Red,
+        DarkBlue,
+    }
+    crate::stored_enum!(Colour {
+        Red = "red",
+        DarkBlue = "dark_blue",
+    });
+
+    #[test]
+    fn texts_round_trip_and_unknown_stored_text_is_a_server_fault() {
+        for c in Colour::ALL {
+            assert_eq!(Colour::parse(c.as_str()), Some(*c));
+        }
+        assert_eq!(Colour::parse("green"), None);
+        assert_eq!(
+            Colour::from_stored("dark_blue", "paint.colour").unwrap(),
+            Colour::DarkBlue
+        );
+        let err = Colour::from_stored("green", "paint.colour").unwrap_err();
+        assert_eq!(err.code(), "internal_error");
+        assert!(err.to_string().contains("paint.colour"), "{err}");
+    }
+}

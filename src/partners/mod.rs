@@ -31,22 +31,11 @@ pub enum PartnerStatus {
     Suspended,
 }
 
-impl PartnerStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PartnerStatus::Pending => "pending",
-            PartnerStatus::Approved => "approved",
-            PartnerStatus::Suspended => "suspended",
-        }
-    }
-    fn parse(s: &str) -> PartnerStatus {
-        match s {
-            "approved" => PartnerStatus::Approved,
-            "suspended" => PartnerStatus::Suspended,
-            _ => PartnerStatus::Pending,
-        }
-    }
-}
+crate::stored_enum!(PartnerStatus {
+    Pending = "pending",
+    Approved = "approved",
+    Suspended = "suspended",
+});
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Partner {
@@ -84,21 +73,23 @@ struct Row {
     updated_at: chrono::NaiveDateTime,
 }
 
-impl From<Row> for Partner {
-    fn from(r: Row) -> Partner {
-        Partner {
+impl TryFrom<Row> for Partner {
+    type Error = ApiError;
+
+    fn try_from(r: Row) -> Result<Partner, ApiError> {
+        Ok(Partner {
             id: r.id,
             name: r.name,
             legal_entity: r.legal_entity,
             billing_email: r.billing_email,
-            status: PartnerStatus::parse(&r.status),
+            status: PartnerStatus::from_stored(&r.status, "partners.status")?,
             live_enabled: r.live_enabled,
             suspension_reason: r.suspension_reason,
             approved_at: utc_opt(r.approved_at),
             suspended_at: utc_opt(r.suspended_at),
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
-        }
+        })
     }
 }
 
@@ -182,20 +173,20 @@ pub fn get(conn: &mut DbConnection, id: &str) -> Result<Partner, ApiError> {
         .select(Row::as_select())
         .first(conn)
         .optional()?
-        .map(Partner::from)
         .ok_or_else(|| ApiError::not_found("partner"))
+        .and_then(Partner::try_from)
 }
 
 pub fn list(conn: &mut DbConnection, page: &PageRequest) -> Result<Page<Partner>, ApiError> {
     let rows: Vec<Row> = paginate!(partners::table, partners, page)
         .select(Row::as_select())
         .load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        Partner::from,
-    ))
+        Partner::try_from,
+    )
 }
 
 /// Operator actions on a partner's state.

@@ -30,14 +30,10 @@ pub enum InstallState {
     Installed,
 }
 
-impl InstallState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            InstallState::NotInstalled => "not_installed",
-            InstallState::Installed => "installed",
-        }
-    }
-}
+crate::stored_enum!(InstallState {
+    NotInstalled = "not_installed",
+    Installed = "installed",
+});
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Service {
@@ -86,13 +82,15 @@ pub struct Row {
     pub updated_at: chrono::NaiveDateTime,
 }
 
-impl From<Row> for Service {
-    fn from(r: Row) -> Service {
-        Service {
+impl TryFrom<Row> for Service {
+    type Error = ApiError;
+
+    fn try_from(r: Row) -> Result<Service, ApiError> {
+        Ok(Service {
             id: r.id,
             customer_reference: r.customer_reference,
             package_id: r.package_id,
-            state: ServiceState::parse(&r.state).unwrap_or(ServiceState::Preparing),
+            state: ServiceState::from_stored(&r.state, "services.state")?,
             next_step: r.next_step,
             install_state: if r.install_state == "installed" {
                 InstallState::Installed
@@ -107,7 +105,7 @@ impl From<Row> for Service {
             usage: None,
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
-        }
+        })
     }
 }
 
@@ -123,7 +121,7 @@ fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiErr
 }
 
 pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Service, ApiError> {
-    let mut service = Service::from(row(conn, tenant, id)?);
+    let mut service = Service::try_from(row(conn, tenant, id)?)?;
     service.usage = usage::latest(conn, id)?;
     Ok(service)
 }
@@ -403,7 +401,7 @@ pub fn list(
         page,
         |r| (r.created_at, r.id.clone()),
         |r| {
-            let mut service = Service::from(r);
+            let mut service = Service::try_from(r)?;
             service.usage = usage::latest(conn, &service.id)?;
             Ok(service)
         },

@@ -29,22 +29,11 @@ pub enum UsageSource {
     Sandbox,
 }
 
-impl UsageSource {
-    fn as_str(self) -> &'static str {
-        match self {
-            UsageSource::Network => "network",
-            UsageSource::Operator => "operator",
-            UsageSource::Sandbox => "sandbox",
-        }
-    }
-    fn parse(s: &str) -> UsageSource {
-        match s {
-            "operator" => UsageSource::Operator,
-            "sandbox" => UsageSource::Sandbox,
-            _ => UsageSource::Network,
-        }
-    }
-}
+crate::stored_enum!(UsageSource {
+    Network = "network",
+    Operator = "operator",
+    Sandbox = "sandbox",
+});
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UsageSnapshot {
@@ -71,15 +60,17 @@ struct Row {
     created_at: chrono::NaiveDateTime,
 }
 
-impl From<Row> for UsageSnapshot {
-    fn from(r: Row) -> UsageSnapshot {
-        UsageSnapshot {
+impl TryFrom<Row> for UsageSnapshot {
+    type Error = ApiError;
+
+    fn try_from(r: Row) -> Result<UsageSnapshot, ApiError> {
+        Ok(UsageSnapshot {
             bytes_used: r.bytes_used,
             bytes_remaining: r.bytes_remaining,
             minutes_used: r.minutes_used,
             as_of: utc(r.as_of),
-            source: UsageSource::parse(&r.source),
-        }
+            source: UsageSource::from_stored(&r.source, "usage_snapshots.source")?,
+        })
     }
 }
 
@@ -88,13 +79,14 @@ pub fn latest(
     conn: &mut DbConnection,
     service_id: &str,
 ) -> Result<Option<UsageSnapshot>, ApiError> {
-    Ok(us::table
+    us::table
         .filter(us::service_id.eq(service_id))
         .order((us::as_of.desc(), us::id.desc()))
         .select(Row::as_select())
         .first(conn)
         .optional()?
-        .map(UsageSnapshot::from))
+        .map(UsageSnapshot::try_from)
+        .transpose()
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -237,10 +229,10 @@ pub fn history(
     )
     .select(Row::as_select())
     .load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        UsageSnapshot::from,
-    ))
+        UsageSnapshot::try_from,
+    )
 }

@@ -186,7 +186,7 @@ pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse,
                 })
                 .await?;
             let partner_id = m.partner_id.clone();
-            let mut member = crate::team::Member::from(m);
+            let mut member = crate::team::Member::try_from(m)?;
             member.last_login_at = Some(now);
             Ok(LoginResponse {
                 access_token: issued.token,

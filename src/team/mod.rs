@@ -82,16 +82,18 @@ pub struct MemberRow {
     pub created_at: chrono::NaiveDateTime,
 }
 
-impl From<MemberRow> for Member {
-    fn from(r: MemberRow) -> Member {
-        Member {
+impl TryFrom<MemberRow> for Member {
+    type Error = ApiError;
+
+    fn try_from(r: MemberRow) -> Result<Member, ApiError> {
+        Ok(Member {
             id: r.id,
             email: r.email,
             name: r.name,
-            role: Role::parse(&r.role).unwrap_or(Role::Viewer),
+            role: Role::from_stored(&r.role, "members.role")?,
             last_login_at: utc_opt(r.last_login_at),
             created_at: utc(r.created_at),
-        }
+        })
     }
 }
 
@@ -108,7 +110,7 @@ struct InvitationRow {
 }
 
 impl InvitationRow {
-    fn view(self, now: DateTime<Utc>) -> Invitation {
+    fn view(self, now: DateTime<Utc>) -> Result<Invitation, ApiError> {
         let status = if self.accepted_at.is_some() {
             InvitationStatus::Accepted
         } else if utc(self.expires_at) <= now {
@@ -116,15 +118,15 @@ impl InvitationRow {
         } else {
             InvitationStatus::Pending
         };
-        Invitation {
+        Ok(Invitation {
             id: self.id,
             email: self.email,
-            role: Role::parse(&self.role).unwrap_or(Role::Viewer),
+            role: Role::from_stored(&self.role, "invitations.role")?,
             status,
             expires_at: utc(self.expires_at),
             accepted_at: utc_opt(self.accepted_at),
             created_at: utc(self.created_at),
-        }
+        })
     }
 }
 
@@ -218,12 +220,12 @@ pub fn list_invitations(
     )
     .select(InvitationRow::as_select())
     .load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
         |r| r.view(now),
-    ))
+    )
 }
 
 /// Accepts an invitation: creates the member. `password_hash` is computed by the caller
@@ -307,8 +309,8 @@ pub fn get_member(conn: &mut DbConnection, partner_id: &str, id: &str) -> Result
         .select(MemberRow::as_select())
         .first(conn)
         .optional()?
-        .map(Member::from)
         .ok_or_else(|| ApiError::not_found("team member"))
+        .and_then(Member::try_from)
 }
 
 pub fn list_members(
@@ -323,12 +325,12 @@ pub fn list_members(
     )
     .select(MemberRow::as_select())
     .load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        Member::from,
-    ))
+        Member::try_from,
+    )
 }
 
 fn owner_count(conn: &mut DbConnection, partner_id: &str) -> Result<i64, ApiError> {

@@ -38,28 +38,14 @@ pub enum EntryType {
     CommitmentAdjustment,
 }
 
-impl EntryType {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntryType::Reserve => "reserve",
-            EntryType::Capture => "capture",
-            EntryType::Release => "release",
-            EntryType::Credit => "credit",
-            EntryType::Refund => "refund",
-            EntryType::CommitmentAdjustment => "commitment_adjustment",
-        }
-    }
-    fn parse(s: &str) -> EntryType {
-        match s {
-            "reserve" => EntryType::Reserve,
-            "capture" => EntryType::Capture,
-            "release" => EntryType::Release,
-            "refund" => EntryType::Refund,
-            "commitment_adjustment" => EntryType::CommitmentAdjustment,
-            _ => EntryType::Credit,
-        }
-    }
-}
+crate::stored_enum!(EntryType {
+    Reserve = "reserve",
+    Capture = "capture",
+    Release = "release",
+    Credit = "credit",
+    Refund = "refund",
+    CommitmentAdjustment = "commitment_adjustment",
+});
 
 /// One wallet.
 #[derive(Debug, Serialize, ToSchema)]
@@ -126,12 +112,14 @@ struct EntryRow {
     created_at: chrono::NaiveDateTime,
 }
 
-impl From<EntryRow> for LedgerEntry {
-    fn from(r: EntryRow) -> LedgerEntry {
-        LedgerEntry {
+impl TryFrom<EntryRow> for LedgerEntry {
+    type Error = ApiError;
+
+    fn try_from(r: EntryRow) -> Result<LedgerEntry, ApiError> {
+        Ok(LedgerEntry {
             id: r.id,
             wallet_id: r.wallet_id,
-            entry_type: EntryType::parse(&r.entry_type),
+            entry_type: EntryType::from_stored(&r.entry_type, "ledger_entries.entry_type")?,
             currency: r.currency,
             amount: r.amount,
             order_id: r.order_id,
@@ -140,7 +128,7 @@ impl From<EntryRow> for LedgerEntry {
             reserved_after: r.reserved_after,
             description: r.description,
             created_at: utc(r.created_at),
-        }
+        })
     }
 }
 
@@ -479,12 +467,12 @@ pub fn list_entries(
         q = q.filter(ledger_entries::entry_type.eq(t.as_str()));
     }
     let rows: Vec<EntryRow> = q.select(EntryRow::as_select()).load(conn)?;
-    Ok(Page::from_rows(
+    Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        LedgerEntry::from,
-    ))
+        LedgerEntry::try_from,
+    )
 }
 
 /// Every ledger entry of one order, oldest first.
@@ -500,5 +488,5 @@ pub fn entries_of_order(
         .order((ledger_entries::created_at.asc(), ledger_entries::id.asc()))
         .select(EntryRow::as_select())
         .load(conn)?;
-    Ok(rows.into_iter().map(LedgerEntry::from).collect())
+    rows.into_iter().map(LedgerEntry::try_from).collect()
 }

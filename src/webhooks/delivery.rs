@@ -289,7 +289,21 @@ struct Job {
 
 async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) -> Outcome {
     let started = Instant::now();
-    let env = Environment::parse(&job.endpoint.environment).unwrap_or(Environment::Live);
+    let env = match Environment::from_stored(
+        &job.endpoint.environment,
+        "webhook_endpoints.environment",
+    ) {
+        Ok(env) => env,
+        Err(e) => {
+            return Outcome {
+                status: None,
+                error: Some(format!("not sent: {e}")),
+                excerpt: None,
+                latency_ms: 0,
+                retry_after_secs: None,
+            }
+        }
+    };
     let elapsed = |s: Instant| s.elapsed().as_millis().min(i32::MAX as u128) as i32;
     // IP-literal hosts skip DNS, so they are checked here; names are checked by the resolver.
     if let Ok(url) = url::Url::parse(&job.endpoint.url) {
@@ -595,23 +609,11 @@ pub enum DeliveryStatus {
     Failed,
 }
 
-impl DeliveryStatus {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DeliveryStatus::Pending => "pending",
-            DeliveryStatus::Succeeded => "succeeded",
-            DeliveryStatus::Failed => "failed",
-        }
-    }
-
-    fn parse(s: &str) -> DeliveryStatus {
-        match s {
-            "succeeded" => DeliveryStatus::Succeeded,
-            "failed" => DeliveryStatus::Failed,
-            _ => DeliveryStatus::Pending,
-        }
-    }
-}
+crate::stored_enum!(DeliveryStatus {
+    Pending = "pending",
+    Succeeded = "succeeded",
+    Failed = "failed",
+});
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Attempt {
@@ -716,7 +718,7 @@ pub fn list(
                 ))
                 .load(conn)?;
             Ok(Delivery {
-                status: DeliveryStatus::parse(&r.status),
+                status: DeliveryStatus::from_stored(&r.status, "webhook_deliveries.status")?,
                 attempts: attempts
                     .into_iter()
                     .map(
