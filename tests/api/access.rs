@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{expect_problem, parts, Org, TestApp};
+use crate::helpers::{Org, TestApp};
 
 const ALL_ROLES: &[&str] = &[
     "owner",
@@ -343,24 +343,22 @@ async fn role_matrix_is_enforced_on_every_route() {
             } else {
                 rule.roles.contains(&who.as_str())
             };
-            let mut req = app
-                .request(rule.method.clone(), &concrete(rule.path))
-                .bearer_auth(token);
-            if let Some(body) = rule.body {
-                req = req.json(&body());
-            }
-            let resp = req.send().await.unwrap();
-            let status = resp.status().as_u16();
+            let body = rule.body.map(|body| body());
+            let resp = app
+                .bearer(token)
+                .call(rule.method.clone(), &concrete(rule.path), body.as_ref())
+                .await;
+            let status = resp.status;
             if allowed {
-                let text = resp.text().await.unwrap();
                 assert!(
                     status != 403 && status != 401 && status < 500,
-                    "{who} {} {} -> {status} {text}",
+                    "{who} {} {} -> {status} {}",
                     rule.method,
-                    rule.path
+                    rule.path,
+                    resp.text()
                 );
             } else {
-                let body = expect_problem(resp, 403, "forbidden").await;
+                let body = resp.expect_problem(403, "forbidden");
                 assert!(
                     body["detail"].as_str().unwrap().contains("may not"),
                     "{body}"
@@ -371,9 +369,7 @@ async fn role_matrix_is_enforced_on_every_route() {
 }
 
 async fn ids(app: &TestApp, token: &str, path: &str) -> Vec<String> {
-    let (s, body) = app.get_as(token, path).await;
-    assert_eq!(s, 200, "{path}: {body}");
-    body["data"]
+    app.bearer(token).get_ok(path).await["data"]
         .as_array()
         .unwrap()
         .iter()
@@ -409,20 +405,17 @@ async fn one_partner_can_neither_read_nor_change_another_partners_objects() {
         ),
         (Method::DELETE, format!("/v1/members/{}", a_dev.id), None),
     ] {
-        let mut req = app
-            .request(method.clone(), &path)
-            .bearer_auth(&b.owner.token);
-        if let Some(b) = &body {
-            req = req.json(b);
-        }
-        expect_problem(req.send().await.unwrap(), 404, "not_found").await;
+        app.bearer(&b.owner.token)
+            .call(method, &path, body.as_ref())
+            .await
+            .expect_problem(404, "not_found");
     }
     assert_eq!(
-        app.get_as(&a_machine.token, "/v1/me").await.0,
+        app.bearer(&a_machine.token).get("/v1/me").await.status,
         200,
         "A's credential still works"
     );
-    let (_, me) = app.get_as(&a_dev.token, "/v1/me").await;
+    let me = app.bearer(&a_dev.token).get_ok("/v1/me").await;
     assert_eq!(me["role"], "developer", "A's member unchanged");
 
     // Lists show only the caller's own objects.
@@ -434,14 +427,15 @@ async fn one_partner_can_neither_read_nor_change_another_partners_objects() {
     assert_eq!(b_members, vec![b.owner.id.clone()]);
     let a_members = ids(&app, &a.owner.token, "/v1/members").await;
     assert!(!a_members.contains(&b.owner.id) && a_members.len() == 2);
-    let (_, b_inv) = app.get_as(&b.owner.token, "/v1/invitations").await;
+    let b_owner = app.bearer(&b.owner.token);
+    let b_inv = b_owner.get_ok("/v1/invitations").await;
     assert_eq!(b_inv["data"].as_array().unwrap().len(), 1);
-    let (_, b_audit) = app.get_as(&b.owner.token, "/v1/audit-log?limit=100").await;
+    let b_audit = b_owner.get_ok("/v1/audit-log?limit=100").await;
     let text = b_audit.to_string();
     assert!(
         !text.contains(&a_machine.id) && !text.contains(&a_dev.id) && !text.contains(&a.partner_id)
     );
-    let (_, me) = app.get_as(&b_machine.token, "/v1/me").await;
+    let me = app.bearer(&b_machine.token).get_ok("/v1/me").await;
     assert_eq!(me["partner_id"], b.partner_id.as_str());
 }
 
@@ -465,8 +459,7 @@ async fn pages_have_no_duplicates_or_gaps_while_rows_are_inserted() {
             Some(c) => format!("/v1/admin/partners?limit=10&cursor={c}"),
             None => "/v1/admin/partners?limit=10".to_string(),
         };
-        let (s, _, page) = parts(app.admin(Method::GET, &path).send().await.unwrap()).await;
-        assert_eq!(s, 200, "{page}");
+        let page = app.operator().get_ok(&path).await;
         pages += 1;
         for p in page["data"].as_array().unwrap() {
             seen.push(p["id"].as_str().unwrap().to_string());
@@ -492,23 +485,18 @@ async fn pages_have_no_duplicates_or_gaps_while_rows_are_inserted() {
         "exactly the rows that existed when paging began, newest first"
     );
 
-    let r = app
-        .admin(Method::GET, "/v1/admin/partners?cursor=garbage")
-        .send()
+    let operator = app.operator();
+    operator
+        .get("/v1/admin/partners?cursor=garbage")
         .await
-        .unwrap();
-    expect_problem(r, 400, "invalid_cursor").await;
-    let r = app
-        .admin(Method::GET, "/v1/admin/partners?limit=101")
-        .send()
+        .expect_problem(400, "invalid_cursor");
+    let body = operator
+        .get("/v1/admin/partners?limit=101")
         .await
-        .unwrap();
-    let body = expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "limit");
-    let r = app
-        .admin(Method::GET, "/v1/admin/partners?limit=ten")
-        .send()
+    operator
+        .get("/v1/admin/partners?limit=ten")
         .await
-        .unwrap();
-    expect_problem(r, 400, "invalid_query").await;
+        .expect_problem(400, "invalid_query");
 }

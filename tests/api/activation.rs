@@ -5,8 +5,8 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::catalogue::approve;
-use crate::helpers::{expect_problem, logs, parts, TestApp};
-use crate::orders::{activate, create_order, shop, Shop};
+use crate::helpers::{logs, Fetch, TestApp};
+use crate::orders::{activate, activate_with, create_order, shop, Shop};
 
 /// An activated (ready to install) service; returns its id.
 async fn ready_service(app: &TestApp, shop: &Shop, items: &[&str], identity: bool) -> String {
@@ -20,13 +20,10 @@ async fn ready_service(app: &TestApp, shop: &Shop, items: &[&str], identity: boo
 }
 
 async fn install(app: &TestApp, token: &str, svc: &str) {
-    let r = app
-        .post(&format!("/v1/sandbox/services/{svc}/install"))
-        .bearer_auth(token)
-        .send()
+    app.bearer(token)
+        .post_empty(&format!("/v1/sandbox/services/{svc}/install"))
         .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .expect(200);
 }
 
 fn luhn_ok(digits: &str) -> bool {
@@ -39,30 +36,21 @@ async fn materials_are_issued_when_ready_served_no_store_and_every_read_is_audit
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let token = &shop.machine.token;
-    let mut manual = activate(&["fr-plan"]);
-    manual["sandbox_scenario"] = json!("manual");
-    let waiting = create_order(&app, token, &manual).await;
-    let r = app
+    let machine = app.bearer(token);
+    let waiting = create_order(&app, token, &activate_with(&["fr-plan"], "manual")).await;
+    machine
         .get(&format!(
             "/v1/services/{}/activation",
             waiting["service_id"].as_str().unwrap()
         ))
-        .bearer_auth(token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 409, "activation_not_ready").await;
+        .expect_problem(409, "activation_not_ready");
 
     let svc = ready_service(&app, &shop, &["fr-plan"], false).await;
-    let r = app
-        .get(&format!("/v1/services/{svc}/activation"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let (s, h, m) = parts(r).await;
-    assert_eq!(s, 200, "{m}");
-    assert_eq!(h["cache-control"], "no-store");
+    let activation = format!("/v1/services/{svc}/activation");
+    let r = machine.get(&activation).await;
+    let m = r.expect(200);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
     let matching = m["matching_id"].as_str().unwrap();
     assert_eq!(
         m["activation_code"],
@@ -81,19 +69,15 @@ async fn materials_are_issued_when_ready_served_no_store_and_every_read_is_audit
         .as_str()
         .unwrap()
         .starts_with("https://esimsetup.apple.com/esim_qrcode_provisioning?carddata=LPA%3A1%24"));
-    let (_, service) = app.get_as(token, &format!("/v1/services/{svc}")).await;
+    let service = machine.get_ok(&format!("/v1/services/{svc}")).await;
     assert_eq!(service["iccid"], iccid);
 
     // Read again: still the same materials; two audit entries.
-    let (_, again) = app
-        .get_as(token, &format!("/v1/services/{svc}/activation"))
-        .await;
+    let again = machine.get_ok(&activation).await;
     assert_eq!(again["matching_id"], matching);
-    let (_, audit) = app
-        .get_as(
-            &shop.org.owner.token,
-            "/v1/audit-log?action=activation.read",
-        )
+    let audit = app
+        .bearer(&shop.org.owner.token)
+        .get_ok("/v1/audit-log?action=activation.read")
         .await;
     let reads = audit["data"].as_array().unwrap();
     assert_eq!(reads.len(), 2);
@@ -106,31 +90,18 @@ async fn materials_are_issued_when_ready_served_no_store_and_every_read_is_audit
 
     // Installing uses them.
     install(&app, token, &svc).await;
-    let (_, used) = app
-        .get_as(token, &format!("/v1/services/{svc}/activation"))
-        .await;
+    let used = machine.get_ok(&activation).await;
     assert_eq!(used["status"], "installed");
     assert!(used["installed_at"].is_string());
 
     // Roles: developers and billing may not read them; support may.
     let dev = app.add_member(&shop.org, "developer").await;
-    expect_problem(
-        app.get(&format!("/v1/services/{svc}/activation"))
-            .bearer_auth(&dev.token)
-            .send()
-            .await
-            .unwrap(),
-        403,
-        "forbidden",
-    )
-    .await;
+    app.bearer(&dev.token)
+        .get(&activation)
+        .await
+        .expect_problem(403, "forbidden");
     let support = app.add_member(&shop.org, "support").await;
-    assert_eq!(
-        app.get_as(&support.token, &format!("/v1/services/{svc}/activation"))
-            .await
-            .0,
-        200
-    );
+    app.bearer(&support.token).get_ok(&activation).await;
 }
 
 #[tokio::test]
@@ -141,19 +112,18 @@ async fn materials_never_reach_logs_lists_events_or_the_database_in_clear() {
     app.fund(&shop.org.partner_id, "sandbox", "USD", 5_000)
         .await;
     let svc = ready_service(&app, &shop, &["jp-id-plan"], true).await;
-    let (_, m) = app
-        .get_as(token, &format!("/v1/services/{svc}/activation"))
+    let machine = app.bearer(token);
+    let m = machine
+        .get_ok(&format!("/v1/services/{svc}/activation"))
         .await;
     let matching = m["matching_id"].as_str().unwrap().to_string();
     let code = m["activation_code"].as_str().unwrap().to_string();
     let confirmation = m["confirmation_code"].as_str().unwrap().to_string();
     assert!(code.ends_with("$$1"), "confirmation flag: {code}");
     assert_eq!(confirmation.len(), 8);
-    app.get(&format!("/v1/services/{svc}/activation/qr"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
+    machine
+        .get(&format!("/v1/services/{svc}/activation/qr"))
+        .await;
     install(&app, token, &svc).await;
 
     // Logs (everything this test binary's services logged).
@@ -171,7 +141,7 @@ async fn materials_never_reach_logs_lists_events_or_the_database_in_clear() {
         &format!("/v1/services/{svc}"),
         &format!("/v1/services/{svc}/usage"),
     ] {
-        let (_, body) = app.get_as(token, path).await;
+        let body = machine.get_ok(path).await;
         assert!(
             !body.to_string().contains(&matching),
             "{path} leaks materials"
@@ -208,22 +178,18 @@ async fn the_qr_code_decodes_back_to_the_activation_code() {
     let shop = shop(&app).await;
     let token = &shop.machine.token;
     let svc = ready_service(&app, &shop, &["fr-plan"], false).await;
-    let (_, m) = app
-        .get_as(token, &format!("/v1/services/{svc}/activation"))
+    let machine = app.bearer(token);
+    let m = machine
+        .get_ok(&format!("/v1/services/{svc}/activation"))
         .await;
     let code = m["activation_code"].as_str().unwrap();
 
-    let r = app
-        .get(&format!("/v1/services/{svc}/activation/qr"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    assert_eq!(r.headers()["content-type"], "image/png");
-    assert_eq!(r.headers()["cache-control"], "no-store");
-    let png_bytes = r.bytes().await.unwrap();
-    let decoder = png::Decoder::new(std::io::Cursor::new(png_bytes.to_vec()));
+    let qr = format!("/v1/services/{svc}/activation/qr");
+    let r = machine.get(&qr).await;
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("image/png"));
+    assert_eq!(r.header("cache-control"), Some("no-store"));
+    let decoder = png::Decoder::new(std::io::Cursor::new(r.bytes().to_vec()));
     let mut reader = decoder.read_info().unwrap();
     let mut buf = vec![0; reader.output_buffer_size()];
     let info = reader.next_frame(&mut buf).unwrap();
@@ -234,28 +200,21 @@ async fn the_qr_code_decodes_back_to_the_activation_code() {
     let (_, decoded) = grids[0].decode().unwrap();
     assert_eq!(decoded, code);
 
-    let r = app
-        .get(&format!("/v1/services/{svc}/activation/qr"))
-        .bearer_auth(token)
-        .header("accept", "image/svg+xml")
-        .send()
+    let accepting = |accept: &str| {
+        machine
+            .request(Method::GET, &qr)
+            .header("accept", accept)
+            .fetch()
+    };
+    let r = accepting("image/svg+xml").await;
+    assert_eq!(r.header("content-type"), Some("image/svg+xml"));
+    assert!(r.text().starts_with("<?xml"));
+    accepting("text/plain")
         .await
-        .unwrap();
-    assert_eq!(r.headers()["content-type"], "image/svg+xml");
-    assert!(r.text().await.unwrap().starts_with("<?xml"));
-    let r = app
-        .get(&format!("/v1/services/{svc}/activation/qr"))
-        .bearer_auth(token)
-        .header("accept", "text/plain")
-        .send()
-        .await
-        .unwrap();
-    expect_problem(r, 406, "not_acceptable").await;
-    let (_, audit) = app
-        .get_as(
-            &shop.org.owner.token,
-            "/v1/audit-log?action=activation.read",
-        )
+        .expect_problem(406, "not_acceptable");
+    let audit = app
+        .bearer(&shop.org.owner.token)
+        .get_ok("/v1/audit-log?action=activation.read")
         .await;
     let formats: Vec<&str> = audit["data"]
         .as_array()
@@ -272,9 +231,9 @@ async fn a_swap_revokes_the_old_materials_and_cancellation_revokes_all() {
     let shop = shop(&app).await;
     let token = &shop.machine.token;
     let svc = ready_service(&app, &shop, &["fr-plan"], false).await;
-    let (_, old) = app
-        .get_as(token, &format!("/v1/services/{svc}/activation"))
-        .await;
+    let machine = app.bearer(token);
+    let activation = format!("/v1/services/{svc}/activation");
+    let old = machine.get_ok(&activation).await;
     install(&app, token, &svc).await;
     create_order(
         &app,
@@ -283,9 +242,7 @@ async fn a_swap_revokes_the_old_materials_and_cancellation_revokes_all() {
     )
     .await;
     app.drain().await;
-    let (_, new) = app
-        .get_as(token, &format!("/v1/services/{svc}/activation"))
-        .await;
+    let new = machine.get_ok(&activation).await;
     assert_ne!(new["id"], old["id"]);
     assert_ne!(new["matching_id"], old["matching_id"]);
     assert_ne!(new["iccid"], old["iccid"]);
@@ -315,20 +272,12 @@ async fn a_swap_revokes_the_old_materials_and_cancellation_revokes_all() {
     )
     .await;
     app.drain().await;
-    let r = app
-        .get(&format!("/v1/services/{svc}/activation"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    expect_problem(r, 409, "activation_materials_revoked").await;
-    let r = app
-        .get(&format!("/v1/services/{svc}/activation/qr"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    expect_problem(r, 409, "activation_materials_revoked").await;
+    for path in [activation.clone(), format!("{activation}/qr")] {
+        machine
+            .get(&path)
+            .await
+            .expect_problem(409, "activation_materials_revoked");
+    }
 }
 
 #[tokio::test]
@@ -337,14 +286,13 @@ async fn install_guidance_is_ordered_data_per_platform() {
     let shop = shop(&app).await;
     let token = &shop.machine.token;
     let local = ready_service(&app, &shop, &["fr-plan"], false).await;
+    let machine = app.bearer(token);
     for platform in ["ios", "android", "other"] {
-        let (s, g) = app
-            .get_as(
-                token,
-                &format!("/v1/services/{local}/install-guidance?platform={platform}"),
-            )
+        let g = machine
+            .get_ok(&format!(
+                "/v1/services/{local}/install-guidance?platform={platform}"
+            ))
             .await;
-        assert_eq!(s, 200, "{g}");
         assert_eq!(g["platform"], platform);
         let kinds: Vec<&str> = g["steps"]
             .as_array()
@@ -379,26 +327,18 @@ async fn install_guidance_is_ordered_data_per_platform() {
         );
         assert!(g["steps"][4]["condition"].is_string());
     }
-    let (_, ios) = app
-        .get_as(
-            token,
-            &format!("/v1/services/{local}/install-guidance?platform=ios"),
-        )
-        .await;
-    assert!(ios["steps"][0]["instructions"]
-        .as_str()
-        .unwrap()
-        .contains("Settings > Cellular"));
-    let (_, android) = app
-        .get_as(
-            token,
-            &format!("/v1/services/{local}/install-guidance?platform=android"),
-        )
-        .await;
-    assert!(android["steps"][0]["instructions"]
-        .as_str()
-        .unwrap()
-        .contains("Network & internet"));
+    for (platform, words) in [
+        ("ios", "Settings > Cellular"),
+        ("android", "Network & internet"),
+    ] {
+        let g = machine
+            .get_ok(&format!(
+                "/v1/services/{local}/install-guidance?platform={platform}"
+            ))
+            .await;
+        let first = g["steps"][0]["instructions"].as_str().unwrap();
+        assert!(first.contains(words), "{platform}: {first}");
+    }
 
     // Regional coverage needs roaming.
     let mut regional = crate::catalogue::package("eu-plan");
@@ -407,49 +347,35 @@ async fn install_guidance_is_ordered_data_per_platform() {
     crate::catalogue::create_package(&app, &regional).await;
     approve(&app, &shop.org.partner_id, "eu-plan").await;
     let eu = ready_service(&app, &shop, &["eu-plan"], false).await;
-    let (_, g) = app
-        .get_as(
-            token,
-            &format!("/v1/services/{eu}/install-guidance?platform=ios"),
-        )
+    let g = machine
+        .get_ok(&format!("/v1/services/{eu}/install-guidance?platform=ios"))
         .await;
     assert_eq!(g["steps"][2]["required"], true);
 
-    let r = app
+    machine
         .get(&format!(
             "/v1/services/{local}/install-guidance?platform=windows"
         ))
-        .bearer_auth(token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 400, "invalid_query").await;
-    let mut manual = activate(&["fr-plan-b"]);
-    manual["sandbox_scenario"] = json!("manual");
-    let waiting = create_order(&app, token, &manual).await;
-    let r = app
+        .expect_problem(400, "invalid_query");
+    let waiting = create_order(&app, token, &activate_with(&["fr-plan-b"], "manual")).await;
+    machine
         .get(&format!(
             "/v1/services/{}/install-guidance?platform=ios",
             waiting["service_id"].as_str().unwrap()
         ))
-        .bearer_auth(token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 409, "service_not_ready").await;
+        .expect_problem(409, "service_not_ready");
 }
 
 async fn recovery(app: &TestApp, token: &str, svc: &str, device: &str) -> Value {
-    let r = app
-        .post(&format!("/v1/services/{svc}/recovery"))
-        .bearer_auth(token)
-        .json(&json!({"device_state": device}))
-        .send()
+    app.bearer(token)
+        .post(
+            &format!("/v1/services/{svc}/recovery"),
+            &json!({"device_state": device}),
+        )
         .await
-        .unwrap();
-    let (s, _, b) = parts(r).await;
-    assert_eq!(s, 200, "{b}");
-    b
+        .expect(200)
 }
 
 #[tokio::test]
@@ -471,9 +397,7 @@ async fn each_recovery_rule_gives_its_approved_path() {
     };
 
     // Still preparing.
-    let mut manual = activate(&["fr-plan-b"]);
-    manual["sandbox_scenario"] = json!("manual");
-    let waiting = create_order(&app, token, &manual).await;
+    let waiting = create_order(&app, token, &activate_with(&["fr-plan-b"], "manual")).await;
     let waiting_svc = waiting["service_id"].as_str().unwrap().to_string();
     check(
         &recovery(&app, token, &waiting_svc, "install_interrupted").await,
@@ -533,18 +457,13 @@ async fn each_recovery_rule_gives_its_approved_path() {
     install(&app, token, &svc).await;
 
     // No longer eligible for its package: a swap cannot be ordered; contact support.
-    let r = app
-        .admin(
-            Method::DELETE,
-            &format!(
-                "/v1/admin/partners/{}/package-approvals/fr-plan",
-                shop.org.partner_id
-            ),
-        )
-        .send()
+    app.operator()
+        .delete(&format!(
+            "/v1/admin/partners/{}/package-approvals/fr-plan",
+            shop.org.partner_id
+        ))
         .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+        .expect(204);
     check(
         &recovery(&app, token, &svc, "new_device").await,
         "swap_not_eligible",
@@ -566,16 +485,14 @@ async fn each_recovery_rule_gives_its_approved_path() {
     );
 
     // Ended.
-    let r = app
-        .post(&format!(
+    let machine = app.bearer(&token);
+    machine
+        .post_empty(&format!(
             "/v1/orders/{}/cancel",
             waiting["id"].as_str().unwrap()
         ))
-        .bearer_auth(&token)
-        .send()
         .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .expect(200);
     check(
         &recovery(&app, &token, &waiting_svc, "profile_deleted").await,
         "service_ended",
@@ -583,14 +500,13 @@ async fn each_recovery_rule_gives_its_approved_path() {
         false,
     );
 
-    let r = app
-        .post(&format!("/v1/services/{svc}/recovery"))
-        .bearer_auth(&token)
-        .json(&json!({"device_state": "on_fire"}))
-        .send()
+    machine
+        .post(
+            &format!("/v1/services/{svc}/recovery"),
+            &json!({"device_state": "on_fire"}),
+        )
         .await
-        .unwrap();
-    expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
 }
 
 #[test]
@@ -614,14 +530,14 @@ async fn usage_thresholds_fire_exactly_once() {
         let token = app
             .client_token(&shop.machine.client_id, &shop.machine.secret)
             .await;
-        app.post(&format!("/v1/sandbox/services/{svc}/usage"))
-            .bearer_auth(token)
-            .json(&json!({"bytes_used": bytes, "minutes_used": 3}))
-            .send()
+        app.bearer(&token)
+            .post(
+                &format!("/v1/sandbox/services/{svc}/usage"),
+                &json!({"bytes_used": bytes, "minutes_used": 3}),
+            )
             .await
     };
-    let r = report(1).await.unwrap();
-    expect_problem(r, 409, "service_not_active").await;
+    report(1).await.expect_problem(409, "service_not_active");
     install(app, token, svc).await;
     let allowance: i64 = 5_368_709_120;
     let thresholds = || {
@@ -637,8 +553,7 @@ async fn usage_thresholds_fire_exactly_once() {
     };
     for (percent, expected_events) in [(50, 0), (85, 1), (90, 1), (100, 2), (120, 2)] {
         app.clock.advance(chrono::Duration::minutes(5));
-        let (s, _, snap) = parts(report(allowance * percent / 100).await.unwrap()).await;
-        assert_eq!(s, 201, "{snap}");
+        let snap = report(allowance * percent / 100).await.expect(201);
         assert_eq!(
             snap["bytes_remaining"].as_i64().unwrap(),
             (allowance - allowance * percent / 100).max(0)
@@ -655,27 +570,25 @@ async fn usage_thresholds_fire_exactly_once() {
     let token = app
         .client_token(&shop.machine.client_id, &shop.machine.secret)
         .await;
-    let (s, usage) = app
-        .get_as(&token, &format!("/v1/services/{svc}/usage"))
-        .await;
-    assert_eq!(s, 200);
+    let machine = app.bearer(&token);
+    let usage = machine.get_ok(&format!("/v1/services/{svc}/usage")).await;
     assert_eq!(usage["latest"]["bytes_used"], allowance * 120 / 100);
     assert_eq!(usage["latest"]["source"], "sandbox");
     assert_eq!(usage["history"]["data"].as_array().unwrap().len(), 5);
     assert_eq!(usage["expires_at"], "2026-12-01T09:00:00Z");
-    let (_, service) = app.get_as(&token, &format!("/v1/services/{svc}")).await;
+    let service = machine.get_ok(&format!("/v1/services/{svc}")).await;
     assert_eq!(service["usage"]["bytes_used"], allowance * 120 / 100);
 
     // A top-up raises the allowance, which re-arms the thresholds for the new allowance.
     create_order(app, &token, &json!({"type": "top_up_subscription", "customer_reference": "cust-42", "service_id": svc, "items": [{"package_id": "fr-plan"}]})).await;
     app.drain().await;
-    let r = app
-        .admin(Method::POST, &format!("/v1/admin/services/{svc}/usage"))
-        .json(&json!({"bytes_used": allowance * 2 * 85 / 100}))
-        .send()
+    app.operator()
+        .post(
+            &format!("/v1/admin/services/{svc}/usage"),
+            &json!({"bytes_used": allowance * 2 * 85 / 100}),
+        )
         .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+        .expect(201);
     assert_eq!(thresholds().len(), 3);
     let last: Value = serde_json::from_str(thresholds().last().unwrap()).unwrap();
     assert_eq!(
@@ -686,13 +599,12 @@ async fn usage_thresholds_fire_exactly_once() {
         (Some(80), Some(allowance * 2))
     );
 
-    let r = app
-        .post(&format!("/v1/sandbox/services/{svc}/usage"))
-        .bearer_auth(&token)
-        .json(&json!({"bytes_used": -1}))
-        .send()
+    let body = machine
+        .post(
+            &format!("/v1/sandbox/services/{svc}/usage"),
+            &json!({"bytes_used": -1}),
+        )
         .await
-        .unwrap();
-    let body = expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "bytes_used");
 }

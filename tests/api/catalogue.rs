@@ -2,10 +2,9 @@
 
 use std::collections::BTreeSet;
 
-use reqwest::Method;
 use serde_json::{json, Value};
 
-use crate::helpers::{expect_problem, parts, Org, TestApp};
+use crate::helpers::{Org, TestApp};
 
 pub fn package(id: &str) -> Value {
     json!({
@@ -24,48 +23,44 @@ pub fn package(id: &str) -> Value {
 }
 
 pub async fn create_package(app: &TestApp, body: &Value) -> Value {
-    let r = app
-        .admin(Method::POST, "/v1/admin/packages")
-        .json(body)
-        .send()
+    app.operator()
+        .post("/v1/admin/packages", body)
         .await
-        .unwrap();
-    let (s, _, b) = parts(r).await;
-    assert_eq!(s, 201, "{b}");
-    b
+        .expect(201)
 }
 
 pub async fn approve(app: &TestApp, partner_id: &str, package_id: &str) {
     let r = app
-        .admin(
-            Method::POST,
+        .operator()
+        .post(
             &format!("/v1/admin/partners/{partner_id}/package-approvals"),
+            &json!({"package_id": package_id}),
         )
-        .json(&json!({"package_id": package_id}))
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status() == 201 || r.status() == 200, "{}", r.status());
+        .await;
+    assert!(r.status == 201 || r.status == 200, "{}", r.status);
 }
 
 pub async fn set_markets(app: &TestApp, partner_id: &str, countries: &[&str]) {
-    let r = app
-        .admin(
-            Method::PUT,
+    app.operator()
+        .put(
             &format!("/v1/admin/partners/{partner_id}/markets"),
+            &json!({"countries": countries}),
         )
-        .json(&json!({"countries": countries}))
-        .send()
         .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .expect(200);
+}
+
+/// The operator's list of packages.
+async fn admin_packages(app: &TestApp) -> Vec<Value> {
+    let list = app.operator().get_ok("/v1/admin/packages").await;
+    list["data"].as_array().unwrap().clone()
 }
 
 async fn visible(app: &TestApp, org: &Org, query: &str) -> Vec<String> {
-    let (s, body) = app
-        .get_as(&org.owner.token, &format!("/v1/packages?limit=100{query}"))
+    let body = app
+        .bearer(&org.owner.token)
+        .get_ok(&format!("/v1/packages?limit=100{query}"))
         .await;
-    assert_eq!(s, 200, "{body}");
     let mut ids: Vec<String> = body["data"]
         .as_array()
         .unwrap()
@@ -101,20 +96,15 @@ async fn a_partner_sees_a_package_only_when_approved_and_in_its_markets() {
         visible(&app, &org, "").await.is_empty(),
         "ES is outside the markets"
     );
-    let r = app
+    let owner = app.bearer(&org.owner.token);
+    owner
         .get("/v1/packages/eu-10gb-30d")
-        .bearer_auth(&org.owner.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
+        .expect_problem(404, "not_found");
 
     set_markets(&app, &org.partner_id, &["FR", "DE", "ES", "IT"]).await;
     assert_eq!(visible(&app, &org, "").await, vec!["eu-10gb-30d"]);
-    let (s, p) = app
-        .get_as(&org.owner.token, "/v1/packages/eu-10gb-30d")
-        .await;
-    assert_eq!(s, 200);
+    let p = owner.get_ok("/v1/packages/eu-10gb-30d").await;
     assert_eq!(p["price_minor"], 1300);
     assert_eq!(p["currency"], "EUR");
 
@@ -122,40 +112,22 @@ async fn a_partner_sees_a_package_only_when_approved_and_in_its_markets() {
     let other = app.onboard("Other").await;
     set_markets(&app, &other.partner_id, &["FR", "DE", "ES"]).await;
     assert!(visible(&app, &other, "").await.is_empty());
-    let r = app
+    app.bearer(&other.owner.token)
         .get("/v1/packages/eu-10gb-30d")
-        .bearer_auth(&other.owner.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
+        .expect_problem(404, "not_found");
 
     // Withdrawing the approval hides it again.
-    let r = app
-        .admin(
-            Method::DELETE,
-            &format!(
-                "/v1/admin/partners/{}/package-approvals/eu-10gb-30d",
-                org.partner_id
-            ),
-        )
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
+    let approval = format!(
+        "/v1/admin/partners/{}/package-approvals/eu-10gb-30d",
+        org.partner_id
+    );
+    app.operator().delete(&approval).await.expect(204);
     assert!(visible(&app, &org, "").await.is_empty());
-    let r = app
-        .admin(
-            Method::DELETE,
-            &format!(
-                "/v1/admin/partners/{}/package-approvals/eu-10gb-30d",
-                org.partner_id
-            ),
-        )
-        .send()
+    app.operator()
+        .delete(&approval)
         .await
-        .unwrap();
-    expect_problem(r, 404, "approval_not_found").await;
+        .expect_problem(404, "approval_not_found");
 }
 
 #[tokio::test]
@@ -210,9 +182,8 @@ async fn filters_combine_and_retired_packages_stay_readable() {
         vec!["de-5gb"]
     );
 
-    let (_, p) = app
-        .get_as(&org.owner.token, "/v1/packages/fr-unlimited")
-        .await;
+    let owner = app.bearer(&org.owner.token);
+    let p = owner.get_ok("/v1/packages/fr-unlimited").await;
     assert_eq!(
         (
             p["data_unlimited"].as_bool(),
@@ -226,36 +197,28 @@ async fn filters_combine_and_retired_packages_stay_readable() {
     );
 
     // Retire one: still readable, filterable by status.
-    let r = app
-        .admin(Method::PATCH, "/v1/admin/packages/de-5gb")
-        .json(&json!({"status": "retired"}))
-        .send()
+    let p = app
+        .operator()
+        .patch("/v1/admin/packages/de-5gb", &json!({"status": "retired"}))
         .await
-        .unwrap();
-    let (s, _, p) = parts(r).await;
-    assert_eq!((s, p["status"].as_str()), (200, Some("retired")));
-    let (s, p) = app.get_as(&org.owner.token, "/v1/packages/de-5gb").await;
-    assert_eq!((s, p["status"].as_str()), (200, Some("retired")));
+        .expect(200);
+    assert_eq!(p["status"], "retired");
+    let p = owner.get_ok("/v1/packages/de-5gb").await;
+    assert_eq!(p["status"], "retired");
     assert_eq!(visible(&app, &org, "&status=retired").await, vec!["de-5gb"]);
     assert_eq!(
         visible(&app, &org, "&status=available&kind=plan").await,
         vec!["fr-5gb", "fr-unlimited", "jp-5gb"]
     );
 
-    let r = app
+    owner
         .get("/v1/packages?country=XX")
-        .bearer_auth(&org.owner.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 422, "validation_failed").await;
-    let r = app
+        .expect_problem(422, "validation_failed");
+    owner
         .get("/v1/packages?kind=bundle")
-        .bearer_auth(&org.owner.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 400, "invalid_query").await;
+        .expect_problem(400, "invalid_query");
 }
 
 #[tokio::test]
@@ -274,10 +237,10 @@ async fn catalogue_pages_are_stable_while_packages_are_added() {
     let mut seen = Vec::new();
     let mut cursor = String::new();
     for round in 0..10 {
-        let (s, page) = app
-            .get_as(&org.owner.token, &format!("/v1/packages?limit=3{cursor}"))
+        let page = app
+            .bearer(&org.owner.token)
+            .get_ok(&format!("/v1/packages?limit=3{cursor}"))
             .await;
-        assert_eq!(s, 200);
         seen.extend(
             page["data"]
                 .as_array()
@@ -308,48 +271,32 @@ async fn catalogue_writes_are_operator_only() {
     let org = app.onboard("Acme").await;
     let machine = app.machine(&org.owner.token).await;
     for token in [&org.owner.token, &machine.token] {
-        let r = app
-            .post("/v1/admin/packages")
-            .bearer_auth(token)
-            .json(&package("x"))
-            .send()
+        let partner = app.bearer(token);
+        partner
+            .post("/v1/admin/packages", &package("x"))
             .await
-            .unwrap();
-        expect_problem(r, 401, "unauthenticated").await;
-        let r = app
-            .request(
-                Method::PUT,
+            .expect_problem(401, "unauthenticated");
+        partner
+            .put(
                 &format!("/v1/admin/partners/{}/markets", org.partner_id),
+                &json!({"countries": ["FR"]}),
             )
-            .bearer_auth(token)
-            .json(&json!({"countries": ["FR"]}))
-            .send()
             .await
-            .unwrap();
-        expect_problem(r, 401, "unauthenticated").await;
+            .expect_problem(401, "unauthenticated");
     }
     // Partners have no write route on the catalogue at all.
     let r = app
-        .post("/v1/packages")
-        .bearer_auth(&org.owner.token)
-        .json(&package("x"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 405);
-    let (_, _, list) = parts(
-        app.admin(Method::GET, "/v1/admin/packages")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(list["data"].as_array().unwrap().len(), 0);
+        .bearer(&org.owner.token)
+        .post("/v1/packages", &package("x"))
+        .await;
+    assert_eq!(r.status, 405);
+    assert_eq!(admin_packages(&app).await.len(), 0);
 }
 
 #[tokio::test]
 async fn every_package_rule_names_the_field_and_nothing_is_written() {
     let app = TestApp::spawn().await;
+    let operator = app.operator();
     type Mutate = fn(&mut Value);
     let cases: Vec<(Mutate, &str, &str)> = vec![
         (
@@ -501,13 +448,10 @@ async fn every_package_rule_names_the_field_and_nothing_is_written() {
     for (mutate, field, code) in cases {
         let mut body = package("fr-5gb-30d");
         mutate(&mut body);
-        let r = app
-            .admin(Method::POST, "/v1/admin/packages")
-            .json(&body)
-            .send()
+        let problem = operator
+            .post("/v1/admin/packages", &body)
             .await
-            .unwrap();
-        let problem = expect_problem(r, 422, "validation_failed").await;
+            .expect_problem(422, "validation_failed");
         let errors = problem["errors"].as_array().unwrap();
         assert!(
             errors
@@ -516,83 +460,64 @@ async fn every_package_rule_names_the_field_and_nothing_is_written() {
             "expected {field}/{code}, got {problem}"
         );
     }
-    let (_, _, list) = parts(
-        app.admin(Method::GET, "/v1/admin/packages")
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
     assert!(
-        list["data"].as_array().unwrap().is_empty(),
+        admin_packages(&app).await.is_empty(),
         "no invalid package was written"
     );
 
     create_package(&app, &package("fr-5gb-30d")).await;
-    let r = app
-        .admin(Method::POST, "/v1/admin/packages")
-        .json(&package("fr-5gb-30d"))
-        .send()
+    operator
+        .post("/v1/admin/packages", &package("fr-5gb-30d"))
         .await
-        .unwrap();
-    expect_problem(r, 409, "package_exists").await;
+        .expect_problem(409, "package_exists");
     // Updates obey the same rules.
-    let r = app
-        .admin(Method::PATCH, "/v1/admin/packages/fr-5gb-30d")
-        .json(&json!({"countries": ["FR", "DE"]}))
-        .send()
+    let problem = operator
+        .patch(
+            "/v1/admin/packages/fr-5gb-30d",
+            &json!({"countries": ["FR", "DE"]}),
+        )
         .await
-        .unwrap();
-    let problem = expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["code"], "local_single_country");
-    let r = app
-        .admin(Method::PATCH, "/v1/admin/packages/nope")
-        .json(&json!({"status": "retired"}))
-        .send()
+    operator
+        .patch("/v1/admin/packages/nope", &json!({"status": "retired"}))
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
-    let r = app
-        .admin(Method::PATCH, "/v1/admin/packages/fr-5gb-30d")
-        .json(&json!({"kind": "data_addon"}))
-        .send()
+        .expect_problem(404, "not_found");
+    let problem = operator
+        .patch(
+            "/v1/admin/packages/fr-5gb-30d",
+            &json!({"kind": "data_addon"}),
+        )
         .await
-        .unwrap();
-    let problem = expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     assert_eq!(
         problem["errors"][0]["code"], "unknown_field",
         "kind cannot change"
     );
     // Markets and approvals validate too.
     let org = app.onboard("Acme").await;
-    let r = app
-        .admin(
-            Method::PUT,
+    let problem = operator
+        .put(
             &format!("/v1/admin/partners/{}/markets", org.partner_id),
+            &json!({"countries": ["FR", "ZZ"]}),
         )
-        .json(&json!({"countries": ["FR", "ZZ"]}))
-        .send()
         .await
-        .unwrap();
-    let problem = expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["field"], "countries[1]");
-    let r = app
-        .admin(
-            Method::POST,
+    operator
+        .post(
             &format!("/v1/admin/partners/{}/package-approvals", org.partner_id),
+            &json!({"package_id": "nope"}),
         )
-        .json(&json!({"package_id": "nope"}))
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
-    let r = app
-        .admin(Method::PUT, "/v1/admin/partners/ptr_nope/markets")
-        .json(&json!({"countries": ["FR"]}))
-        .send()
+        .expect_problem(404, "not_found");
+    operator
+        .put(
+            "/v1/admin/partners/ptr_nope/markets",
+            &json!({"countries": ["FR"]}),
+        )
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
+        .expect_problem(404, "not_found");
 }
 
 #[tokio::test]
@@ -601,51 +526,37 @@ async fn racing_writes_of_the_same_thing_conflict_instead_of_failing() {
     let org = app.onboard("Acme").await;
     let mut creates = Vec::new();
     for _ in 0..8 {
-        let req = app
-            .admin(Method::POST, "/v1/admin/packages")
-            .json(&package("fr-race"));
-        creates.push(tokio::spawn(async move {
-            parts(req.send().await.unwrap()).await
-        }));
+        creates.push(tokio::spawn(
+            app.operator()
+                .post("/v1/admin/packages", &package("fr-race")),
+        ));
     }
     let mut created = 0;
     for h in creates {
-        let (s, _, b) = h.await.unwrap();
-        match s {
+        let r = h.await.unwrap();
+        match r.status {
             201 => created += 1,
-            409 => assert_eq!(b["code"], "package_exists", "{b}"),
-            other => panic!("{other}: {b}"),
+            409 => assert_eq!(r.body["code"], "package_exists", "{}", r.body),
+            other => panic!("{other}: {}", r.body),
         }
     }
     assert_eq!(created, 1);
     let mut approvals = Vec::new();
+    let approvals_path = format!("/v1/admin/partners/{}/package-approvals", org.partner_id);
     for _ in 0..8 {
-        let req = app
-            .admin(
-                Method::POST,
-                &format!("/v1/admin/partners/{}/package-approvals", org.partner_id),
-            )
-            .json(&json!({"package_id": "fr-race"}));
-        approvals.push(tokio::spawn(async move {
-            parts(req.send().await.unwrap()).await
-        }));
+        approvals.push(tokio::spawn(
+            app.operator()
+                .post(&approvals_path, &json!({"package_id": "fr-race"})),
+        ));
     }
     for h in approvals {
-        let (s, _, b) = h.await.unwrap();
+        let r = h.await.unwrap();
+        let (s, b) = (r.status, &r.body);
         assert!(
             matches!(s, 200 | 201) || (s == 409 && b["code"] == "concurrent_change"),
             "{s}: {b}"
         );
     }
-    let (_, _, list) = parts(
-        app.admin(
-            Method::GET,
-            &format!("/v1/admin/partners/{}/package-approvals", org.partner_id),
-        )
-        .send()
-        .await
-        .unwrap(),
-    )
-    .await;
+    let list = app.operator().get_ok(&approvals_path).await;
     assert_eq!(list["package_ids"], json!(["fr-race"]));
 }

@@ -1,7 +1,33 @@
 //! The test harness: every test gets the real app on 127.0.0.1:0 against a fresh database —
 //! a temporary SQLite file by default, a fresh PostgreSQL database when `TEST_DATABASE_URL`
 //! is set (created per test, dropped afterwards).
+//!
+//! # Requests
+//!
+//! Requests are made by a [`Caller`] (a `RequestHelper`-style caller): who calls is
+//! chosen once, and every request it makes carries that identity.
+//!
+//! ```ignore
+//! app.anon()                         // no credentials
+//! app.operator()                     // the operator token
+//! app.bearer(&org.owner.token)       // a member session, a machine token, any bearer string
+//! ```
+//!
+//! A caller has `get(path)`, `post(path, &json)`, `post_empty(path)`, `post_form(path, &pairs)`,
+//! `patch(path, &json)`, `put(path, &json)`, `delete(path)` and `call(method, path, Option<&json>)`;
+//! each sends at once and resolves to a [`Response`]: `status`, `headers`, `body` (the JSON
+//! body, or `Null`), plus `header(name)`, `text()` and `bytes()` for what is not JSON. Checks:
+//!
+//! - `resp.expect(201)` asserts the status (naming the body when it differs) and returns the body;
+//! - `resp.expect_problem(409, "code")` asserts a complete problem+json answer and returns it;
+//! - `caller.get_ok(path)` is `get(path)` then `expect(200)`.
+//!
+//! For anything unusual (custom headers, `Idempotency-Key`, `Accept`, raw bodies, Basic auth)
+//! `caller.request(method, path)` hands out the `reqwest::RequestBuilder` with the caller's
+//! credentials already set; finish it with [`Fetch::fetch`] to get the same [`Response`].
+//! The futures own their request, so they may be spawned onto other tasks.
 
+use std::future::Future;
 use std::sync::{mpsc, Arc, OnceLock};
 
 use chrono::{TimeZone, Utc};
@@ -12,8 +38,9 @@ use onyx::config::{Config, LogFormat};
 use onyx::db::{Backend, Db};
 use onyx::state::AppState;
 use onyx::telemetry::{self, MemorySink};
+use reqwest::header::HeaderMap;
 use reqwest::{Method, RequestBuilder};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 /// Everything the service logged during this test binary's run (redacted as in production).
 pub fn logs() -> &'static MemorySink {
@@ -169,21 +196,26 @@ impl TestApp {
         format!("{}{}", self.base, path)
     }
 
-    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
-        self.client.request(method, self.url(path))
+    /// A caller with no credentials.
+    pub fn anon(&self) -> Caller<'_> {
+        Caller {
+            app: self,
+            bearer: None,
+        }
     }
 
-    pub fn get(&self, path: &str) -> RequestBuilder {
-        self.request(Method::GET, path)
+    /// The operator (the admin token).
+    pub fn operator(&self) -> Caller<'_> {
+        self.bearer(ADMIN_TOKEN)
     }
 
-    pub fn post(&self, path: &str) -> RequestBuilder {
-        self.request(Method::POST, path)
-    }
-
-    /// A request with the operator token.
-    pub fn admin(&self, method: Method, path: &str) -> RequestBuilder {
-        self.request(method, path).bearer_auth(ADMIN_TOKEN)
+    /// A caller presenting `token` as a bearer token: a member session, a machine token, or
+    /// anything a test wants to try.
+    pub fn bearer(&self, token: &str) -> Caller<'_> {
+        Caller {
+            app: self,
+            bearer: Some(token.to_string()),
+        }
     }
 }
 
@@ -199,38 +231,177 @@ impl Drop for TestApp {
     }
 }
 
-/// Reads a response as (status, headers, JSON body or Null).
-pub async fn parts(resp: reqwest::Response) -> (u16, reqwest::header::HeaderMap, Value) {
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let text = resp.text().await.unwrap_or_default();
-    let body = serde_json::from_str(&text).unwrap_or(Value::Null);
-    (status, headers, body)
+/// Who makes a request: the app, and the bearer token (if any) every request carries.
+#[derive(Clone)]
+pub struct Caller<'a> {
+    app: &'a TestApp,
+    bearer: Option<String>,
 }
 
-/// Asserts a problem+json response with this status and code; returns the body.
-pub async fn expect_problem(resp: reqwest::Response, status: u16, code: &str) -> Value {
-    let (got, headers, body) = parts(resp).await;
-    assert_eq!(got, status, "status; body: {body}");
-    assert_eq!(
-        headers.get("content-type").and_then(|v| v.to_str().ok()),
-        Some("application/problem+json"),
-        "content type"
-    );
-    assert_eq!(body["code"], code, "code; body: {body}");
-    assert_eq!(body["status"], status);
-    assert_eq!(body["type"], format!("urn:onyx:problem:{code}"));
-    assert!(
-        body["detail"].as_str().is_some_and(|d| d.len() > 10),
-        "detail sentence: {body}"
-    );
-    let rid = headers
-        .get("x-request-id")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default();
-    assert!(!rid.is_empty(), "x-request-id header");
-    assert_eq!(body["request_id"], rid, "request id in body matches header");
-    body
+impl Caller<'_> {
+    /// The escape hatch: a request with this caller's credentials, to finish by hand and send
+    /// with [`Fetch::fetch`].
+    pub fn request(&self, method: Method, path: &str) -> RequestBuilder {
+        let req = self.app.client.request(method, self.app.url(path));
+        match &self.bearer {
+            Some(token) => req.bearer_auth(token),
+            None => req,
+        }
+    }
+
+    /// Any method, with an optional JSON body (for requests described as data).
+    pub fn call(&self, method: Method, path: &str, body: Option<&Value>) -> impl ResponseFuture {
+        let req = self.request(method, path);
+        match body {
+            Some(body) => req.json(body),
+            None => req,
+        }
+        .fetch()
+    }
+
+    pub fn get(&self, path: &str) -> impl ResponseFuture {
+        self.call(Method::GET, path, None)
+    }
+
+    /// `GET path`, asserting 200; the body.
+    pub async fn get_ok(&self, path: &str) -> Value {
+        let resp = self.get(path).await;
+        assert_eq!(resp.status, 200, "GET {path}: {}", resp.text());
+        resp.body
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> impl ResponseFuture {
+        self.call(Method::POST, path, Some(body))
+    }
+
+    /// `POST path` without a body (the actions: approve, rotate, cancel, test…).
+    pub fn post_empty(&self, path: &str) -> impl ResponseFuture {
+        self.call(Method::POST, path, None)
+    }
+
+    /// `POST path` with an `application/x-www-form-urlencoded` body.
+    pub fn post_form(&self, path: &str, form: &[(&str, &str)]) -> impl ResponseFuture {
+        self.request(Method::POST, path).form(form).fetch()
+    }
+
+    pub fn put(&self, path: &str, body: &Value) -> impl ResponseFuture {
+        self.call(Method::PUT, path, Some(body))
+    }
+
+    pub fn patch(&self, path: &str, body: &Value) -> impl ResponseFuture {
+        self.call(Method::PATCH, path, Some(body))
+    }
+
+    pub fn delete(&self, path: &str) -> impl ResponseFuture {
+        self.call(Method::DELETE, path, None)
+    }
+}
+
+/// What the request methods return: a [`Response`] to come. It owns its request (it borrows
+/// nothing), so it may be kept in a closure or spawned.
+pub trait ResponseFuture: Future<Output = Response> + Send + 'static {}
+
+impl<F: Future<Output = Response> + Send + 'static> ResponseFuture for F {}
+
+/// Sends a request built by hand and reads the whole answer.
+pub trait Fetch {
+    fn fetch(self) -> impl ResponseFuture;
+}
+
+impl Fetch for RequestBuilder {
+    async fn fetch(self) -> Response {
+        let resp = self.send().await.expect("the request reached the app");
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let bytes = resp.bytes().await.expect("the response body").to_vec();
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Response {
+            status,
+            headers,
+            body,
+            bytes,
+        }
+    }
+}
+
+/// A whole response: status, headers, and the body as JSON (`Null` when it is not JSON).
+#[derive(Debug)]
+pub struct Response {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Value,
+    bytes: Vec<u8>,
+}
+
+impl Response {
+    /// A header as text, if present.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).map(|v| v.to_str().unwrap())
+    }
+
+    /// The raw body.
+    pub fn bytes(&self) -> &[u8] {
+        &self.bytes
+    }
+
+    /// The body as text.
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+
+    /// Asserts the status; returns the body.
+    #[track_caller]
+    pub fn expect(&self, status: u16) -> Value {
+        assert_eq!(self.status, status, "status; body: {}", self.text());
+        self.body.clone()
+    }
+
+    /// Asserts a problem+json response with this status and code; returns the body.
+    #[track_caller]
+    pub fn expect_problem(&self, status: u16, code: &str) -> Value {
+        match self.problem(status, code) {
+            Ok(body) => body,
+            Err(why) => panic!("{why}"),
+        }
+    }
+
+    /// The body if this is a complete problem+json answer with this status and code (type,
+    /// detail sentence, request id matching the header); otherwise what is wrong.
+    pub fn problem(&self, status: u16, code: &str) -> Result<Value, String> {
+        let body = &self.body;
+        let rid = self.header("x-request-id").unwrap_or_default();
+        let checks = [
+            (self.status == status, format!("status {status}")),
+            (
+                self.header("content-type") == Some("application/problem+json"),
+                "content type application/problem+json".into(),
+            ),
+            (body["code"] == code, format!("code {code}")),
+            (body["status"] == status, "status in the body".into()),
+            (
+                body["type"] == format!("urn:onyx:problem:{code}"),
+                "type urn".into(),
+            ),
+            (
+                body["detail"].as_str().is_some_and(|d| d.len() > 10),
+                "detail sentence".into(),
+            ),
+            (!rid.is_empty(), "x-request-id header".into()),
+            (
+                body["request_id"] == rid,
+                "request id in body matches header".into(),
+            ),
+        ];
+        match checks.into_iter().find(|(ok, _)| !ok) {
+            None => Ok(body.clone()),
+            Some((_, wanted)) => Err(format!(
+                "expected {wanted}; got {} {:?}: {}",
+                self.status,
+                self.header("content-type"),
+                self.text()
+            )),
+        }
+    }
 }
 
 /// A signed-in team member.
@@ -262,19 +433,19 @@ pub const PASSWORD: &str = "correct horse battery staple";
 impl TestApp {
     /// Operator creates a partner; returns (partner id, owner invitation token).
     pub async fn create_partner(&self, name: &str, owner_email: &str) -> (String, String) {
-        let resp = self
-            .admin(Method::POST, "/v1/admin/partners")
-            .json(&serde_json::json!({
-                "name": name,
-                "legal_entity": format!("{name} Ltd"),
-                "billing_email": format!("billing@{}.example", name.to_lowercase().replace(' ', "-")),
-                "owner_email": owner_email,
-            }))
-            .send()
+        let body = self
+            .operator()
+            .post(
+                "/v1/admin/partners",
+                &json!({
+                    "name": name,
+                    "legal_entity": format!("{name} Ltd"),
+                    "billing_email": format!("billing@{}.example", name.to_lowercase().replace(' ', "-")),
+                    "owner_email": owner_email,
+                }),
+            )
             .await
-            .unwrap();
-        let (s, _, body) = parts(resp).await;
-        assert_eq!(s, 201, "{body}");
+            .expect(201);
         (
             body["partner"]["id"].as_str().unwrap().to_string(),
             body["owner_invitation"]["token"]
@@ -285,28 +456,26 @@ impl TestApp {
     }
 
     pub async fn accept(&self, token: &str, name: &str) -> Value {
-        let resp = self
-            .post("/v1/invitations/accept")
-            .json(&serde_json::json!({"token": token, "name": name, "password": PASSWORD}))
-            .send()
+        self.anon()
+            .post(
+                "/v1/invitations/accept",
+                &json!({"token": token, "name": name, "password": PASSWORD}),
+            )
             .await
-            .unwrap();
-        let (s, _, body) = parts(resp).await;
-        assert_eq!(s, 201, "{body}");
-        body
+            .expect(201)
     }
 
-    pub async fn login(&self, email: &str, environment: &str) -> reqwest::Response {
-        self.post("/v1/auth/login")
-            .json(&serde_json::json!({"email": email, "password": PASSWORD, "environment": environment}))
-            .send()
+    pub async fn login(&self, email: &str, environment: &str) -> Response {
+        self.anon()
+            .post(
+                "/v1/auth/login",
+                &json!({"email": email, "password": PASSWORD, "environment": environment}),
+            )
             .await
-            .unwrap()
     }
 
     pub async fn login_token(&self, email: &str, environment: &str) -> String {
-        let (s, _, body) = parts(self.login(email, environment).await).await;
-        assert_eq!(s, 200, "{body}");
+        let body = self.login(email, environment).await.expect(200);
         body["access_token"].as_str().unwrap().to_string()
     }
 
@@ -315,15 +484,10 @@ impl TestApp {
         let slug = name.to_lowercase().replace(' ', "-");
         let email = format!("owner@{slug}.example");
         let (partner_id, invitation) = self.create_partner(name, &email).await;
-        let resp = self
-            .admin(
-                Method::POST,
-                &format!("/v1/admin/partners/{partner_id}/approve"),
-            )
-            .send()
+        self.operator()
+            .post_empty(&format!("/v1/admin/partners/{partner_id}/approve"))
             .await
-            .unwrap();
-        assert_eq!(resp.status(), 200);
+            .expect(200);
         let member = self.accept(&invitation, "Owner").await;
         let token = self.login_token(&email, "sandbox").await;
         Org {
@@ -343,15 +507,11 @@ impl TestApp {
             onyx::ids::random_token(6).to_lowercase(),
             org.partner_id.to_lowercase().replace('_', "-")
         );
-        let resp = self
-            .post("/v1/invitations")
-            .bearer_auth(&org.owner.token)
-            .json(&serde_json::json!({"email": email, "role": role}))
-            .send()
+        let body = self
+            .bearer(&org.owner.token)
+            .post("/v1/invitations", &json!({"email": email, "role": role}))
             .await
-            .unwrap();
-        let (s, _, body) = parts(resp).await;
-        assert_eq!(s, 201, "{body}");
+            .expect(201);
         let member = self.accept(body["token"].as_str().unwrap(), role).await;
         let token = self.login_token(&email, "sandbox").await;
         Session {
@@ -363,15 +523,11 @@ impl TestApp {
 
     /// Creates a credential with `member_token` (its environment) and exchanges it.
     pub async fn machine(&self, member_token: &str) -> Machine {
-        let resp = self
-            .post("/v1/credentials")
-            .bearer_auth(member_token)
-            .json(&serde_json::json!({"name": "test backend"}))
-            .send()
+        let body = self
+            .bearer(member_token)
+            .post("/v1/credentials", &json!({"name": "test backend"}))
             .await
-            .unwrap();
-        let (s, _, body) = parts(resp).await;
-        assert_eq!(s, 201, "{body}");
+            .expect(201);
         let client_id = body["client_id"].as_str().unwrap().to_string();
         let secret = body["client_secret"].as_str().unwrap().to_string();
         let token = self.client_token(&client_id, &secret).await;
@@ -383,28 +539,22 @@ impl TestApp {
         }
     }
 
-    pub async fn token_request(&self, client_id: &str, secret: &str) -> reqwest::Response {
-        self.post("/v1/oauth/token")
-            .form(&[
-                ("grant_type", "client_credentials"),
-                ("client_id", client_id),
-                ("client_secret", secret),
-            ])
-            .send()
+    pub async fn token_request(&self, client_id: &str, secret: &str) -> Response {
+        self.anon()
+            .post_form(
+                "/v1/oauth/token",
+                &[
+                    ("grant_type", "client_credentials"),
+                    ("client_id", client_id),
+                    ("client_secret", secret),
+                ],
+            )
             .await
-            .unwrap()
     }
 
     pub async fn client_token(&self, client_id: &str, secret: &str) -> String {
-        let (s, _, body) = parts(self.token_request(client_id, secret).await).await;
-        assert_eq!(s, 200, "{body}");
+        let body = self.token_request(client_id, secret).await.expect(200);
         body["access_token"].as_str().unwrap().to_string()
-    }
-
-    /// `GET path` with a bearer token: (status, body).
-    pub async fn get_as(&self, token: &str, path: &str) -> (u16, Value) {
-        let (s, _, b) = parts(self.get(path).bearer_auth(token).send().await.unwrap()).await;
-        (s, b)
     }
 
     /// Runs diesel work against the app's database (to look at raw rows).
@@ -440,15 +590,26 @@ impl TestApp {
             .expect("provisioning worker")
     }
 
+    /// The operator enables live access for a partner.
+    pub async fn enable_live(&self, partner_id: &str) {
+        self.operator()
+            .post(
+                &format!("/v1/admin/partners/{partner_id}/live-access"),
+                &json!({"enabled": true}),
+            )
+            .await
+            .expect(200);
+    }
+
     /// Operator credit of a partner's wallet.
     pub async fn fund(&self, partner_id: &str, environment: &str, currency: &str, amount: i64) {
-        let r = self
-            .admin(Method::POST, &format!("/v1/admin/partners/{partner_id}/wallet-credits"))
-            .json(&serde_json::json!({"environment": environment, "currency": currency, "amount_minor": amount}))
-            .send()
+        self.operator()
+            .post(
+                &format!("/v1/admin/partners/{partner_id}/wallet-credits"),
+                &json!({"environment": environment, "currency": currency, "amount_minor": amount}),
+            )
             .await
-            .unwrap();
-        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+            .expect(201);
     }
 }
 

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{expect_problem, logs, parts, TestApp, ADMIN_TOKEN, PASSWORD};
+use crate::helpers::{logs, Fetch, TestApp, ADMIN_TOKEN, PASSWORD};
 
 #[tokio::test]
 async fn full_flow_from_operator_to_an_authenticated_machine_call() {
@@ -16,16 +16,10 @@ async fn full_flow_from_operator_to_an_authenticated_machine_call() {
     assert!(partner_id.starts_with("ptr_"));
     assert!(invitation.starts_with("onyx_inv_"));
 
-    let (s, partner) = {
-        let r = app
-            .admin(Method::GET, &format!("/v1/admin/partners/{partner_id}"))
-            .send()
-            .await
-            .unwrap();
-        let (s, _, b) = parts(r).await;
-        (s, b)
-    };
-    assert_eq!(s, 200);
+    let partner = app
+        .operator()
+        .get_ok(&format!("/v1/admin/partners/{partner_id}"))
+        .await;
     assert_eq!(partner["status"], "pending");
     assert_eq!(partner["live_enabled"], false);
 
@@ -38,9 +32,8 @@ async fn full_flow_from_operator_to_an_authenticated_machine_call() {
     assert!(member.get("password_hash").is_none());
 
     let resp = app.login("owner@wanderlust.example", "sandbox").await;
-    let (s, headers, login) = parts(resp).await;
-    assert_eq!(s, 200, "{login}");
-    assert_eq!(headers["cache-control"], "no-store");
+    let login = resp.expect(200);
+    assert_eq!(resp.header("cache-control"), Some("no-store"));
     assert_eq!(login["token_type"], "Bearer");
     assert_eq!(login["expires_in"], 900);
     assert_eq!(login["partner_id"], partner_id.as_str());
@@ -54,8 +47,7 @@ async fn full_flow_from_operator_to_an_authenticated_machine_call() {
     );
     assert!(machine.client_id.starts_with("onyx_ci_test_"));
 
-    let (s, me) = app.get_as(&machine.token, "/v1/me").await;
-    assert_eq!(s, 200, "{me}");
+    let me = app.bearer(&machine.token).get_ok("/v1/me").await;
     assert_eq!(me["partner_id"], partner_id.as_str());
     assert_eq!(me["environment"], "sandbox");
     assert_eq!(me["actor_type"], "credential");
@@ -63,8 +55,7 @@ async fn full_flow_from_operator_to_an_authenticated_machine_call() {
     assert!(me["role"].is_null());
 
     // The credential list never shows the secret again, and records last use.
-    let (s, list) = app.get_as(&owner_token, "/v1/credentials").await;
-    assert_eq!(s, 200);
+    let list = app.bearer(&owner_token).get_ok("/v1/credentials").await;
     let listed = &list["data"][0];
     assert_eq!(listed["client_id"], machine.client_id.as_str());
     assert!(listed.get("client_secret").is_none());
@@ -100,41 +91,22 @@ async fn full_flow_from_operator_to_an_authenticated_machine_call() {
 async fn operator_routes_require_the_operator_token() {
     let app = TestApp::spawn().await;
     let org = app.onboard("Acme").await;
-    let resp = app.get("/v1/admin/partners").send().await.unwrap();
-    expect_problem(resp, 401, "unauthenticated").await;
-    let resp = app
-        .get("/v1/admin/partners")
-        .bearer_auth("wrong-token-0123456789")
-        .send()
-        .await
-        .unwrap();
-    expect_problem(resp, 401, "unauthenticated").await;
-    let resp = app
-        .get("/v1/admin/partners")
-        .bearer_auth(&org.owner.token)
-        .send()
-        .await
-        .unwrap();
-    expect_problem(resp, 401, "unauthenticated").await;
+    for caller in [
+        app.anon(),
+        app.bearer("wrong-token-0123456789"),
+        app.bearer(&org.owner.token),
+    ] {
+        caller
+            .get("/v1/admin/partners")
+            .await
+            .expect_problem(401, "unauthenticated");
+    }
     // The operator token is not a partner token either.
-    let resp = app
+    app.bearer(ADMIN_TOKEN)
         .get("/v1/me")
-        .bearer_auth(ADMIN_TOKEN)
-        .send()
         .await
-        .unwrap();
-    expect_problem(resp, 401, "invalid_token").await;
-    let (s, list) = {
-        let (s, _, b) = parts(
-            app.admin(Method::GET, "/v1/admin/partners")
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await;
-        (s, b)
-    };
-    assert_eq!(s, 200);
+        .expect_problem(401, "invalid_token");
+    let list = app.operator().get_ok("/v1/admin/partners").await;
     assert_eq!(list["data"][0]["id"], org.partner_id.as_str());
 }
 
@@ -144,148 +116,114 @@ async fn partner_states_follow_one_state_machine_and_suspension_refuses_every_ca
     let org = app.onboard("Acme").await;
     let machine = app.machine(&org.owner.token).await;
     let path = |a: &str| format!("/v1/admin/partners/{}/{a}", org.partner_id);
+    let operator = app.operator();
 
-    let r = app
-        .admin(Method::POST, &path("approve"))
-        .send()
-        .await
-        .unwrap();
-    expect_problem(r, 409, "invalid_partner_state").await;
-    let r = app
-        .admin(Method::POST, &path("reinstate"))
-        .send()
-        .await
-        .unwrap();
-    expect_problem(r, 409, "invalid_partner_state").await;
+    for action in ["approve", "reinstate"] {
+        operator
+            .post_empty(&path(action))
+            .await
+            .expect_problem(409, "invalid_partner_state");
+    }
 
-    let r = app
-        .admin(Method::POST, &path("suspend"))
-        .json(&json!({"reason": "Unpaid invoice"}))
-        .send()
+    let p = operator
+        .post(&path("suspend"), &json!({"reason": "Unpaid invoice"}))
         .await
-        .unwrap();
-    let (s, _, p) = parts(r).await;
-    assert_eq!((s, p["status"].as_str()), (200, Some("suspended")));
+        .expect(200);
+    assert_eq!(p["status"], "suspended");
     assert_eq!(p["suspension_reason"], "Unpaid invoice");
 
     for token in [&org.owner.token, &machine.token] {
-        let r = app.get("/v1/me").bearer_auth(token).send().await.unwrap();
-        expect_problem(r, 403, "partner_suspended").await;
+        app.bearer(token)
+            .get("/v1/me")
+            .await
+            .expect_problem(403, "partner_suspended");
     }
-    let (s, _, body) = parts(app.token_request(&machine.client_id, &machine.secret).await).await;
-    assert_eq!(
-        (s, body["error"].as_str()),
-        (400, Some("unauthorized_client"))
-    );
-    let r = app.login(&org.owner.email, "sandbox").await;
-    expect_problem(r, 403, "partner_suspended").await;
-    let r = app
-        .admin(Method::POST, &path("suspend"))
-        .json(&json!({"reason": "again"}))
-        .send()
+    let body = app
+        .token_request(&machine.client_id, &machine.secret)
         .await
-        .unwrap();
-    expect_problem(r, 409, "invalid_partner_state").await;
+        .expect(400);
+    assert_eq!(body["error"], "unauthorized_client");
+    app.login(&org.owner.email, "sandbox")
+        .await
+        .expect_problem(403, "partner_suspended");
+    operator
+        .post(&path("suspend"), &json!({"reason": "again"}))
+        .await
+        .expect_problem(409, "invalid_partner_state");
 
-    let r = app
-        .admin(Method::POST, &path("reinstate"))
-        .send()
-        .await
-        .unwrap();
-    let (s, _, p) = parts(r).await;
-    assert_eq!((s, p["status"].as_str()), (200, Some("approved")));
-    let (s, _) = app.get_as(&machine.token, "/v1/me").await;
-    assert_eq!(s, 200);
+    let p = operator.post_empty(&path("reinstate")).await.expect(200);
+    assert_eq!(p["status"], "approved");
+    app.bearer(&machine.token).get_ok("/v1/me").await;
 
     // Live access needs an approved partner.
     let (pending, _) = app
         .create_partner("Pending Co", "owner@pending.example")
         .await;
-    let r = app
-        .admin(
-            Method::POST,
+    operator
+        .post(
             &format!("/v1/admin/partners/{pending}/live-access"),
+            &json!({"enabled": true}),
         )
-        .json(&json!({"enabled": true}))
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 409, "invalid_partner_state").await;
-    let r = app
-        .admin(Method::GET, "/v1/admin/partners/ptr_doesnotexist")
-        .send()
+        .expect_problem(409, "invalid_partner_state");
+    operator
+        .get("/v1/admin/partners/ptr_doesnotexist")
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
+        .expect_problem(404, "not_found");
 }
 
 #[tokio::test]
 async fn invitations_expire_are_single_use_and_unknown_tokens_are_refused() {
     let app = TestApp::spawn().await;
     let org = app.onboard("Acme").await;
-    let invite = |email: &'static str| {
-        app.post("/v1/invitations")
-            .bearer_auth(&org.owner.token)
-            .json(&json!({"email": email, "role": "developer"}))
-            .send()
+    let invite = |email: &str| {
+        app.bearer(&org.owner.token).post(
+            "/v1/invitations",
+            &json!({"email": email, "role": "developer"}),
+        )
     };
-    let (s, _, first) = parts(invite("dev1@acme.example").await.unwrap()).await;
-    assert_eq!(s, 201, "{first}");
+    let first = invite("dev1@acme.example").await.expect(201);
     assert_eq!(first["role"], "developer");
     let token = first["token"].as_str().unwrap().to_string();
-    let (_, _, second) = parts(invite("dev2@acme.example").await.unwrap()).await;
+    let second = invite("dev2@acme.example").await.body;
     let expiring = second["token"].as_str().unwrap().to_string();
+    let accept = |token: &str, name: &str, password: &str| {
+        app.anon().post(
+            "/v1/invitations/accept",
+            &json!({"token": token, "name": name, "password": password}),
+        )
+    };
 
     app.accept(&token, "Dev One").await;
-    let again = app
-        .post("/v1/invitations/accept")
-        .json(&json!({"token": token, "name": "Dev One", "password": PASSWORD}))
-        .send()
+    accept(&token, "Dev One", PASSWORD)
         .await
-        .unwrap();
-    expect_problem(again, 409, "invitation_already_accepted").await;
+        .expect_problem(409, "invitation_already_accepted");
 
     // Default lifetime is 7 days: one second before, still valid for a peek; after, expired.
     app.clock.advance(Duration::days(7));
-    let late = app
-        .post("/v1/invitations/accept")
-        .json(&json!({"token": expiring, "name": "Dev Two", "password": PASSWORD}))
-        .send()
+    accept(&expiring, "Dev Two", PASSWORD)
         .await
-        .unwrap();
-    expect_problem(late, 422, "invitation_expired").await;
-
-    let unknown = app
-        .post("/v1/invitations/accept")
-        .json(&json!({"token": "onyx_inv_nope", "name": "X", "password": PASSWORD}))
-        .send()
+        .expect_problem(422, "invitation_expired");
+    accept("onyx_inv_nope", "X", PASSWORD)
         .await
-        .unwrap();
-    expect_problem(unknown, 404, "invitation_not_found").await;
-
-    let short = app
-        .post("/v1/invitations/accept")
-        .json(&json!({"token": expiring, "name": "X", "password": "short"}))
-        .send()
+        .expect_problem(404, "invitation_not_found");
+    let body = accept(&expiring, "X", "short")
         .await
-        .unwrap();
-    let body = expect_problem(short, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "password");
 
     // Inviting an existing member's email is a conflict.
-    let owner = app.login_token(&org.owner.email, "sandbox").await;
-    let r = app
-        .post("/v1/invitations")
-        .bearer_auth(&owner)
-        .json(&json!({"email": "dev1@acme.example", "role": "viewer"}))
-        .send()
+    let owner = app.bearer(&app.login_token(&org.owner.email, "sandbox").await);
+    owner
+        .post(
+            "/v1/invitations",
+            &json!({"email": "dev1@acme.example", "role": "viewer"}),
+        )
         .await
-        .unwrap();
-    expect_problem(r, 409, "email_taken").await;
+        .expect_problem(409, "email_taken");
 
     // The list shows statuses, never tokens.
-    let (s, list) = app.get_as(&owner, "/v1/invitations").await;
-    assert_eq!(s, 200);
+    let list = owner.get_ok("/v1/invitations").await;
     let mut statuses: Vec<&str> = list["data"]
         .as_array()
         .unwrap()
@@ -303,95 +241,61 @@ async fn the_last_owner_can_be_neither_removed_nor_demoted() {
     let org = app.onboard("Acme").await;
     let admin = app.add_member(&org, "admin").await;
     let member_path = format!("/v1/members/{}", org.owner.id);
+    let admin_path = format!("/v1/members/{}", admin.id);
+    let (owner, admin) = (app.bearer(&org.owner.token), app.bearer(&admin.token));
 
-    let r = app
-        .request(Method::PATCH, &member_path)
-        .bearer_auth(&org.owner.token)
-        .json(&json!({"role": "admin"}))
-        .send()
+    owner
+        .patch(&member_path, &json!({"role": "admin"}))
         .await
-        .unwrap();
-    expect_problem(r, 409, "last_owner").await;
-    let r = app
-        .request(Method::DELETE, &member_path)
-        .bearer_auth(&org.owner.token)
-        .send()
+        .expect_problem(409, "last_owner");
+    owner
+        .delete(&member_path)
         .await
-        .unwrap();
-    expect_problem(r, 409, "last_owner").await;
+        .expect_problem(409, "last_owner");
 
     // Admins may not touch owners or make owners.
-    let r = app
-        .request(Method::DELETE, &member_path)
-        .bearer_auth(&admin.token)
-        .send()
+    admin
+        .delete(&member_path)
         .await
-        .unwrap();
-    expect_problem(r, 403, "owner_required").await;
-    let r = app
-        .request(Method::PATCH, &format!("/v1/members/{}", admin.id))
-        .bearer_auth(&admin.token)
-        .json(&json!({"role": "owner"}))
-        .send()
+        .expect_problem(403, "owner_required");
+    admin
+        .patch(&admin_path, &json!({"role": "owner"}))
         .await
-        .unwrap();
-    expect_problem(r, 403, "owner_required").await;
-    let r = app
-        .post("/v1/invitations")
-        .bearer_auth(&admin.token)
-        .json(&json!({"email": "x@acme.example", "role": "owner"}))
-        .send()
+        .expect_problem(403, "owner_required");
+    admin
+        .post(
+            "/v1/invitations",
+            &json!({"email": "x@acme.example", "role": "owner"}),
+        )
         .await
-        .unwrap();
-    expect_problem(r, 403, "owner_required").await;
+        .expect_problem(403, "owner_required");
 
     // With a second owner the first can step down.
-    let r = app
-        .request(Method::PATCH, &format!("/v1/members/{}", admin.id))
-        .bearer_auth(&org.owner.token)
-        .json(&json!({"role": "owner"}))
-        .send()
+    let b = owner
+        .patch(&admin_path, &json!({"role": "owner"}))
         .await
-        .unwrap();
-    let (s, _, b) = parts(r).await;
-    assert_eq!((s, b["role"].as_str()), (200, Some("owner")));
-    let r = app
-        .request(Method::PATCH, &member_path)
-        .bearer_auth(&org.owner.token)
-        .json(&json!({"role": "viewer"}))
-        .send()
+        .expect(200);
+    assert_eq!(b["role"], "owner");
+    let b = owner
+        .patch(&member_path, &json!({"role": "viewer"}))
         .await
-        .unwrap();
-    let (s, _, b) = parts(r).await;
-    assert_eq!((s, b["role"].as_str()), (200, Some("viewer")));
+        .expect(200);
+    assert_eq!(b["role"], "viewer");
     // The role change applies to the token already issued.
-    let (s, me) = app.get_as(&org.owner.token, "/v1/me").await;
-    assert_eq!((s, me["role"].as_str()), (200, Some("viewer")));
-    let r = app
+    let me = owner.get_ok("/v1/me").await;
+    assert_eq!(me["role"], "viewer");
+    owner
         .get("/v1/invitations")
-        .bearer_auth(&org.owner.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 403, "forbidden").await;
+        .expect_problem(403, "forbidden");
 
     // Removing a member stops their token at once.
-    let r = app
-        .request(Method::DELETE, &member_path)
-        .bearer_auth(&admin.token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    let r = app
+    admin.delete(&member_path).await.expect(204);
+    owner
         .get("/v1/me")
-        .bearer_auth(&org.owner.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 401, "member_removed").await;
-    let (s, members) = app.get_as(&admin.token, "/v1/members").await;
-    assert_eq!(s, 200);
+        .expect_problem(401, "member_removed");
+    let members = admin.get_ok("/v1/members").await;
     assert_eq!(members["data"].as_array().unwrap().len(), 1);
 }
 
@@ -400,30 +304,19 @@ async fn rotation_keeps_the_old_secret_for_the_grace_period_then_stops_it() {
     let app = TestApp::spawn().await;
     let org = app.onboard("Acme").await;
     let old = app.machine(&org.owner.token).await;
+    let owner = app.bearer(&org.owner.token);
+    let rotate_old = format!("/v1/credentials/{}/rotate", old.id);
 
-    let r = app
-        .post(&format!("/v1/credentials/{}/rotate", old.id))
-        .bearer_auth(&org.owner.token)
-        .send()
-        .await
-        .unwrap();
-    let (s, _, new) = parts(r).await;
-    assert_eq!(s, 201, "{new}");
+    let new = owner.post_empty(&rotate_old).await.expect(201);
     let new_secret = new["client_secret"].as_str().unwrap();
     assert!(new_secret.starts_with("onyx_sk_test_"));
     assert_ne!(new["client_id"], old.client_id.as_str());
-    assert_eq!(
-        app.get_as(
-            &app.client_token(new["client_id"].as_str().unwrap(), new_secret)
-                .await,
-            "/v1/me"
-        )
-        .await
-        .0,
-        200
-    );
+    let new_token = app
+        .client_token(new["client_id"].as_str().unwrap(), new_secret)
+        .await;
+    app.bearer(&new_token).get_ok("/v1/me").await;
 
-    let (_, list) = app.get_as(&org.owner.token, "/v1/credentials").await;
+    let list = owner.get_ok("/v1/credentials").await;
     let old_row = list["data"]
         .as_array()
         .unwrap()
@@ -439,64 +332,54 @@ async fn rotation_keeps_the_old_secret_for_the_grace_period_then_stops_it() {
     );
 
     // Rotating a rotated credential is refused.
-    let r = app
-        .post(&format!("/v1/credentials/{}/rotate", old.id))
-        .bearer_auth(&org.owner.token)
-        .send()
+    owner
+        .post_empty(&rotate_old)
         .await
-        .unwrap();
-    expect_problem(r, 409, "invalid_credential_state").await;
+        .expect_problem(409, "invalid_credential_state");
 
     // One second before the end of the grace period the old secret and token still work.
     app.clock
         .advance(Duration::hours(24) - Duration::seconds(1));
-    let fresh_old = app.client_token(&old.client_id, &old.secret).await;
-    assert_eq!(app.get_as(&fresh_old, "/v1/me").await.0, 200);
+    let fresh_old = app.bearer(&app.client_token(&old.client_id, &old.secret).await);
+    fresh_old.get_ok("/v1/me").await;
 
     app.clock.advance(Duration::seconds(1));
-    let (s, _, body) = parts(app.token_request(&old.client_id, &old.secret).await).await;
-    assert_eq!((s, body["error"].as_str()), (401, Some("invalid_client")));
-    let r = app
-        .get("/v1/me")
-        .bearer_auth(&fresh_old)
-        .send()
+    let body = app
+        .token_request(&old.client_id, &old.secret)
         .await
-        .unwrap();
-    expect_problem(r, 401, "credential_expired").await;
+        .expect(401);
+    assert_eq!(body["error"], "invalid_client");
+    fresh_old
+        .get("/v1/me")
+        .await
+        .expect_problem(401, "credential_expired");
     let new_token = app
         .client_token(new["client_id"].as_str().unwrap(), new_secret)
         .await;
-    assert_eq!(app.get_as(&new_token, "/v1/me").await.0, 200);
+    app.bearer(&new_token).get_ok("/v1/me").await;
 
     // A custom grace period of zero stops the old credential at once.
-    let owner = app.login_token(&org.owner.email, "sandbox").await;
-    let newer = app.machine(&owner).await;
-    let r = app
-        .post(&format!("/v1/credentials/{}/rotate", newer.id))
-        .bearer_auth(&owner)
-        .json(&json!({"grace_period_seconds": 0}))
-        .send()
+    let owner_token = app.login_token(&org.owner.email, "sandbox").await;
+    let owner = app.bearer(&owner_token);
+    let newer = app.machine(&owner_token).await;
+    owner
+        .post(
+            &format!("/v1/credentials/{}/rotate", newer.id),
+            &json!({"grace_period_seconds": 0}),
+        )
         .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let r = app
+        .expect(201);
+    app.bearer(&newer.token)
         .get("/v1/me")
-        .bearer_auth(&newer.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 401, "credential_expired").await;
-    let r = app
-        .post(&format!(
-            "/v1/credentials/{}/rotate",
-            new["id"].as_str().unwrap()
-        ))
-        .bearer_auth(&owner)
-        .json(&json!({"grace_period_seconds": 99999999}))
-        .send()
+        .expect_problem(401, "credential_expired");
+    let body = owner
+        .post(
+            &format!("/v1/credentials/{}/rotate", new["id"].as_str().unwrap()),
+            &json!({"grace_period_seconds": 99999999}),
+        )
         .await
-        .unwrap();
-    let body = expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     assert_eq!(body["errors"][0]["field"], "grace_period_seconds");
 }
 
@@ -505,31 +388,21 @@ async fn revocation_kills_issued_tokens_at_once() {
     let app = TestApp::spawn().await;
     let org = app.onboard("Acme").await;
     let m = app.machine(&org.owner.token).await;
-    assert_eq!(app.get_as(&m.token, "/v1/me").await.0, 200);
-    let r = app
-        .post(&format!("/v1/credentials/{}/revoke", m.id))
-        .bearer_auth(&org.owner.token)
-        .send()
-        .await
-        .unwrap();
-    let (s, _, body) = parts(r).await;
-    assert_eq!((s, body["status"].as_str()), (200, Some("revoked")));
-    let r = app
+    let (owner, machine) = (app.bearer(&org.owner.token), app.bearer(&m.token));
+    let revoke = format!("/v1/credentials/{}/revoke", m.id);
+    machine.get_ok("/v1/me").await;
+    let body = owner.post_empty(&revoke).await.expect(200);
+    assert_eq!(body["status"], "revoked");
+    machine
         .get("/v1/me")
-        .bearer_auth(&m.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 401, "credential_revoked").await;
-    let (s, _, body) = parts(app.token_request(&m.client_id, &m.secret).await).await;
-    assert_eq!((s, body["error"].as_str()), (401, Some("invalid_client")));
-    let r = app
-        .post(&format!("/v1/credentials/{}/revoke", m.id))
-        .bearer_auth(&org.owner.token)
-        .send()
+        .expect_problem(401, "credential_revoked");
+    let body = app.token_request(&m.client_id, &m.secret).await.expect(401);
+    assert_eq!(body["error"], "invalid_client");
+    owner
+        .post_empty(&revoke)
         .await
-        .unwrap();
-    expect_problem(r, 409, "credential_already_revoked").await;
+        .expect_problem(409, "credential_already_revoked");
 }
 
 #[tokio::test]
@@ -538,25 +411,18 @@ async fn live_needs_operator_approval_and_environments_never_see_each_other() {
     let org = app.onboard("Acme").await;
     let sandbox_machine = app.machine(&org.owner.token).await;
 
-    let r = app.login(&org.owner.email, "live").await;
-    expect_problem(r, 403, "live_access_not_enabled").await;
-    let r = app
-        .admin(
-            Method::POST,
-            &format!("/v1/admin/partners/{}/live-access", org.partner_id),
-        )
-        .json(&json!({"enabled": true}))
-        .send()
+    app.login(&org.owner.email, "live")
         .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .expect_problem(403, "live_access_not_enabled");
+    app.enable_live(&org.partner_id).await;
     let live_owner = app.login_token(&org.owner.email, "live").await;
     let live_machine = app.machine(&live_owner).await;
     assert!(live_machine.secret.starts_with("onyx_sk_live_"));
-    let (_, me) = app.get_as(&live_machine.token, "/v1/me").await;
+    let me = app.bearer(&live_machine.token).get_ok("/v1/me").await;
     assert_eq!(me["environment"], "live");
 
-    let (_, live_list) = app.get_as(&live_owner, "/v1/credentials").await;
+    let live_owner = app.bearer(&live_owner);
+    let live_list = live_owner.get_ok("/v1/credentials").await;
     let ids: Vec<&str> = live_list["data"]
         .as_array()
         .unwrap()
@@ -564,7 +430,8 @@ async fn live_needs_operator_approval_and_environments_never_see_each_other() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, vec![live_machine.id.as_str()]);
-    let (_, sandbox_list) = app.get_as(&org.owner.token, "/v1/credentials").await;
+    let sandbox_owner = app.bearer(&org.owner.token);
+    let sandbox_list = sandbox_owner.get_ok("/v1/credentials").await;
     let ids: Vec<&str> = sandbox_list["data"]
         .as_array()
         .unwrap()
@@ -573,37 +440,26 @@ async fn live_needs_operator_approval_and_environments_never_see_each_other() {
         .collect();
     assert_eq!(ids, vec![sandbox_machine.id.as_str()]);
     // Acting on the other environment's credential is a 404.
-    let r = app
-        .post(&format!("/v1/credentials/{}/revoke", live_machine.id))
-        .bearer_auth(&org.owner.token)
-        .send()
+    sandbox_owner
+        .post_empty(&format!("/v1/credentials/{}/revoke", live_machine.id))
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
-    let r = app
-        .post(&format!("/v1/credentials/{}/rotate", sandbox_machine.id))
-        .bearer_auth(&live_owner)
-        .send()
+        .expect_problem(404, "not_found");
+    live_owner
+        .post_empty(&format!("/v1/credentials/{}/rotate", sandbox_machine.id))
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
+        .expect_problem(404, "not_found");
 
     // Turning live off again stops live tokens.
-    app.admin(
-        Method::POST,
-        &format!("/v1/admin/partners/{}/live-access", org.partner_id),
-    )
-    .json(&json!({"enabled": false}))
-    .send()
-    .await
-    .unwrap();
-    let r = app
+    app.operator()
+        .post(
+            &format!("/v1/admin/partners/{}/live-access", org.partner_id),
+            &json!({"enabled": false}),
+        )
+        .await;
+    app.bearer(&live_machine.token)
         .get("/v1/me")
-        .bearer_auth(&live_machine.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 403, "live_access_not_enabled").await;
+        .expect_problem(403, "live_access_not_enabled");
 }
 
 #[tokio::test]
@@ -647,23 +503,21 @@ async fn expired_tampered_and_wrong_algorithm_tokens_are_refused() {
     )
     .unwrap();
     for bad in [tampered, none, hs512, other_key, "not-a-jwt".to_string()] {
-        let r = app.get("/v1/me").bearer_auth(&bad).send().await.unwrap();
-        expect_problem(r, 401, "invalid_token").await;
+        app.bearer(&bad)
+            .get("/v1/me")
+            .await
+            .expect_problem(401, "invalid_token");
     }
-    let r = app.get("/v1/me").send().await.unwrap();
-    let www = r.headers().get("www-authenticate").cloned();
-    expect_problem(r, 401, "unauthenticated").await;
-    assert_eq!(www.unwrap(), "Bearer");
+    let r = app.anon().get("/v1/me").await;
+    r.expect_problem(401, "unauthenticated");
+    assert_eq!(r.header("www-authenticate"), Some("Bearer"));
 
     // Expiry follows the service clock: 15 minutes.
     app.clock.advance(Duration::minutes(15));
-    let r = app
+    app.bearer(&m.token)
         .get("/v1/me")
-        .bearer_auth(&m.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 401, "token_expired").await;
+        .expect_problem(401, "token_expired");
 }
 
 #[tokio::test]
@@ -672,103 +526,95 @@ async fn oauth_token_endpoint_speaks_oauth() {
     let org = app.onboard("Acme").await;
     let m = app.machine(&org.owner.token).await;
 
+    let anon = app.anon();
+    let token_path = "/v1/oauth/token";
+
     // JSON body.
-    let r = app.post("/v1/oauth/token")
-        .json(&json!({"grant_type": "client_credentials", "client_id": m.client_id, "client_secret": m.secret}))
-        .send().await.unwrap();
-    let (s, h, body) = parts(r).await;
-    assert_eq!(s, 200, "{body}");
-    assert_eq!(h["cache-control"], "no-store");
+    let r = anon
+        .post(
+            token_path,
+            &json!({"grant_type": "client_credentials", "client_id": m.client_id, "client_secret": m.secret}),
+        )
+        .await;
+    let body = r.expect(200);
+    assert_eq!(r.header("cache-control"), Some("no-store"));
     assert_eq!(body["token_type"], "Bearer");
     assert_eq!(body["expires_in"], 900);
     // HTTP Basic.
-    let r = app
-        .post("/v1/oauth/token")
+    anon.request(Method::POST, token_path)
         .basic_auth(&m.client_id, Some(&m.secret))
         .form(&[("grant_type", "client_credentials")])
-        .send()
+        .fetch()
         .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .expect(200);
 
     // A wrong secret and an unknown client id look exactly alike.
-    let (s1, _, wrong_secret) =
-        parts(app.token_request(&m.client_id, "onyx_sk_test_wrong").await).await;
-    let (s2, h2, unknown_client) =
-        parts(app.token_request("onyx_ci_test_unknown", &m.secret).await).await;
-    assert_eq!((s1, s2), (401, 401));
+    let wrong_secret = app
+        .token_request(&m.client_id, "onyx_sk_test_wrong")
+        .await
+        .expect(401);
+    let r = app.token_request("onyx_ci_test_unknown", &m.secret).await;
+    let unknown_client = r.expect(401);
     assert_eq!(wrong_secret["error"], "invalid_client");
     assert_eq!(
         wrong_secret["error_description"],
         unknown_client["error_description"]
     );
-    assert!(h2["content-type"]
-        .to_str()
+    assert!(r
+        .header("content-type")
         .unwrap()
         .starts_with("application/json"));
 
-    let r = app
-        .post("/v1/oauth/token")
-        .form(&[
-            ("grant_type", "password"),
-            ("client_id", "x"),
-            ("client_secret", "y"),
-        ])
-        .send()
+    let body = anon
+        .post_form(
+            token_path,
+            &[
+                ("grant_type", "password"),
+                ("client_id", "x"),
+                ("client_secret", "y"),
+            ],
+        )
         .await
-        .unwrap();
-    let (s, _, body) = parts(r).await;
-    assert_eq!(
-        (s, body["error"].as_str()),
-        (400, Some("unsupported_grant_type"))
-    );
-    let r = app
-        .post("/v1/oauth/token")
-        .form(&[("grant_type", "client_credentials")])
-        .send()
+        .expect(400);
+    assert_eq!(body["error"], "unsupported_grant_type");
+    let body = anon
+        .post_form(token_path, &[("grant_type", "client_credentials")])
         .await
-        .unwrap();
-    let (s, _, body) = parts(r).await;
-    assert_eq!((s, body["error"].as_str()), (400, Some("invalid_request")));
-    let r = app
-        .post("/v1/oauth/token")
+        .expect(400);
+    assert_eq!(body["error"], "invalid_request");
+    let body = anon
+        .request(Method::POST, token_path)
         .header("content-type", "text/plain")
         .body("hello")
-        .send()
+        .fetch()
         .await
-        .unwrap();
-    let (s, _, body) = parts(r).await;
-    assert_eq!((s, body["error"].as_str()), (400, Some("invalid_request")));
+        .expect(400);
+    assert_eq!(body["error"], "invalid_request");
 }
 
 #[tokio::test]
 async fn guessing_is_bounded_with_429_and_retry_after() {
     let app = TestApp::spawn().await;
     let org = app.onboard("Acme").await;
-    let wrong = |pw: &'static str| {
-        app.post("/v1/auth/login")
-            .json(&json!({"email": org.owner.email, "password": pw}))
-            .send()
+    let login = |email: &str, password: &str| {
+        app.anon().post(
+            "/v1/auth/login",
+            &json!({"email": email, "password": password}),
+        )
     };
     for _ in 0..5 {
-        expect_problem(wrong("wrong password").await.unwrap(), 401, "invalid_login").await;
+        login(&org.owner.email, "wrong password")
+            .await
+            .expect_problem(401, "invalid_login");
     }
     // Locked: even the right password is refused until the window ends.
     let r = app.login(&org.owner.email, "sandbox").await;
-    let retry = r
-        .headers()
-        .get("retry-after")
-        .map(|v| v.to_str().unwrap().to_string());
-    expect_problem(r, 429, "rate_limited").await;
-    assert_eq!(retry.as_deref(), Some("900"));
+    r.expect_problem(429, "rate_limited");
+    assert_eq!(r.header("retry-after"), Some("900"));
     // An unknown email gets the same answer as a wrong password.
-    let r = app
-        .post("/v1/auth/login")
-        .json(&json!({"email": "ghost@acme.example", "password": "x"}))
-        .send()
+    login("ghost@acme.example", "x")
         .await
-        .unwrap();
-    expect_problem(r, 401, "invalid_login").await;
+        .expect_problem(401, "invalid_login");
 
     app.clock.advance(Duration::minutes(15));
     let owner = app.login_token(&org.owner.email, "sandbox").await;
@@ -776,12 +622,12 @@ async fn guessing_is_bounded_with_429_and_retry_after() {
     // Token endpoint: 10 failures per client id.
     let m = app.machine(&owner).await;
     for _ in 0..10 {
-        let (s, _, _) = parts(app.token_request(&m.client_id, "onyx_sk_test_guess").await).await;
-        assert_eq!(s, 401);
+        let r = app.token_request(&m.client_id, "onyx_sk_test_guess").await;
+        assert_eq!(r.status, 401);
     }
     let r = app.token_request(&m.client_id, &m.secret).await;
-    assert!(r.headers().contains_key("retry-after"));
-    expect_problem(r, 429, "rate_limited").await;
+    assert!(r.header("retry-after").is_some());
+    r.expect_problem(429, "rate_limited");
 }
 
 #[tokio::test]
@@ -790,32 +636,27 @@ async fn audit_log_records_security_actions_without_secrets() {
     let org = app.onboard("Acme").await;
     let dev = app.add_member(&org, "developer").await;
     let m = app.machine(&dev.token).await;
-    app.post(&format!("/v1/credentials/{}/rotate", m.id))
-        .bearer_auth(&dev.token)
-        .send()
-        .await
-        .unwrap();
-    app.post(&format!("/v1/credentials/{}/revoke", m.id))
-        .bearer_auth(&dev.token)
-        .send()
-        .await
-        .unwrap();
-    app.request(Method::PATCH, &format!("/v1/members/{}", dev.id))
-        .bearer_auth(&org.owner.token)
-        .json(&json!({"role": "viewer"}))
-        .send()
-        .await
-        .unwrap();
-    app.post("/v1/auth/login")
-        .json(&json!({"email": dev.email, "password": "nope nope nope"}))
-        .send()
-        .await
-        .unwrap();
-
-    let (s, log) = app
-        .get_as(&org.owner.token, "/v1/audit-log?limit=100")
+    let (owner, developer) = (app.bearer(&org.owner.token), app.bearer(&dev.token));
+    developer
+        .post_empty(&format!("/v1/credentials/{}/rotate", m.id))
         .await;
-    assert_eq!(s, 200);
+    developer
+        .post_empty(&format!("/v1/credentials/{}/revoke", m.id))
+        .await;
+    owner
+        .patch(
+            &format!("/v1/members/{}", dev.id),
+            &json!({"role": "viewer"}),
+        )
+        .await;
+    app.anon()
+        .post(
+            "/v1/auth/login",
+            &json!({"email": dev.email, "password": "nope nope nope"}),
+        )
+        .await;
+
+    let log = owner.get_ok("/v1/audit-log?limit=100").await;
     let actions: Vec<&str> = log["data"]
         .as_array()
         .unwrap()
@@ -847,18 +688,15 @@ async fn audit_log_records_security_actions_without_secrets() {
     let text = log.to_string();
     assert!(!text.contains(&m.secret) && !text.contains(PASSWORD) && !text.contains("onyx_inv_"));
     // Filter by action.
-    let (_, only) = app
-        .get_as(&org.owner.token, "/v1/audit-log?action=credential.revoked")
+    let only = owner
+        .get_ok("/v1/audit-log?action=credential.revoked")
         .await;
     assert_eq!(only["data"].as_array().unwrap().len(), 1);
     // Developers may not read it.
-    let r = app
+    developer
         .get("/v1/audit-log")
-        .bearer_auth(&dev.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 403, "forbidden").await;
+        .expect_problem(403, "forbidden");
 
     // Nothing secret reached the logs either.
     let logged = logs().contents();
@@ -880,24 +718,16 @@ async fn each_credential_has_its_own_rate_limit_with_retry_after() {
     let org = app.onboard("Acme").await;
     let a = app.machine(&org.owner.token).await;
     let b = app.machine(&org.owner.token).await;
+    let a = app.bearer(&a.token);
     for _ in 0..5 {
-        assert_eq!(app.get_as(&a.token, "/v1/me").await.0, 200);
+        a.get_ok("/v1/me").await;
     }
-    let r = app
-        .get("/v1/me")
-        .bearer_auth(&a.token)
-        .send()
-        .await
-        .unwrap();
-    let retry: u64 = r.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let r = a.get("/v1/me").await;
+    let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
     assert!((1..=60).contains(&retry), "{retry}");
-    expect_problem(r, 429, "rate_limited").await;
+    r.expect_problem(429, "rate_limited");
     assert_eq!(
-        app.get_as(&b.token, "/v1/me").await.0,
+        app.bearer(&b.token).get("/v1/me").await.status,
         200,
         "another credential is not affected"
     );
@@ -909,20 +739,19 @@ async fn simultaneous_failed_logins_are_all_counted_and_never_fail_the_server() 
     let org = app.onboard("Acme").await;
     let mut handles = Vec::new();
     for _ in 0..10 {
-        let req = app
-            .post("/v1/auth/login")
-            .json(&json!({"email": org.owner.email, "password": "wrong password"}));
-        handles.push(tokio::spawn(async move {
-            req.send().await.unwrap().status().as_u16()
-        }));
+        handles.push(tokio::spawn(app.anon().post(
+            "/v1/auth/login",
+            &json!({"email": org.owner.email, "password": "wrong password"}),
+        )));
     }
     for h in handles {
-        let s = h.await.unwrap();
+        let s = h.await.unwrap().status;
         assert!(s == 401 || s == 429, "{s}");
     }
     // Ten failures within the window: even the right password is refused now.
-    let r = app.login(&org.owner.email, "sandbox").await;
-    expect_problem(r, 429, "rate_limited").await;
+    app.login(&org.owner.email, "sandbox")
+        .await
+        .expect_problem(429, "rate_limited");
     let failures: i32 = app.db_query(|c| {
         use onyx::db::schema::auth_failures as af;
         af::table

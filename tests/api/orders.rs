@@ -5,7 +5,7 @@ use reqwest::Method;
 use serde_json::{json, Value};
 
 use crate::catalogue::{approve, create_package, package, set_markets};
-use crate::helpers::{expect_problem, parts, Machine, Org, TestApp};
+use crate::helpers::{Caller, Fetch, Machine, Org, Response, ResponseFuture, TestApp};
 
 pub struct Shop {
     pub org: Org,
@@ -70,25 +70,46 @@ pub fn activate(items: &[&str]) -> Value {
     })
 }
 
-pub async fn post_order(app: &TestApp, token: &str, body: &Value) -> reqwest::Response {
-    app.post("/v1/orders")
-        .bearer_auth(token)
-        .json(body)
-        .send()
-        .await
+/// An activation of `items` that runs the sandbox `scenario`.
+pub fn activate_with(items: &[&str], scenario: &str) -> Value {
+    let mut body = activate(items);
+    body["sandbox_scenario"] = json!(scenario);
+    body
+}
+
+/// The order an order response names, as it is now.
+async fn order_now(caller: &Caller<'_>, order: &Value) -> Value {
+    let id = order["id"].as_str().unwrap();
+    caller.get_ok(&format!("/v1/orders/{id}")).await
+}
+
+/// The service an order response names, as it is now.
+async fn service_now(caller: &Caller<'_>, order: &Value) -> Value {
+    let id = order["service_id"].as_str().unwrap();
+    caller.get_ok(&format!("/v1/services/{id}")).await
+}
+
+/// The ledger entry types of an order, in order.
+fn entry_types(order: &Value) -> Vec<&str> {
+    order["ledger_entries"]
+        .as_array()
         .unwrap()
+        .iter()
+        .map(|e| e["entry_type"].as_str().unwrap())
+        .collect()
+}
+
+pub async fn post_order(app: &TestApp, token: &str, body: &Value) -> Response {
+    app.bearer(token).post("/v1/orders", body).await
 }
 
 pub async fn create_order(app: &TestApp, token: &str, body: &Value) -> Value {
-    let (s, _, b) = parts(post_order(app, token, body).await).await;
-    assert_eq!(s, 201, "{b}");
-    b
+    post_order(app, token, body).await.expect(201)
 }
 
 /// (available, reserved, spent_this_period) of a wallet.
 pub async fn wallet(app: &TestApp, token: &str, currency: &str) -> (i64, i64, i64) {
-    let (s, body) = app.get_as(token, "/v1/wallet").await;
-    assert_eq!(s, 200, "{body}");
+    let body = app.bearer(token).get_ok("/v1/wallet").await;
     let w = body["data"]
         .as_array()
         .unwrap()
@@ -115,21 +136,22 @@ async fn order_events(app: &TestApp) -> i64 {
 
 /// Nothing of a refused order exists: no order, no reservation, no event, no service.
 async fn assert_nothing_written(app: &TestApp, shop: &Shop, services_before: usize) {
-    let (_, orders) = app.get_as(&shop.org.owner.token, "/v1/orders").await;
+    let owner = app.bearer(&shop.org.owner.token);
+    let orders = owner.get_ok("/v1/orders").await;
     assert_eq!(orders["data"].as_array().unwrap().len(), 0, "no order row");
     assert_eq!(
         wallet(app, &shop.org.owner.token, "EUR").await,
         (10_000, 0, 0),
         "no reservation"
     );
-    let (_, ledger) = app.get_as(&shop.org.owner.token, "/v1/ledger").await;
+    let ledger = owner.get_ok("/v1/ledger").await;
     assert_eq!(
         ledger["data"].as_array().unwrap().len(),
         1,
         "only the credit in the ledger"
     );
     assert_eq!(order_events(app).await, 0, "no event");
-    let (_, services) = app.get_as(&shop.org.owner.token, "/v1/services").await;
+    let services = owner.get_ok("/v1/services").await;
     assert_eq!(
         services["data"].as_array().unwrap().len(),
         services_before,
@@ -138,12 +160,9 @@ async fn assert_nothing_written(app: &TestApp, shop: &Shop, services_before: usi
 }
 
 async fn refused(app: &TestApp, shop: &Shop, body: Value, status: u16, code: &str) -> Value {
-    let problem = expect_problem(
-        post_order(app, &shop.machine.token, &body).await,
-        status,
-        code,
-    )
-    .await;
+    let problem = post_order(app, &shop.machine.token, &body)
+        .await
+        .expect_problem(status, code);
     assert_nothing_written(app, shop, 0).await;
     problem
 }
@@ -153,6 +172,7 @@ async fn an_activation_goes_from_pending_to_an_installed_service_and_pays_exactl
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let token = &shop.machine.token;
+    let machine = app.bearer(token);
     let mut body = activate(&["fr-plan", "eu-data-1", "eu-voice-dom"]);
     body["metadata"] = json!({"trip": "Lisbon"});
     let order = create_order(&app, token, &body).await;
@@ -166,16 +186,13 @@ async fn an_activation_goes_from_pending_to_an_installed_service_and_pays_exactl
     assert!(order["next_step"].as_str().unwrap().len() > 20);
     let service_id = order["service_id"].as_str().unwrap().to_string();
     assert_eq!(wallet(&app, token, "EUR").await, (7_900, 2_100, 0));
-    let (_, svc) = app
-        .get_as(token, &format!("/v1/services/{service_id}"))
-        .await;
+    let svc = machine.get_ok(&format!("/v1/services/{service_id}")).await;
     assert_eq!(svc["state"], "preparing");
     assert!(svc["iccid"].is_null());
 
     app.drain().await;
     let id = order["id"].as_str().unwrap();
-    let (s, detail) = app.get_as(token, &format!("/v1/orders/{id}")).await;
-    assert_eq!(s, 200);
+    let detail = machine.get_ok(&format!("/v1/orders/{id}")).await;
     assert_eq!(detail["state"], "completed");
     assert!(detail["completed_at"].is_string());
     assert_eq!(wallet(&app, token, "EUR").await, (7_900, 0, 2_100));
@@ -208,9 +225,7 @@ async fn an_activation_goes_from_pending_to_an_installed_service_and_pays_exactl
         ]
     );
 
-    let (_, svc) = app
-        .get_as(token, &format!("/v1/services/{service_id}"))
-        .await;
+    let svc = machine.get_ok(&format!("/v1/services/{service_id}")).await;
     assert_eq!(svc["state"], "ready_to_install");
     assert_eq!(svc["install_state"], "not_installed");
     assert_eq!(svc["package_id"], "fr-plan");
@@ -222,14 +237,8 @@ async fn an_activation_goes_from_pending_to_an_installed_service_and_pays_exactl
         .unwrap()
         .contains("activation materials"));
 
-    let r = app
-        .post(&format!("/v1/sandbox/services/{service_id}/install"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let (s, _, svc) = parts(r).await;
-    assert_eq!(s, 200, "{svc}");
+    let install = format!("/v1/sandbox/services/{service_id}/install");
+    let svc = machine.post_empty(&install).await.expect(200);
     assert_eq!(svc["state"], "active");
     assert_eq!(svc["install_state"], "installed");
     assert_eq!(svc["activated_at"], "2026-11-01T09:00:00Z");
@@ -237,13 +246,10 @@ async fn an_activation_goes_from_pending_to_an_installed_service_and_pays_exactl
         svc["expires_at"], "2026-12-01T09:00:00Z",
         "30 days of validity"
     );
-    let r = app
-        .post(&format!("/v1/sandbox/services/{service_id}/install"))
-        .bearer_auth(token)
-        .send()
+    machine
+        .post_empty(&install)
         .await
-        .unwrap();
-    expect_problem(r, 409, "service_not_ready").await;
+        .expect_problem(409, "service_not_ready");
 }
 
 #[tokio::test]
@@ -334,12 +340,9 @@ async fn item_rules_are_enforced_one_code_each_and_write_nothing() {
             "invalid_value",
         ),
     ] {
-        let problem = expect_problem(
-            post_order(&app, &shop.machine.token, &body).await,
-            422,
-            "validation_failed",
-        )
-        .await;
+        let problem = post_order(&app, &shop.machine.token, &body)
+            .await
+            .expect_problem(422, "validation_failed");
         assert!(
             problem["errors"]
                 .as_array()
@@ -349,9 +352,8 @@ async fn item_rules_are_enforced_one_code_each_and_write_nothing() {
             "{field}/{code}: {problem}"
         );
     }
-    let r = post_order(&app, &shop.machine.token, &json!({"type": "top_up_subscription", "customer_reference": "c", "service_id": svc, "items": []})).await;
-    expect_problem(r, 422, "items_required").await;
-    let (_, orders) = app.get_as(&shop.org.owner.token, "/v1/orders").await;
+    post_order(&app, &shop.machine.token, &json!({"type": "top_up_subscription", "customer_reference": "c", "service_id": svc, "items": []})).await.expect_problem(422, "items_required");
+    let orders = app.bearer(&shop.org.owner.token).get_ok("/v1/orders").await;
     assert_eq!(
         orders["data"].as_array().unwrap().len(),
         1,
@@ -455,19 +457,17 @@ async fn every_creation_check_has_its_code_and_writes_nothing() {
     let (pending, invitation) = app.create_partner("Pending", "owner@pending.example").await;
     app.accept(&invitation, "Owner").await;
     let token = app.login_token("owner@pending.example", "sandbox").await;
-    let r = post_order(&app, &token, &activate(&["fr-plan"])).await;
-    expect_problem(r, 403, "partner_not_approved").await;
-    let (_, orders) = app.get_as(&token, "/v1/orders").await;
+    post_order(&app, &token, &activate(&["fr-plan"]))
+        .await
+        .expect_problem(403, "partner_not_approved");
+    let orders = app.bearer(&token).get_ok("/v1/orders").await;
     assert!(orders["data"].as_array().unwrap().is_empty(), "{pending}");
 
     // Roles: viewers and billing cannot order; support can.
     let viewer = app.add_member(&shop.org, "viewer").await;
-    expect_problem(
-        post_order(&app, &viewer.token, &activate(&["fr-plan"])).await,
-        403,
-        "forbidden",
-    )
-    .await;
+    post_order(&app, &viewer.token, &activate(&["fr-plan"]))
+        .await
+        .expect_problem(403, "forbidden");
     assert_nothing_written(&app, &shop, 0).await;
 }
 
@@ -476,41 +476,36 @@ async fn subscription_state_decides_top_up_cancel_and_swap() {
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let token = &shop.machine.token;
+    let machine = app.bearer(token);
     let order = create_order(&app, token, &activate(&["fr-plan"])).await;
     let svc = order["service_id"].as_str().unwrap().to_string();
 
     // While the activation is open the subscription is busy / not active.
     let top_up = json!({"type": "top_up_subscription", "customer_reference": "cust-42", "service_id": svc, "items": [{"package_id": "eu-data-1"}]});
-    expect_problem(
-        post_order(&app, token, &top_up).await,
-        422,
-        "service_not_active",
-    )
-    .await;
+    post_order(&app, token, &top_up)
+        .await
+        .expect_problem(422, "service_not_active");
     let cancel =
         json!({"type": "cancel_subscription", "customer_reference": "cust-42", "service_id": svc});
-    expect_problem(post_order(&app, token, &cancel).await, 409, "service_busy").await;
+    post_order(&app, token, &cancel)
+        .await
+        .expect_problem(409, "service_busy");
     let swap = json!({"type": "swap_sim", "customer_reference": "cust-42", "service_id": svc});
-    expect_problem(
-        post_order(&app, token, &swap).await,
-        422,
-        "service_not_swappable",
-    )
-    .await;
+    post_order(&app, token, &swap)
+        .await
+        .expect_problem(422, "service_not_swappable");
 
     app.drain().await;
-    app.post(&format!("/v1/sandbox/services/{svc}/install"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    let (_, before) = app.get_as(token, &format!("/v1/services/{svc}")).await;
+    machine
+        .post_empty(&format!("/v1/sandbox/services/{svc}/install"))
+        .await;
+    let before = machine.get_ok(&format!("/v1/services/{svc}")).await;
 
     // Top-up: more data, same service, paid.
     let t = create_order(&app, token, &top_up).await;
     assert_eq!(t["total_minor"], 500);
     app.drain().await;
-    let (_, after) = app.get_as(token, &format!("/v1/services/{svc}")).await;
+    let after = machine.get_ok(&format!("/v1/services/{svc}")).await;
     assert_eq!(after["state"], "active");
     assert_eq!(
         after["data_allowance_bytes"].as_i64().unwrap(),
@@ -526,27 +521,21 @@ async fn subscription_state_decides_top_up_cancel_and_swap() {
     assert_eq!(s["total_minor"], 0);
     assert!(s["currency"].is_null());
     app.drain().await;
-    let (_, swapped) = app.get_as(token, &format!("/v1/services/{svc}")).await;
+    let swapped = machine.get_ok(&format!("/v1/services/{svc}")).await;
     assert_eq!(swapped["state"], "ready_to_install");
     assert_ne!(swapped["iccid"], before["iccid"]);
 
     // Cancel: the subscription ends; a second cancel is refused.
     create_order(&app, token, &cancel).await;
     app.drain().await;
-    let (_, ended) = app.get_as(token, &format!("/v1/services/{svc}")).await;
+    let ended = machine.get_ok(&format!("/v1/services/{svc}")).await;
     assert_eq!(ended["state"], "cancelled");
-    expect_problem(
-        post_order(&app, token, &cancel).await,
-        422,
-        "service_not_cancellable",
-    )
-    .await;
-    expect_problem(
-        post_order(&app, token, &top_up).await,
-        422,
-        "service_not_active",
-    )
-    .await;
+    post_order(&app, token, &cancel)
+        .await
+        .expect_problem(422, "service_not_cancellable");
+    post_order(&app, token, &top_up)
+        .await
+        .expect_problem(422, "service_not_active");
     assert_eq!(wallet(&app, token, "EUR").await, (8_200, 0, 1800));
 }
 
@@ -555,11 +544,8 @@ async fn sandbox_scenarios_run_end_to_end() {
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let token = &shop.machine.token;
-    let with = |scenario: &str| {
-        let mut b = activate(&["fr-plan"]);
-        b["sandbox_scenario"] = json!(scenario);
-        b
-    };
+    let machine = app.bearer(token);
+    let with = |scenario: &str| activate_with(&["fr-plan"], scenario);
 
     // delayed: preparing → delayed → ready, observed step by step.
     let o = create_order(&app, token, &with("delayed")).await;
@@ -569,11 +555,11 @@ async fn sandbox_scenarios_run_end_to_end() {
     );
     app.step().await;
     assert_eq!(
-        app.get_as(token, &format!("/v1/orders/{id}")).await.1["state"],
+        machine.get_ok(&format!("/v1/orders/{id}")).await["state"],
         "processing"
     );
     app.step().await;
-    let (_, s) = app.get_as(token, &format!("/v1/services/{svc}")).await;
+    let s = machine.get_ok(&format!("/v1/services/{svc}")).await;
     assert_eq!(s["state"], "delayed");
     assert!(s["next_step"]
         .as_str()
@@ -581,16 +567,14 @@ async fn sandbox_scenarios_run_end_to_end() {
         .contains("longer than usual"));
     app.step().await;
     assert_eq!(
-        app.get_as(token, &format!("/v1/orders/{id}")).await.1["state"],
+        machine.get_ok(&format!("/v1/orders/{id}")).await["state"],
         "completed"
     );
 
     // failed: the known reason, not retryable, funds released.
     let o = create_order(&app, token, &with("failed")).await;
     app.drain().await;
-    let (_, f) = app
-        .get_as(token, &format!("/v1/orders/{}", o["id"].as_str().unwrap()))
-        .await;
+    let f = order_now(&machine, &o).await;
     assert_eq!(f["state"], "failed");
     assert_eq!(f["failure_code"], "network_rejected");
     assert!(f["failure_message"].as_str().unwrap().contains("rejected"));
@@ -602,73 +586,42 @@ async fn sandbox_scenarios_run_end_to_end() {
         .as_str()
         .unwrap()
         .contains("must not be retried"));
-    let entries: Vec<&str> = f["ledger_entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["entry_type"].as_str().unwrap())
-        .collect();
+    let entries = entry_types(&f);
     assert_eq!(entries, vec!["reserve", "release"]);
-    assert_eq!(
-        app.get_as(
-            token,
-            &format!("/v1/services/{}", o["service_id"].as_str().unwrap())
-        )
-        .await
-        .1["state"],
-        "failed"
-    );
+    assert_eq!(service_now(&machine, &o).await["state"], "failed");
 
     // unavailable.
     let o = create_order(&app, token, &with("unavailable")).await;
     app.drain().await;
-    let (_, u) = app
-        .get_as(token, &format!("/v1/orders/{}", o["id"].as_str().unwrap()))
-        .await;
+    let u = order_now(&machine, &o).await;
     assert_eq!(
         (u["state"].as_str(), u["failure_code"].as_str()),
         (Some("failed"), Some("service_unavailable"))
     );
-    assert_eq!(
-        app.get_as(
-            token,
-            &format!("/v1/services/{}", o["service_id"].as_str().unwrap())
-        )
-        .await
-        .1["state"],
-        "unavailable"
-    );
+    assert_eq!(service_now(&machine, &o).await["state"], "unavailable");
 
     // failed_retryable: retry once, then it succeeds; money exactly once per attempt.
     let o = create_order(&app, token, &with("failed_retryable")).await;
     let rid = o["id"].as_str().unwrap().to_string();
     app.drain().await;
-    let (_, f) = app.get_as(token, &format!("/v1/orders/{rid}")).await;
+    let f = machine.get_ok(&format!("/v1/orders/{rid}")).await;
     assert_eq!(
         (f["failure_code"].as_str(), f["retry_allowed"].as_bool()),
         (Some("upstream_timeout"), Some(true))
     );
-    let r = app
-        .post(&format!("/v1/orders/{rid}/retry"))
-        .bearer_auth(token)
-        .send()
+    let retried = machine
+        .post_empty(&format!("/v1/orders/{rid}/retry"))
         .await
-        .unwrap();
-    let (s, _, retried) = parts(r).await;
+        .expect(200);
     assert_eq!(
-        (s, retried["state"].as_str(), retried["attempt"].as_i64()),
-        (200, Some("pending"), Some(2))
+        (retried["state"].as_str(), retried["attempt"].as_i64()),
+        (Some("pending"), Some(2))
     );
     assert!(retried["failure_code"].is_null());
     app.drain().await;
-    let (_, done) = app.get_as(token, &format!("/v1/orders/{rid}")).await;
+    let done = machine.get_ok(&format!("/v1/orders/{rid}")).await;
     assert_eq!(done["state"], "completed");
-    let entries: Vec<&str> = done["ledger_entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["entry_type"].as_str().unwrap())
-        .collect();
+    let entries = entry_types(&done);
     assert_eq!(entries, vec!["reserve", "release", "reserve", "capture"]);
 
     // Totals: two completed orders captured; every failure released.
@@ -676,13 +629,10 @@ async fn sandbox_scenarios_run_end_to_end() {
         wallet(&app, token, "EUR").await,
         (10_000 - 2 * 1300, 0, 2 * 1300)
     );
-    let r = app
-        .post(&format!("/v1/orders/{rid}/retry"))
-        .bearer_auth(token)
-        .send()
+    machine
+        .post_empty(&format!("/v1/orders/{rid}/retry"))
         .await
-        .unwrap();
-    expect_problem(r, 409, "order_not_failed").await;
+        .expect_problem(409, "order_not_failed");
 }
 
 #[tokio::test]
@@ -690,68 +640,54 @@ async fn retries_need_a_change_or_onyx_guidance() {
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let token = &shop.machine.token;
-    let mut body = activate(&["fr-plan"]);
-    body["sandbox_scenario"] = json!("manual");
-    let o = create_order(&app, token, &body).await;
+    let machine = app.bearer(token);
+    let o = create_order(&app, token, &activate_with(&["fr-plan"], "manual")).await;
     let id = o["id"].as_str().unwrap().to_string();
     app.drain().await;
     assert_eq!(
-        app.get_as(token, &format!("/v1/orders/{id}")).await.1["state"],
+        machine.get_ok(&format!("/v1/orders/{id}")).await["state"],
         "processing",
         "manual waits for Onyx"
     );
-    let report = |b: Value| {
-        app.admin(Method::POST, &format!("/v1/admin/orders/{id}/provisioning"))
-            .json(&b)
-            .send()
-    };
+    let provisioning = format!("/v1/admin/orders/{id}/provisioning");
+    let report = |b: Value| app.operator().post(&provisioning, &b);
 
     // A non-retryable failure cannot be retried.
-    let (s, _, r) = parts(report(json!({"state": "failed", "failure_code": "sim_pool_empty", "failure_message": "No SIM profiles left.", "retryable": false})).await.unwrap()).await;
-    assert_eq!((s, r["state"].as_str()), (200, Some("failed")));
-    let retry = || {
-        app.post(&format!("/v1/orders/{id}/retry"))
-            .bearer_auth(token)
-            .send()
-    };
-    expect_problem(retry().await.unwrap(), 409, "retry_not_allowed").await;
-    expect_problem(retry().await.unwrap(), 409, "retry_not_allowed").await;
+    let r = report(json!({"state": "failed", "failure_code": "sim_pool_empty", "failure_message": "No SIM profiles left.", "retryable": false})).await.expect(200);
+    assert_eq!(r["state"], "failed");
+    let retry = || machine.post_empty(&format!("/v1/orders/{id}/retry"));
+    retry().await.expect_problem(409, "retry_not_allowed");
+    retry().await.expect_problem(409, "retry_not_allowed");
 
     // Onyx marks it retryable: one retry is accepted.
-    let (s, _, r) = parts(report(json!({"state": "retryable"})).await.unwrap()).await;
-    assert_eq!((s, r["retry_allowed"].as_bool()), (200, Some(true)));
-    assert_eq!(parts(retry().await.unwrap()).await.0, 200);
+    let r = report(json!({"state": "retryable"})).await.expect(200);
+    assert_eq!(r["retry_allowed"], true);
+    retry().await.expect(200);
     app.drain().await;
     // The same failure again, even flagged retryable, needs a change first.
-    report(json!({"state": "failed", "failure_code": "sim_pool_empty", "retryable": true}))
-        .await
-        .unwrap();
-    let (_, o) = app.get_as(token, &format!("/v1/orders/{id}")).await;
+    report(json!({"state": "failed", "failure_code": "sim_pool_empty", "retryable": true})).await;
+    let o = machine.get_ok(&format!("/v1/orders/{id}")).await;
     assert_eq!(
         (o["retryable"].as_bool(), o["retry_allowed"].as_bool()),
         (Some(true), Some(false))
     );
-    expect_problem(retry().await.unwrap(), 409, "retry_not_allowed").await;
-    report(json!({"state": "retryable"})).await.unwrap();
-    assert_eq!(parts(retry().await.unwrap()).await.0, 200);
+    retry().await.expect_problem(409, "retry_not_allowed");
+    report(json!({"state": "retryable"})).await;
+    retry().await.expect(200);
     app.drain().await;
-    let (s, _, r) = parts(report(json!({"state": "ready"})).await.unwrap()).await;
+    let r = report(json!({"state": "ready"})).await.expect(200);
     assert_eq!(
-        (s, r["state"].as_str(), r["attempt"].as_i64()),
-        (200, Some("completed"), Some(3))
+        (r["state"].as_str(), r["attempt"].as_i64()),
+        (Some("completed"), Some(3))
     );
     // Reports on a closed order are refused.
-    let r = report(json!({"state": "delayed"})).await.unwrap();
-    expect_problem(r, 409, "order_closed").await;
+    report(json!({"state": "delayed"}))
+        .await
+        .expect_problem(409, "order_closed");
 
     // Money: three reservations, two releases, one capture.
-    let (_, d) = app.get_as(token, &format!("/v1/orders/{id}")).await;
-    let entries: Vec<&str> = d["ledger_entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["entry_type"].as_str().unwrap())
-        .collect();
+    let d = machine.get_ok(&format!("/v1/orders/{id}")).await;
+    let entries = entry_types(&d);
     assert_eq!(
         entries,
         vec!["reserve", "release", "reserve", "release", "reserve", "capture"]
@@ -759,9 +695,12 @@ async fn retries_need_a_change_or_onyx_guidance() {
     assert_eq!(wallet(&app, token, "EUR").await, (8_700, 0, 1_300));
 
     // A retry that the wallet cannot cover is refused and changes nothing.
-    let mut body = activate(&["fr-plan"]);
-    body["sandbox_scenario"] = json!("failed_retryable");
-    let o = create_order(&app, token, &body).await;
+    let o = create_order(
+        &app,
+        token,
+        &activate_with(&["fr-plan"], "failed_retryable"),
+    )
+    .await;
     app.drain().await;
     let spend = create_order(
         &app,
@@ -786,20 +725,12 @@ async fn retries_need_a_change_or_onyx_guidance() {
     .await;
     assert_eq!(spend["total_minor"], 1300 + 13 * 500);
     let before = wallet(&app, token, "EUR").await;
-    let r = app
-        .post(&format!("/v1/orders/{}/retry", o["id"].as_str().unwrap()))
-        .bearer_auth(token)
-        .send()
+    machine
+        .post_empty(&format!("/v1/orders/{}/retry", o["id"].as_str().unwrap()))
         .await
-        .unwrap();
-    expect_problem(r, 422, "insufficient_funds").await;
+        .expect_problem(422, "insufficient_funds");
     assert_eq!(wallet(&app, token, "EUR").await, before);
-    assert_eq!(
-        app.get_as(token, &format!("/v1/orders/{}", o["id"].as_str().unwrap()))
-            .await
-            .1["retry_allowed"],
-        true
-    );
+    assert_eq!(order_now(&machine, &o).await["retry_allowed"], true);
 }
 
 #[tokio::test]
@@ -807,83 +738,54 @@ async fn cancelling_releases_the_reservation_exactly_once() {
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let token = &shop.machine.token;
+    let machine = app.bearer(token);
     let o = create_order(&app, token, &activate(&["fr-plan"])).await;
     let id = o["id"].as_str().unwrap();
-    let r = app
-        .post(&format!("/v1/orders/{id}/cancel"))
-        .bearer_auth(token)
-        .send()
+    let c = machine
+        .post_empty(&format!("/v1/orders/{id}/cancel"))
         .await
-        .unwrap();
-    let (s, _, c) = parts(r).await;
-    assert_eq!((s, c["state"].as_str()), (200, Some("cancelled")));
+        .expect(200);
+    assert_eq!(c["state"], "cancelled");
     assert_eq!(wallet(&app, token, "EUR").await, (10_000, 0, 0));
     assert_eq!(app.drain().await, 0, "provisioning stopped");
-    assert_eq!(
-        app.get_as(
-            token,
-            &format!("/v1/services/{}", o["service_id"].as_str().unwrap())
-        )
+    assert_eq!(service_now(&machine, &o).await["state"], "cancelled");
+    machine
+        .post_empty(&format!("/v1/orders/{id}/cancel"))
         .await
-        .1["state"],
-        "cancelled"
-    );
-    let r = app
-        .post(&format!("/v1/orders/{id}/cancel"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    expect_problem(r, 409, "order_not_cancellable").await;
+        .expect_problem(409, "order_not_cancellable");
 
     // Completed orders cannot be cancelled; processing ones can.
     let done = create_order(&app, token, &activate(&["fr-plan"])).await;
     app.drain().await;
-    let r = app
-        .post(&format!(
+    machine
+        .post_empty(&format!(
             "/v1/orders/{}/cancel",
             done["id"].as_str().unwrap()
         ))
-        .bearer_auth(token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 409, "order_not_cancellable").await;
-    let mut manual = activate(&["fr-plan-b"]);
-    manual["sandbox_scenario"] = json!("manual");
-    let m = create_order(&app, token, &manual).await;
+        .expect_problem(409, "order_not_cancellable");
+    let m = create_order(&app, token, &activate_with(&["fr-plan-b"], "manual")).await;
     app.drain().await;
-    let r = app
-        .post(&format!("/v1/orders/{}/cancel", m["id"].as_str().unwrap()))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(parts(r).await.2["state"], "cancelled");
+    let r = machine
+        .post_empty(&format!("/v1/orders/{}/cancel", m["id"].as_str().unwrap()))
+        .await;
+    assert_eq!(r.body["state"], "cancelled");
     // A report arriving after the cancellation is refused; the money stays released.
-    let r = app
-        .admin(
-            Method::POST,
+    app.operator()
+        .post(
             &format!(
                 "/v1/admin/orders/{}/provisioning",
                 m["id"].as_str().unwrap()
             ),
+            &json!({"state": "ready"}),
         )
-        .json(&json!({"state": "ready"}))
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 409, "order_closed").await;
+        .expect_problem(409, "order_closed");
     assert_eq!(wallet(&app, token, "EUR").await, (8_700, 0, 1_300));
-    let (_, d) = app
-        .get_as(token, &format!("/v1/orders/{}", m["id"].as_str().unwrap()))
+    let d = machine
+        .get_ok(&format!("/v1/orders/{}", m["id"].as_str().unwrap()))
         .await;
-    let entries: Vec<&str> = d["ledger_entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| e["entry_type"].as_str().unwrap())
-        .collect();
+    let entries = entry_types(&d);
     assert_eq!(entries, vec!["reserve", "release"]);
 }
 
@@ -892,44 +794,36 @@ async fn idempotency_keys_replay_refuse_mismatches_and_in_flight_use() {
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let token = &shop.machine.token;
-    let send = |key: &'static str, body: Value| {
-        app.post("/v1/orders")
-            .bearer_auth(token)
-            .header("Idempotency-Key", key)
-            .json(&body)
-            .send()
-    };
+    let machine = app.bearer(token);
+    let send = |key: &str, body: Value| keyed_order(&machine, key, &body);
 
-    let (s1, h1, first) = parts(send("key-1", activate(&["fr-plan"])).await.unwrap()).await;
-    assert_eq!(s1, 201);
-    assert!(h1.get("idempotent-replayed").is_none());
+    let r = send("key-1", activate(&["fr-plan"])).await;
+    let first = r.expect(201);
+    assert!(r.header("idempotent-replayed").is_none());
     // Same key, same body (keys in another order): the original response, marked.
     let reordered = json!({"items": [{"package_id": "fr-plan"}], "customer_reference": "cust-42", "type": "activate_subscription"});
-    let (s2, h2, second) = parts(send("key-1", reordered).await.unwrap()).await;
-    assert_eq!(s2, 201);
-    assert_eq!(h2["idempotent-replayed"], "true");
+    let r = send("key-1", reordered).await;
+    let second = r.expect(201);
+    assert_eq!(r.header("idempotent-replayed"), Some("true"));
     assert_eq!(second["id"], first["id"]);
     assert_eq!(
         second["state"], "pending",
         "the original response, not the current state"
     );
     // Same key, different body.
-    let r = send("key-1", activate(&["fr-plan-b"])).await.unwrap();
-    expect_problem(r, 422, "idempotency_key_reused").await;
+    send("key-1", activate(&["fr-plan-b"]))
+        .await
+        .expect_problem(422, "idempotency_key_reused");
     // One order and one reservation only.
-    let (_, list) = app.get_as(token, "/v1/orders").await;
+    let list = machine.get_ok("/v1/orders").await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     assert_eq!(wallet(&app, token, "EUR").await, (8_700, 1_300, 0));
 
     // A failed request frees its key for a corrected retry.
-    let r = send("key-2", activate(&["fr-paused"])).await.unwrap();
-    expect_problem(r, 422, "package_unavailable").await;
-    assert_eq!(
-        parts(send("key-2", activate(&["fr-plan-b"])).await.unwrap())
-            .await
-            .0,
-        201
-    );
+    send("key-2", activate(&["fr-paused"]))
+        .await
+        .expect_problem(422, "package_unavailable");
+    send("key-2", activate(&["fr-plan-b"])).await.expect(201);
 
     // While a request with the key is in flight, the key is refused with 409.
     app.db_query(|c| {
@@ -951,26 +845,15 @@ async fn idempotency_keys_replay_refuse_mismatches_and_in_flight_use() {
             .execute(c)
             .unwrap();
     });
-    expect_problem(
-        send("key-3", activate(&["fr-plan"])).await.unwrap(),
-        409,
-        "idempotency_key_in_use",
-    )
-    .await;
+    send("key-3", activate(&["fr-plan"]))
+        .await
+        .expect_problem(409, "idempotency_key_in_use");
 
     // Keys are per environment and partner: another partner may use key-1 freely.
     let other = shop_for(&app, "Other").await;
-    let r = app
-        .post("/v1/orders")
-        .bearer_auth(&other.token)
-        .header("Idempotency-Key", "key-1")
-        .json(&activate(&["fr-plan"]))
-        .send()
-        .await
-        .unwrap();
-    let (s, h, b) = parts(r).await;
-    assert_eq!(s, 201);
-    assert!(h.get("idempotent-replayed").is_none());
+    let r = keyed_order(&app.bearer(&other.token), "key-1", &activate(&["fr-plan"])).await;
+    let b = r.expect(201);
+    assert!(r.header("idempotent-replayed").is_none());
     assert_ne!(b["id"], first["id"]);
 
     // Kept 24 hours, then the key is new again.
@@ -978,24 +861,22 @@ async fn idempotency_keys_replay_refuse_mismatches_and_in_flight_use() {
     let token = app
         .client_token(&shop.machine.client_id, &shop.machine.secret)
         .await;
-    let r = app
-        .post("/v1/orders")
-        .bearer_auth(&token)
-        .header("Idempotency-Key", "key-1")
-        .json(&activate(&["fr-plan-b"]))
-        .send()
+    let machine = app.bearer(&token);
+    keyed_order(&machine, "key-1", &activate(&["fr-plan-b"]))
         .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let r = app
-        .post("/v1/orders")
-        .bearer_auth(&token)
-        .header("Idempotency-Key", "")
-        .json(&activate(&["fr-plan-b"]))
-        .send()
+        .expect(201);
+    keyed_order(&machine, "", &activate(&["fr-plan-b"]))
         .await
-        .unwrap();
-    expect_problem(r, 400, "invalid_idempotency_key").await;
+        .expect_problem(400, "invalid_idempotency_key");
+}
+
+/// `POST /v1/orders` with an `Idempotency-Key`.
+fn keyed_order(caller: &Caller, key: &str, body: &Value) -> impl ResponseFuture {
+    caller
+        .request(Method::POST, "/v1/orders")
+        .header("Idempotency-Key", key)
+        .json(body)
+        .fetch()
 }
 
 /// A second approved partner with the same catalogue approvals, funded, with a machine token.
@@ -1012,19 +893,18 @@ async fn concurrent_uses_of_one_key_create_one_order() {
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let mut handles = Vec::new();
+    let machine = app.bearer(&shop.machine.token);
     for _ in 0..8 {
-        let req = app
-            .post("/v1/orders")
-            .bearer_auth(&shop.machine.token)
-            .header("Idempotency-Key", "same")
-            .json(&activate(&["fr-plan"]));
-        handles.push(tokio::spawn(async move {
-            parts(req.send().await.unwrap()).await
-        }));
+        handles.push(tokio::spawn(keyed_order(
+            &machine,
+            "same",
+            &activate(&["fr-plan"]),
+        )));
     }
     let mut ids = std::collections::BTreeSet::new();
     for h in handles {
-        let (s, _, b) = h.await.unwrap();
+        let r = h.await.unwrap();
+        let (s, b) = (r.status, &r.body);
         assert!(s == 201 || s == 409, "{s} {b}");
         if s == 201 {
             ids.insert(b["id"].as_str().unwrap().to_string());
@@ -1033,7 +913,7 @@ async fn concurrent_uses_of_one_key_create_one_order() {
         }
     }
     assert_eq!(ids.len(), 1, "every success is the same order");
-    let (_, list) = app.get_as(&shop.machine.token, "/v1/orders").await;
+    let list = machine.get_ok("/v1/orders").await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
     assert_eq!(
         wallet(&app, &shop.machine.token, "EUR").await,
@@ -1050,17 +930,14 @@ async fn concurrent_orders_never_overdraw_the_wallet() {
     for i in 0..20 {
         let mut body = activate(&["fr-plan"]);
         body["customer_reference"] = json!(format!("cust-{i}"));
-        let req = app
-            .post("/v1/orders")
-            .bearer_auth(&shop.machine.token)
-            .json(&body);
-        handles.push(tokio::spawn(async move {
-            parts(req.send().await.unwrap()).await
-        }));
+        handles.push(tokio::spawn(
+            app.bearer(&shop.machine.token).post("/v1/orders", &body),
+        ));
     }
     let (mut ok, mut broke) = (0, 0);
     for h in handles {
-        let (s, _, b) = h.await.unwrap();
+        let r = h.await.unwrap();
+        let (s, b) = (r.status, &r.body);
         match s {
             201 => ok += 1,
             422 => {
@@ -1081,8 +958,9 @@ async fn concurrent_orders_never_overdraw_the_wallet() {
         (900, 0, 9_100)
     );
     // The wallet equals the sum of its ledger.
-    let (_, ledger) = app
-        .get_as(&shop.org.owner.token, "/v1/ledger?limit=100")
+    let ledger = app
+        .bearer(&shop.org.owner.token)
+        .get_ok("/v1/ledger?limit=100")
         .await;
     let sum = |t: &str| -> i64 {
         ledger["data"]
@@ -1119,16 +997,12 @@ async fn order_history_filters_and_pages() {
         );
     }
     app.drain().await;
-    let token = &app
+    let token = app
         .client_token(&shop.machine.client_id, &shop.machine.secret)
         .await;
-    let app_ref = &app;
+    let machine = &app.bearer(&token);
     let got = |q: &'static str| async move {
-        let (s, b) = app_ref
-            .get_as(token, &format!("/v1/orders?limit=100{q}"))
-            .await;
-        assert_eq!(s, 200, "{b}");
-        b["data"]
+        machine.get_ok(&format!("/v1/orders?limit=100{q}")).await["data"]
             .as_array()
             .unwrap()
             .iter()
@@ -1154,58 +1028,38 @@ async fn order_history_filters_and_pages() {
         got("&created_from=2026-11-01T09:02:00Z&created_to=2026-11-01T09:04:00Z").await,
         vec![ids[2].clone(), ids[1].clone()]
     );
-    let (s, page) = app.get_as(token, "/v1/orders?limit=2").await;
-    assert_eq!((s, page["has_more"].as_bool()), (200, Some(true)));
-    let (_, page2) = app
-        .get_as(
-            token,
-            &format!(
-                "/v1/orders?limit=2&cursor={}",
-                page["next_cursor"].as_str().unwrap()
-            ),
-        )
+    let page = machine.get_ok("/v1/orders?limit=2").await;
+    assert_eq!(page["has_more"], true);
+    let page2 = machine
+        .get_ok(&format!(
+            "/v1/orders?limit=2&cursor={}",
+            page["next_cursor"].as_str().unwrap()
+        ))
         .await;
     assert_eq!(page2["data"][0]["id"], ids[2].as_str());
-    let r = app
+    machine
         .get("/v1/orders?state=lost")
-        .bearer_auth(token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 400, "invalid_query").await;
-    let r = app
+        .expect_problem(400, "invalid_query");
+    machine
         .get("/v1/orders/ord_nope")
-        .bearer_auth(token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
+        .expect_problem(404, "not_found");
 }
 
 #[tokio::test]
 async fn live_orders_refuse_scenarios_and_follow_operator_reports() {
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
-    app.admin(
-        Method::POST,
-        &format!("/v1/admin/partners/{}/live-access", shop.org.partner_id),
-    )
-    .json(&json!({"enabled": true}))
-    .send()
-    .await
-    .unwrap();
+    app.enable_live(&shop.org.partner_id).await;
     let live_owner = app.login_token(&shop.org.owner.email, "live").await;
     let live = app.machine(&live_owner).await;
     app.fund(&shop.org.partner_id, "live", "EUR", 2_000).await;
 
-    let mut body = activate(&["fr-plan"]);
-    body["sandbox_scenario"] = json!("success");
-    let problem = expect_problem(
-        post_order(&app, &live.token, &body).await,
-        422,
-        "validation_failed",
-    )
-    .await;
+    let body = activate_with(&["fr-plan"], "success");
+    let problem = post_order(&app, &live.token, &body)
+        .await
+        .expect_problem(422, "validation_failed");
     assert_eq!(problem["errors"][0]["code"], "sandbox_scenario_not_allowed");
 
     let o = create_order(&app, &live.token, &activate(&["fr-plan"])).await;
@@ -1220,39 +1074,37 @@ async fn live_orders_refuse_scenarios_and_follow_operator_reports() {
     app.drain().await;
     let id = o["id"].as_str().unwrap();
     assert_eq!(
-        app.get_as(&live.token, &format!("/v1/orders/{id}")).await.1["state"],
+        app.bearer(&live.token)
+            .get_ok(&format!("/v1/orders/{id}"))
+            .await["state"],
         "processing"
     );
     let r = app
-        .admin(Method::POST, &format!("/v1/admin/orders/{id}/provisioning"))
-        .json(&json!({"state": "ready"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(parts(r).await.2["state"], "completed");
+        .operator()
+        .post(
+            &format!("/v1/admin/orders/{id}/provisioning"),
+            &json!({"state": "ready"}),
+        )
+        .await;
+    assert_eq!(r.body["state"], "completed");
     assert_eq!(wallet(&app, &live.token, "EUR").await, (700, 0, 1_300));
 
     // Environments never see each other's orders or services.
-    let (_, sandbox_orders) = app.get_as(&shop.machine.token, "/v1/orders").await;
+    let sandbox = app.bearer(&shop.machine.token);
+    let sandbox_orders = sandbox.get_ok("/v1/orders").await;
     assert!(sandbox_orders["data"].as_array().unwrap().is_empty());
-    let r = app
+    sandbox
         .get(&format!("/v1/orders/{id}"))
-        .bearer_auth(&shop.machine.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 404, "not_found").await;
+        .expect_problem(404, "not_found");
     // Sandbox helpers do not exist in live.
-    let r = app
-        .post(&format!(
+    app.bearer(&live.token)
+        .post_empty(&format!(
             "/v1/sandbox/services/{}/install",
             o["service_id"].as_str().unwrap()
         ))
-        .bearer_auth(&live.token)
-        .send()
         .await
-        .unwrap();
-    expect_problem(r, 404, "route_not_found").await;
+        .expect_problem(404, "route_not_found");
 }
 
 #[tokio::test]
@@ -1264,14 +1116,7 @@ async fn the_http_upstream_drives_live_orders_with_bounded_retries() {
     opts.env.push(("ONYX_UPSTREAM_URL", upstream.uri()));
     let app = TestApp::spawn_with(opts).await;
     let shop = shop(&app).await;
-    app.admin(
-        Method::POST,
-        &format!("/v1/admin/partners/{}/live-access", shop.org.partner_id),
-    )
-    .json(&json!({"enabled": true}))
-    .send()
-    .await
-    .unwrap();
+    app.enable_live(&shop.org.partner_id).await;
     let live = app
         .machine(&app.login_token(&shop.org.owner.email, "live").await)
         .await;
@@ -1291,12 +1136,7 @@ async fn the_http_upstream_drives_live_orders_with_bounded_retries() {
         .await;
     let o = create_order(&app, &live.token, &activate(&["fr-plan"])).await;
     app.drain().await;
-    let (_, f) = app
-        .get_as(
-            &live.token,
-            &format!("/v1/orders/{}", o["id"].as_str().unwrap()),
-        )
-        .await;
+    let f = order_now(&app.bearer(&live.token), &o).await;
     assert_eq!(
         (f["state"].as_str(), f["failure_code"].as_str()),
         (Some("failed"), Some("imsi_blocked"))

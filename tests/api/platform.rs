@@ -3,16 +3,16 @@
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::helpers::{expect_problem, logs, parts, TestApp};
+use crate::helpers::{logs, Fetch, TestApp};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer() {
     let app = TestApp::spawn().await;
-    let (s, _, body) = parts(app.get("/healthz").send().await.unwrap()).await;
-    assert_eq!((s, body["status"].as_str()), (200, Some("ok")));
+    let anon = app.anon();
+    let body = anon.get_ok("/healthz").await;
+    assert_eq!(body["status"], "ok");
 
-    let (s, _, body) = parts(app.get("/readyz").send().await.unwrap()).await;
-    assert_eq!(s, 200);
+    let body = anon.get_ok("/readyz").await;
     assert_eq!(body["status"], "ready");
     assert_eq!(body["database"], app.db.backend.name());
 }
@@ -20,36 +20,31 @@ async fn healthz_and_readyz_answer() {
 #[tokio::test]
 async fn every_response_carries_a_request_id_and_echoes_the_callers() {
     let app = TestApp::spawn().await;
-    let resp = app
-        .get("/healthz")
-        .header("x-request-id", "partner-trace-42")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.headers()["x-request-id"], "partner-trace-42");
+    let anon = app.anon();
+    let traced = |id: &str| {
+        anon.request(Method::GET, "/healthz")
+            .header("x-request-id", id)
+            .fetch()
+    };
+    let resp = traced("partner-trace-42").await;
+    assert_eq!(resp.header("x-request-id"), Some("partner-trace-42"));
 
-    let resp = app.get("/healthz").send().await.unwrap();
-    let generated = resp.headers()["x-request-id"].to_str().unwrap().to_string();
+    let resp = anon.get("/healthz").await;
+    let generated = resp.header("x-request-id").unwrap();
     assert!(generated.starts_with("req_"), "{generated}");
 
     // An unusable id (spaces, too long) is replaced rather than echoed.
-    let resp = app
-        .get("/healthz")
-        .header("x-request-id", "bad id with spaces")
-        .send()
-        .await
-        .unwrap();
-    let replaced = resp.headers()["x-request-id"].to_str().unwrap();
+    let resp = traced("bad id with spaces").await;
+    let replaced = resp.header("x-request-id").unwrap();
     assert!(replaced.starts_with("req_"), "{replaced}");
 
     // Errors carry it too, in the header and the body.
-    let resp = app
-        .get("/v1/nothing-here")
+    let resp = anon
+        .request(Method::GET, "/v1/nothing-here")
         .header("x-request-id", "trace-err-1")
-        .send()
-        .await
-        .unwrap();
-    let body = expect_problem(resp, 404, "route_not_found").await;
+        .fetch()
+        .await;
+    let body = resp.expect_problem(404, "route_not_found");
     assert_eq!(body["request_id"], "trace-err-1");
 
     // And the access log ties the id to the request.
@@ -64,7 +59,10 @@ async fn every_response_carries_a_request_id_and_echoes_the_callers() {
 async fn unknown_routes_are_problem_404() {
     let app = TestApp::spawn().await;
     for path in ["/nope", "/v1/", "/v1/orders-typo", "/v2/healthz"] {
-        expect_problem(app.get(path).send().await.unwrap(), 404, "route_not_found").await;
+        app.anon()
+            .get(path)
+            .await
+            .expect_problem(404, "route_not_found");
     }
 }
 
@@ -76,32 +74,24 @@ async fn wrong_method_is_405_with_allow() {
         (Method::DELETE, "/readyz"),
         (Method::PUT, "/v1/openapi.json"),
     ] {
-        let resp = app.request(method.clone(), path).send().await.unwrap();
-        let allow = resp
-            .headers()
-            .get("allow")
-            .map(|v| v.to_str().unwrap().to_string());
-        let body = expect_problem(resp, 405, "method_not_allowed").await;
-        assert_eq!(allow.as_deref(), Some("GET"), "{method} {path}");
+        let resp = app.anon().call(method.clone(), path, None).await;
+        let body = resp.expect_problem(405, "method_not_allowed");
+        assert_eq!(resp.header("allow"), Some("GET"), "{method} {path}");
         assert!(body["detail"].as_str().unwrap().contains("GET"));
     }
     // OPTIONS on a known route lists the methods.
-    let resp = app
-        .request(Method::OPTIONS, "/healthz")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 204);
-    assert_eq!(resp.headers()["allow"], "GET, OPTIONS");
+    let resp = app.anon().call(Method::OPTIONS, "/healthz", None).await;
+    assert_eq!(resp.status, 204);
+    assert_eq!(resp.header("allow"), Some("GET, OPTIONS"));
 }
 
 #[tokio::test]
 async fn openapi_is_served_and_matches_the_committed_copy() {
     let app = TestApp::spawn().await;
-    let (s, headers, served) = parts(app.get("/v1/openapi.json").send().await.unwrap()).await;
-    assert_eq!(s, 200);
-    assert!(headers["content-type"]
-        .to_str()
+    let resp = app.anon().get("/v1/openapi.json").await;
+    let served = resp.expect(200);
+    assert!(resp
+        .header("content-type")
         .unwrap()
         .starts_with("application/json"));
     assert_eq!(served["openapi"], "3.1.0");
@@ -164,31 +154,27 @@ async fn every_operation_documents_its_errors_with_examples() {
 #[tokio::test]
 async fn swagger_ui_is_served_offline() {
     let app = TestApp::spawn().await;
-    let resp = app.get("/docs/").send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    let html = resp.text().await.unwrap();
-    assert!(html.contains("swagger"), "Swagger UI page");
-    let resp = app
-        .get("/docs/swagger-initializer.js")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 200);
-    assert!(resp.text().await.unwrap().contains("/v1/openapi.json"));
+    let resp = app.anon().get("/docs/").await;
+    assert_eq!(resp.status, 200);
+    assert!(resp.text().contains("swagger"), "Swagger UI page");
+    let resp = app.anon().get("/docs/swagger-initializer.js").await;
+    assert_eq!(resp.status, 200);
+    assert!(resp.text().contains("/v1/openapi.json"));
 }
 
 #[tokio::test]
 async fn metrics_count_requests_by_route_template() {
     let app = TestApp::spawn().await;
-    app.get("/healthz").send().await.unwrap();
-    app.get("/nope").send().await.unwrap();
-    let resp = app.get("/metrics").send().await.unwrap();
-    assert_eq!(resp.status(), 200);
-    assert!(resp.headers()["content-type"]
-        .to_str()
+    let anon = app.anon();
+    anon.get("/healthz").await;
+    anon.get("/nope").await;
+    let resp = anon.get("/metrics").await;
+    assert_eq!(resp.status, 200);
+    assert!(resp
+        .header("content-type")
         .unwrap()
         .starts_with("text/plain"));
-    let text = resp.text().await.unwrap();
+    let text = resp.text();
     assert!(
         text.contains(r#"onyx_http_requests_total{method="GET",route="/healthz",status="200"} 1"#),
         "{text}"

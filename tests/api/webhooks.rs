@@ -4,13 +4,12 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use diesel::prelude::*;
 use hmac::{Hmac, Mac};
-use reqwest::Method;
 use serde_json::{json, Value};
 use sha2::Sha256;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::helpers::{expect_problem, parts, Org, TestApp};
+use crate::helpers::{Org, TestApp};
 use crate::orders::{activate, create_order, shop};
 
 /// An independent check of the Standard Webhooks scheme: HMAC-SHA256 over
@@ -36,15 +35,14 @@ fn verify(secret: &str, req: &Request) -> usize {
 }
 
 async fn endpoint(app: &TestApp, token: &str, url: &str, types: Value) -> (String, String) {
-    let r = app
-        .post("/v1/webhook-endpoints")
-        .bearer_auth(token)
-        .json(&json!({"url": url, "event_types": types}))
-        .send()
+    let b = app
+        .bearer(token)
+        .post(
+            "/v1/webhook-endpoints",
+            &json!({"url": url, "event_types": types}),
+        )
         .await
-        .unwrap();
-    let (s, _, b) = parts(r).await;
-    assert_eq!(s, 201, "{b}");
+        .expect(201);
     (
         b["id"].as_str().unwrap().to_string(),
         b["secret"].as_str().unwrap().to_string(),
@@ -60,11 +58,19 @@ async fn receiver(status: u16) -> MockServer {
     server
 }
 
+/// Asks for a `webhook.test` message to endpoint `we`; the answer (event and delivery ids).
+async fn send_test(app: &TestApp, token: &str, we: &str) -> Value {
+    app.bearer(token)
+        .post_empty(&format!("/v1/webhook-endpoints/{we}/test"))
+        .await
+        .expect(202)
+}
+
 async fn deliveries(app: &TestApp, token: &str, query: &str) -> Vec<Value> {
-    let (s, b) = app
-        .get_as(token, &format!("/v1/webhook-deliveries?limit=100{query}"))
+    let b = app
+        .bearer(token)
+        .get_ok(&format!("/v1/webhook-deliveries?limit=100{query}"))
         .await;
-    assert_eq!(s, 200, "{b}");
     b["data"].as_array().unwrap().clone()
 }
 
@@ -74,6 +80,7 @@ async fn deliveries_are_signed_and_verify_with_an_independent_implementation() {
     let shop = shop(&app).await;
     let rx = receiver(200).await;
     let token = &shop.machine.token;
+    let machine = app.bearer(token);
     let (we, secret) = endpoint(
         &app,
         token,
@@ -82,9 +89,7 @@ async fn deliveries_are_signed_and_verify_with_an_independent_implementation() {
     )
     .await;
     assert!(secret.starts_with("whsec_"));
-    let (_, listed) = app
-        .get_as(token, &format!("/v1/webhook-endpoints/{we}"))
-        .await;
+    let listed = machine.get_ok(&format!("/v1/webhook-endpoints/{we}")).await;
     assert!(listed.get("secret").is_none() && !listed.to_string().contains(&secret));
 
     let order = create_order(&app, token, &activate(&["fr-plan"])).await;
@@ -122,8 +127,8 @@ async fn deliveries_are_signed_and_verify_with_an_independent_implementation() {
 
     // Activation materials never travel in webhooks.
     let svc = order["service_id"].as_str().unwrap();
-    let (_, m) = app
-        .get_as(token, &format!("/v1/services/{svc}/activation"))
+    let m = machine
+        .get_ok(&format!("/v1/services/{svc}/activation"))
         .await;
     for req in &got {
         let text = String::from_utf8_lossy(&req.body);
@@ -155,14 +160,7 @@ async fn failures_retry_on_the_documented_schedule_then_disable_the_endpoint() {
         json!(["webhook_endpoint.disabled"]),
     )
     .await;
-    let r = app
-        .post(&format!("/v1/webhook-endpoints/{we}/test"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .unwrap();
-    let (s, _, test) = parts(r).await;
-    assert_eq!(s, 202, "{test}");
+    let test = send_test(&app, &m.token, &we).await;
     let delivery = test["delivery_id"].as_str().unwrap().to_string();
 
     let schedule = onyx::webhooks::delivery::SCHEDULE_SECS;
@@ -208,8 +206,9 @@ async fn failures_retry_on_the_documented_schedule_then_disable_the_endpoint() {
     assert_eq!(failed.len(), 1);
     assert_eq!(failed[0]["attempts"].as_array().unwrap().len(), 10);
     assert_eq!(failed[0]["last_status_code"], 500);
-    let (_, e) = app
-        .get_as(&token, &format!("/v1/webhook-endpoints/{we}"))
+    let e = app
+        .bearer(&token)
+        .get_ok(&format!("/v1/webhook-endpoints/{we}"))
         .await;
     assert_eq!(e["enabled"], false);
     assert!(e["disabled_reason"]
@@ -217,8 +216,9 @@ async fn failures_retry_on_the_documented_schedule_then_disable_the_endpoint() {
         .unwrap()
         .contains("three days"));
     // The partner is told: a webhook_endpoint.disabled event, delivered to the other endpoint.
-    let (_, events) = app
-        .get_as(&token, "/v1/events?type=webhook_endpoint.disabled")
+    let events = app
+        .bearer(&token)
+        .get_ok("/v1/events?type=webhook_endpoint.disabled")
         .await;
     assert_eq!(events["data"].as_array().unwrap().len(), 1);
     let told = other.received_requests().await.unwrap();
@@ -235,26 +235,20 @@ async fn gone_disables_at_once_and_retry_after_is_honoured() {
     let m = app.machine(&org.owner.token).await;
     let gone = receiver(410).await;
     let (we, _) = endpoint(&app, &m.token, &gone.uri(), json!([])).await;
-    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .unwrap();
+    send_test(&app, &m.token, &we).await;
     assert_eq!(app.deliver().await, 1);
-    let (_, e) = app
-        .get_as(&m.token, &format!("/v1/webhook-endpoints/{we}"))
+    let e = app
+        .bearer(&m.token)
+        .get_ok(&format!("/v1/webhook-endpoints/{we}"))
         .await;
     assert_eq!(
         (e["enabled"].as_bool(), e["disabled_reason"].as_str()),
         (Some(false), Some("the endpoint answered 410 Gone"))
     );
     // Disabled endpoints receive nothing more.
-    app.post("/v1/credentials")
-        .bearer_auth(&org.owner.token)
-        .json(&json!({"name": "x"}))
-        .send()
-        .await
-        .unwrap();
+    app.bearer(&org.owner.token)
+        .post("/v1/credentials", &json!({"name": "x"}))
+        .await;
     assert_eq!(app.deliver().await, 0);
 
     let busy = MockServer::start().await;
@@ -263,16 +257,8 @@ async fn gone_disables_at_once_and_retry_after_is_honoured() {
         .mount(&busy)
         .await;
     let (we2, _) = endpoint(&app, &m.token, &busy.uri(), json!([])).await;
-    let r = app
-        .post(&format!("/v1/webhook-endpoints/{we2}/test"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .unwrap();
-    let delivery = parts(r).await.2["delivery_id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let test = send_test(&app, &m.token, &we2).await;
+    let delivery = test["delivery_id"].as_str().unwrap().to_string();
     app.deliver().await;
     let next: Option<chrono::NaiveDateTime> = app.db_query(|c| {
         use onyx::db::schema::webhook_deliveries as wd;
@@ -296,34 +282,18 @@ async fn replays_resend_the_same_message_and_rotation_signs_twice_during_grace()
     let m = app.machine(&org.owner.token).await;
     let rx = receiver(200).await;
     let (we, old_secret) = endpoint(&app, &m.token, &rx.uri(), json!([])).await;
-    let r = app
-        .post(&format!("/v1/webhook-endpoints/{we}/test"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .unwrap();
-    let event_id = parts(r).await.2["event_id"].as_str().unwrap().to_string();
+    let test = send_test(&app, &m.token, &we).await;
+    let event_id = test["event_id"].as_str().unwrap().to_string();
     app.deliver().await;
 
-    let r = app
-        .post(&format!("/v1/events/{event_id}/replay"))
-        .bearer_auth(&m.token)
-        .send()
+    let machine = app.bearer(&m.token);
+    let replay = format!("/v1/events/{event_id}/replay");
+    let replayed = machine.post_empty(&replay).await.expect(202);
+    assert_eq!(replayed["delivery_ids"].as_array().unwrap().len(), 1);
+    machine
+        .post(&replay, &json!({"endpoint_id": we}))
         .await
-        .unwrap();
-    let (s, _, replayed) = parts(r).await;
-    assert_eq!(
-        (s, replayed["delivery_ids"].as_array().unwrap().len()),
-        (202, 1)
-    );
-    let r = app
-        .post(&format!("/v1/events/{event_id}/replay"))
-        .bearer_auth(&m.token)
-        .json(&json!({"endpoint_id": we}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 202);
+        .expect(202);
     app.deliver().await;
     let got = rx.received_requests().await.unwrap();
     assert_eq!(got.len(), 3);
@@ -336,22 +306,16 @@ async fn replays_resend_the_same_message_and_rotation_signs_twice_during_grace()
     assert_eq!(list.iter().filter(|d| d["replay"] == true).count(), 2);
 
     // Rotation: both secrets sign during the grace period, then only the new one.
-    let r = app
-        .post(&format!("/v1/webhook-endpoints/{we}/rotate-secret"))
-        .bearer_auth(&m.token)
-        .json(&json!({"grace_period_seconds": 3600}))
-        .send()
+    let rotated = machine
+        .post(
+            &format!("/v1/webhook-endpoints/{we}/rotate-secret"),
+            &json!({"grace_period_seconds": 3600}),
+        )
         .await
-        .unwrap();
-    let (s, _, rotated) = parts(r).await;
-    assert_eq!(s, 200, "{rotated}");
+        .expect(200);
     let new_secret = rotated["secret"].as_str().unwrap().to_string();
     assert_ne!(new_secret, old_secret);
-    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .unwrap();
+    send_test(&app, &m.token, &we).await;
     app.deliver().await;
     let last = rx.received_requests().await.unwrap().pop().unwrap();
     assert_eq!(
@@ -370,11 +334,7 @@ async fn replays_resend_the_same_message_and_rotation_signs_twice_during_grace()
     );
     app.clock.advance(chrono::Duration::seconds(3601));
     let token = app.client_token(&m.client_id, &m.secret).await;
-    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    send_test(&app, &token, &we).await;
     app.deliver().await;
     let last = rx.received_requests().await.unwrap().pop().unwrap();
     assert_eq!(
@@ -385,27 +345,17 @@ async fn replays_resend_the_same_message_and_rotation_signs_twice_during_grace()
     // Events older than 30 days are not replayable.
     app.clock.advance(chrono::Duration::days(31));
     let token = app.client_token(&m.client_id, &m.secret).await;
-    let r = app
-        .post(&format!("/v1/events/{event_id}/replay"))
-        .bearer_auth(&token)
-        .send()
+    app.bearer(&token)
+        .post_empty(&format!("/v1/events/{event_id}/replay"))
         .await
-        .unwrap();
-    expect_problem(r, 409, "event_not_replayable").await;
+        .expect_problem(409, "event_not_replayable");
 }
 
 #[tokio::test]
 async fn webhook_urls_are_guarded_against_server_side_request_forgery() {
     let app = TestApp::spawn().await;
     let org = app.onboard("Hooks").await;
-    app.admin(
-        Method::POST,
-        &format!("/v1/admin/partners/{}/live-access", org.partner_id),
-    )
-    .json(&json!({"enabled": true}))
-    .send()
-    .await
-    .unwrap();
+    app.enable_live(&org.partner_id).await;
     let live = app
         .machine(&app.login_token(&org.owner.email, "live").await)
         .await;
@@ -457,33 +407,23 @@ async fn webhook_urls_are_guarded_against_server_side_request_forgery() {
         } else {
             &sandbox.token
         };
-        let r = app
-            .post("/v1/webhook-endpoints")
-            .bearer_auth(token)
-            .json(&json!({"url": url}))
-            .send()
+        let problem = app
+            .bearer(token)
+            .post("/v1/webhook-endpoints", &json!({"url": url}))
             .await
-            .unwrap();
-        let problem = expect_problem(r, 422, "validation_failed").await;
+            .expect_problem(422, "validation_failed");
         assert_eq!(problem["errors"][0]["code"], *code, "{url} in {env}");
     }
     // Accepted: public https anywhere, loopback http in sandbox.
-    let r = app
-        .post("/v1/webhook-endpoints")
-        .bearer_auth(&live.token)
-        .json(&json!({"url": "https://hooks.example.com/onyx"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
-    let r = app
-        .post("/v1/webhook-endpoints")
-        .bearer_auth(&sandbox.token)
-        .json(&json!({"url": "http://127.0.0.1:9/x"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201);
+    for (token, url) in [
+        (&live.token, "https://hooks.example.com/onyx"),
+        (&sandbox.token, "http://127.0.0.1:9/x"),
+    ] {
+        app.bearer(token)
+            .post("/v1/webhook-endpoints", &json!({"url": url}))
+            .await
+            .expect(201);
+    }
 
     // The check runs again at delivery time, inside DNS resolution, so a name that resolves
     // to a loopback address (rebinding) is refused for a live endpoint and nothing is sent.
@@ -503,11 +443,7 @@ async fn webhook_urls_are_guarded_against_server_side_request_forgery() {
             .execute(c)
             .unwrap()
     });
-    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
-        .bearer_auth(&live.token)
-        .send()
-        .await
-        .unwrap();
+    send_test(&app, &live.token, &we).await;
     app.deliver().await;
     assert!(
         rx.received_requests().await.unwrap().is_empty(),
@@ -525,13 +461,8 @@ async fn a_delivery_claimed_by_a_dead_worker_is_sent_later() {
     let m = app.machine(&org.owner.token).await;
     let rx = receiver(200).await;
     let (we, secret) = endpoint(&app, &m.token, &rx.uri(), json!([])).await;
-    let r = app
-        .post(&format!("/v1/webhook-endpoints/{we}/test"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .unwrap();
-    let event_id = parts(r).await.2["event_id"].as_str().unwrap().to_string();
+    let test = send_test(&app, &m.token, &we).await;
+    let event_id = test["event_id"].as_str().unwrap().to_string();
     // A worker claims the delivery and dies before sending.
     let now = onyx::clock::Clock::now(&app.clock);
     let claimed = app
@@ -627,89 +558,59 @@ async fn endpoints_and_events_can_be_managed_and_filtered() {
     let app = TestApp::spawn().await;
     let shop = shop(&app).await;
     let token = &shop.machine.token;
+    let machine = app.bearer(token);
     let rx = receiver(200).await;
     let (we, _) = endpoint(&app, token, &rx.uri(), json!(["order.created"])).await;
-    let r = app
-        .post("/v1/webhook-endpoints")
-        .bearer_auth(token)
-        .json(&json!({"url": rx.uri(), "event_types": ["order.exploded"]}))
-        .send()
+    let p = machine
+        .post(
+            "/v1/webhook-endpoints",
+            &json!({"url": rx.uri(), "event_types": ["order.exploded"]}),
+        )
         .await
-        .unwrap();
-    let p = expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["code"], "unknown_event_type");
 
-    let r = app
-        .request(Method::PATCH, &format!("/v1/webhook-endpoints/{we}"))
-        .bearer_auth(token)
-        .json(&json!({"enabled": false}))
-        .send()
-        .await
-        .unwrap();
-    let (_, _, e) = parts(r).await;
+    let path = format!("/v1/webhook-endpoints/{we}");
+    let e = machine.patch(&path, &json!({"enabled": false})).await.body;
     assert_eq!(
         (e["enabled"].as_bool(), e["disabled_reason"].as_str()),
         (Some(false), Some("disabled by you"))
     );
     create_order(&app, token, &activate(&["fr-plan"])).await;
     assert_eq!(app.deliver().await, 0, "disabled endpoints get nothing");
-    let r = app
-        .request(Method::PATCH, &format!("/v1/webhook-endpoints/{we}"))
-        .bearer_auth(token)
-        .json(&json!({"enabled": true, "event_types": []}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(parts(r).await.2["disabled_reason"], Value::Null);
+    let r = machine
+        .patch(&path, &json!({"enabled": true, "event_types": []}))
+        .await;
+    assert_eq!(r.body["disabled_reason"], Value::Null);
     create_order(&app, token, &activate(&["fr-plan-b"])).await;
     app.drain().await;
     assert!(app.deliver().await >= 5, "every type now");
 
-    let (_, all) = app.get_as(token, "/v1/events?limit=100").await;
-    let (_, created) = app.get_as(token, "/v1/events?type=order.created").await;
+    let all = machine.get_ok("/v1/events?limit=100").await;
+    let created = machine.get_ok("/v1/events?type=order.created").await;
     assert_eq!(created["data"].as_array().unwrap().len(), 2);
     assert!(all["data"].as_array().unwrap().len() > 5);
     let id = created["data"][0]["id"].as_str().unwrap();
-    let (s, e) = app.get_as(token, &format!("/v1/events/{id}")).await;
-    assert_eq!((s, e["type"].as_str()), (200, Some("order.created")));
-    let (_, none) = app
-        .get_as(token, "/v1/events?created_from=2027-01-01T00:00:00Z")
+    let e = machine.get_ok(&format!("/v1/events/{id}")).await;
+    assert_eq!(e["type"], "order.created");
+    let none = machine
+        .get_ok("/v1/events?created_from=2027-01-01T00:00:00Z")
         .await;
     assert!(none["data"].as_array().unwrap().is_empty());
 
-    let (_, list) = app.get_as(token, "/v1/webhook-endpoints").await;
+    let list = machine.get_ok("/v1/webhook-endpoints").await;
     assert_eq!(list["data"].as_array().unwrap().len(), 1);
-    let r = app
-        .request(Method::DELETE, &format!("/v1/webhook-endpoints/{we}"))
-        .bearer_auth(token)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 204);
-    expect_problem(
-        app.get(&format!("/v1/webhook-endpoints/{we}"))
-            .bearer_auth(token)
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "not_found",
-    )
-    .await;
+    machine.delete(&path).await.expect(204);
+    machine.get(&path).await.expect_problem(404, "not_found");
     // Another partner sees none of it.
     let other = app.onboard("Other").await;
     let om = app.machine(&other.owner.token).await;
-    expect_problem(
-        app.get(&format!("/v1/events/{id}"))
-            .bearer_auth(&om.token)
-            .send()
-            .await
-            .unwrap(),
-        404,
-        "not_found",
-    )
-    .await;
-    let (_, theirs) = app.get_as(&om.token, "/v1/webhook-deliveries").await;
+    let theirs = app.bearer(&om.token);
+    theirs
+        .get(&format!("/v1/events/{id}"))
+        .await
+        .expect_problem(404, "not_found");
+    let theirs = theirs.get_ok("/v1/webhook-deliveries").await;
     assert!(theirs["data"].as_array().unwrap().is_empty());
 }
 
@@ -728,11 +629,7 @@ async fn redirects_are_not_followed() {
         .mount(&redirecting)
         .await;
     let (we, _) = endpoint(&app, &m.token, &redirecting.uri(), json!([])).await;
-    app.post(&format!("/v1/webhook-endpoints/{we}/test"))
-        .bearer_auth(&m.token)
-        .send()
-        .await
-        .unwrap();
+    send_test(&app, &m.token, &we).await;
     assert_eq!(app.deliver().await, 1);
     assert!(
         elsewhere.received_requests().await.unwrap().is_empty(),
