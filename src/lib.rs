@@ -23,6 +23,7 @@ pub mod ops;
 pub mod orders;
 pub mod pagination;
 pub mod partners;
+pub mod problem_codes;
 pub mod provisioning;
 pub mod seed;
 pub mod services;
