@@ -9,4 +9,5 @@ mod helpers;
 mod identity;
 mod orders;
 mod platform;
+mod problem_codes;
 mod webhooks;
