@@ -24,6 +24,7 @@ pub mod orders;
 pub mod outbox;
 pub mod pagination;
 pub mod partners;
+pub mod problem_codes;
 pub mod provisioning;
 pub mod request_context;
 pub mod seed;

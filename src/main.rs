@@ -1,4 +1,5 @@
-//! The `onyx` command line: `serve`, `migrate`, `openapi`. Nothing else lives here.
+//! The `onyx` command line: `serve`, `migrate`, `openapi`, `error-codes`. Nothing else lives
+//! here.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -31,10 +32,17 @@ enum Command {
     /// Print the OpenAPI document (regenerate the committed copy with
     /// `cargo run -q -- openapi > openapi/openapi.json`).
     Openapi,
+    /// Print the list of error codes as Markdown (regenerate the committed copy with
+    /// `cargo run -q -- error-codes > docs/errors.md`).
+    ErrorCodes,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if let Command::ErrorCodes = cli.command {
+        print!("{}", onyx::problem_codes::render_markdown());
+        return ExitCode::SUCCESS;
+    }
     if let Command::Openapi = cli.command {
         let doc = app::openapi_document();
         match doc.to_pretty_json() {
@@ -82,7 +90,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Openapi => unreachable!("handled above"),
+        Command::Openapi | Command::ErrorCodes => unreachable!("handled above"),
     }
 }
 

@@ -11,4 +11,5 @@ mod identity;
 mod order_retry;
 mod orders;
 mod platform;
+mod problem_codes;
 mod webhooks;
