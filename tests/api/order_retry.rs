@@ -2,7 +2,7 @@
 
 use serde_json::{json, Value};
 
-use crate::helpers::{expect_problem, TestApp};
+use crate::helpers::TestApp;
 use crate::orders::{activate, create_order, post_order, shop, wallet};
 
 /// An active subscription: an activation completed and installed.
@@ -10,13 +10,10 @@ async fn active_service(app: &TestApp, token: &str) -> String {
     let order = create_order(app, token, &activate(&["fr-plan"])).await;
     app.drain().await;
     let svc = order["service_id"].as_str().unwrap().to_string();
-    let r = app
-        .post(&format!("/v1/sandbox/services/{svc}/install"))
-        .bearer_auth(token)
-        .send()
+    app.bearer(token)
+        .post_empty(&format!("/v1/sandbox/services/{svc}/install"))
         .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+        .expect(200);
     svc
 }
 
@@ -27,7 +24,7 @@ async fn failed_top_up(app: &TestApp, token: &str, svc: &str) -> String {
     let o = create_order(app, token, &body).await;
     app.drain().await;
     let id = o["id"].as_str().unwrap().to_string();
-    let (_, now) = app.get_as(token, &format!("/v1/orders/{id}")).await;
+    let now = app.bearer(token).get_ok(&format!("/v1/orders/{id}")).await;
     assert_eq!(
         (now["state"].as_str(), now["retry_allowed"].as_bool()),
         (Some("failed"), Some(true))
@@ -57,30 +54,29 @@ async fn a_retried_top_up_of_a_cancelled_subscription_is_refused_and_captures_no
         json!({"type": "cancel_subscription", "customer_reference": "cust-42", "service_id": svc});
     let c = create_order(&app, token, &cancel).await;
     app.drain().await;
-    let (_, c) = app
-        .get_as(token, &format!("/v1/orders/{}", c["id"].as_str().unwrap()))
+    let c = app
+        .bearer(token)
+        .get_ok(&format!("/v1/orders/{}", c["id"].as_str().unwrap()))
         .await;
     assert_eq!(c["state"], "completed");
-    let (_, s) = app.get_as(token, &format!("/v1/services/{svc}")).await;
+    let s = app
+        .bearer(token)
+        .get_ok(&format!("/v1/services/{svc}"))
+        .await;
     assert_eq!(s["state"], "cancelled");
 
     // Creating that top-up now would be refused with service_not_active; so is its retry.
     let again = json!({"type": "top_up_subscription", "customer_reference": "cust-42", "service_id": svc,
         "items": [{"package_id": "eu-data-1"}]});
-    expect_problem(
-        post_order(&app, token, &again).await,
-        422,
-        "service_not_active",
-    )
-    .await;
-    let money_before = wallet(&app, token, "EUR").await;
-    let r = app
-        .post(&format!("/v1/orders/{top_up}/retry"))
-        .bearer_auth(token)
-        .send()
+    post_order(&app, token, &again)
         .await
-        .unwrap();
-    let problem = expect_problem(r, 422, "service_not_active").await;
+        .expect_problem(422, "service_not_active");
+    let money_before = wallet(&app, token, "EUR").await;
+    let problem = app
+        .bearer(token)
+        .post_empty(&format!("/v1/orders/{top_up}/retry"))
+        .await
+        .expect_problem(422, "service_not_active");
     assert!(
         problem["detail"].as_str().unwrap().contains("cancelled"),
         "{problem}"
@@ -89,7 +85,10 @@ async fn a_retried_top_up_of_a_cancelled_subscription_is_refused_and_captures_no
 
     // Nothing changed: the order stays failed on its first attempt, no reservation and no
     // capture were made, the wallet is as before.
-    let (_, d) = app.get_as(token, &format!("/v1/orders/{top_up}")).await;
+    let d = app
+        .bearer(token)
+        .get_ok(&format!("/v1/orders/{top_up}"))
+        .await;
     assert_eq!(
         (d["state"].as_str(), d["attempt"].as_i64()),
         (Some("failed"), Some(1))
@@ -112,20 +111,19 @@ async fn a_retry_while_a_cancel_is_open_is_refused_as_busy() {
     let c = create_order(&app, token, &cancel).await;
     app.drain().await;
     let money_before = wallet(&app, token, "EUR").await;
-    let r = app
-        .post(&format!("/v1/orders/{top_up}/retry"))
-        .bearer_auth(token)
-        .send()
+    app.bearer(token)
+        .post_empty(&format!("/v1/orders/{top_up}/retry"))
         .await
-        .unwrap();
-    expect_problem(r, 409, "service_busy").await;
+        .expect_problem(409, "service_busy");
 
     // Still one open order on the subscription: the cancel.
-    let (_, open) = app
-        .get_as(token, "/v1/orders?state=pending&limit=100")
+    let open = app
+        .bearer(token)
+        .get_ok("/v1/orders?state=pending&limit=100")
         .await;
-    let (_, processing) = app
-        .get_as(token, "/v1/orders?state=processing&limit=100")
+    let processing = app
+        .bearer(token)
+        .get_ok("/v1/orders?state=processing&limit=100")
         .await;
     let open_ids: Vec<&str> = open["data"]
         .as_array()
@@ -136,7 +134,10 @@ async fn a_retry_while_a_cancel_is_open_is_refused_as_busy() {
         .map(|o| o["id"].as_str().unwrap())
         .collect();
     assert_eq!(open_ids, vec![c["id"].as_str().unwrap()]);
-    let (_, d) = app.get_as(token, &format!("/v1/orders/{top_up}")).await;
+    let d = app
+        .bearer(token)
+        .get_ok(&format!("/v1/orders/{top_up}"))
+        .await;
     assert_eq!(entry_types(&d), vec!["reserve", "release"]);
     assert_eq!(wallet(&app, token, "EUR").await, money_before);
 }

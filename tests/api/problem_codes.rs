@@ -44,10 +44,9 @@ use std::path::{Path, PathBuf};
 use actix_web::ResponseError;
 use onyx::error::ApiError;
 use onyx::problem_codes::{self, FIELD_CODES, OAUTH_ERRORS, PROBLEM_CODES};
-use reqwest::Method;
 use serde_json::json;
 
-use crate::helpers::{expect_problem, parts, TestApp};
+use crate::helpers::TestApp;
 
 // ---------------------------------------------------------------------------------------
 // Tokens
@@ -1242,29 +1241,28 @@ async fn real_responses_carry_listed_codes() {
         );
     };
 
-    let body = expect_problem(
-        app.get("/v1/no-such-route").send().await.unwrap(),
-        404,
-        "route_not_found",
-    )
-    .await;
+    let body = app
+        .anon()
+        .get("/v1/no-such-route")
+        .await
+        .expect_problem(404, "route_not_found");
     listed(body["code"].as_str().unwrap(), 404);
 
-    let body = expect_problem(
-        app.get("/v1/me").send().await.unwrap(),
-        401,
-        "unauthenticated",
-    )
-    .await;
+    let body = app
+        .anon()
+        .get("/v1/me")
+        .await
+        .expect_problem(401, "unauthenticated");
     listed(body["code"].as_str().unwrap(), 401);
 
-    let r = app
-        .admin(Method::POST, "/v1/admin/partners")
-        .json(&json!({"name": "", "legal_entity": "Acme Ltd", "billing_email": "nope", "owner_email": "owner@acme.example"}))
-        .send()
+    let body = app
+        .operator()
+        .post(
+            "/v1/admin/partners",
+            &json!({"name": "", "legal_entity": "Acme Ltd", "billing_email": "nope", "owner_email": "owner@acme.example"}),
+        )
         .await
-        .unwrap();
-    let body = expect_problem(r, 422, "validation_failed").await;
+        .expect_problem(422, "validation_failed");
     listed(body["code"].as_str().unwrap(), 422);
     let errors = body["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 2, "{body}"); // name: length; billing_email: email
@@ -1276,14 +1274,11 @@ async fn real_responses_carry_listed_codes() {
         );
     }
 
-    let (status, _, body) = parts(
-        app.post("/v1/oauth/token")
-            .form(&[("grant_type", "password")])
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let r = app
+        .anon()
+        .post_form("/v1/oauth/token", &[("grant_type", "password")])
+        .await;
+    let (status, body) = (r.status, r.body);
     let error = body["error"].as_str().unwrap();
     assert!(
         OAUTH_ERRORS
