@@ -26,25 +26,18 @@ use crate::services::{self, state::ServiceState};
 use crate::time::{utc, utc_opt};
 use crate::vault::Vault;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MaterialStatus {
-    /// Issued; nobody has fetched them yet.
-    Issued,
-    /// Fetched at least once.
-    Retrieved,
-    /// Used: the profile was installed on a device.
-    Installed,
-    /// No longer valid (replaced by a SIM swap, or the service was cancelled).
-    Revoked,
+crate::stored_enum! {
+    pub enum MaterialStatus {
+        /// Issued; nobody has fetched them yet.
+        Issued = "issued",
+        /// Fetched at least once.
+        Retrieved = "retrieved",
+        /// Used: the profile was installed on a device.
+        Installed = "installed",
+        /// No longer valid (replaced by a SIM swap, or the service was cancelled).
+        Revoked = "revoked",
+    }
 }
-
-crate::stored_enum!(MaterialStatus {
-    Issued = "issued",
-    Retrieved = "retrieved",
-    Installed = "installed",
-    Revoked = "revoked",
-});
 
 #[derive(Serialize, Deserialize)]
 struct Sealed {

@@ -19,47 +19,31 @@ use actix_web::http::header::AUTHORIZATION;
 use actix_web::{web, FromRequest, HttpRequest};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
 use subtle::ConstantTimeEq;
-use utoipa::ToSchema;
 
 use crate::db::schema::{credentials, members, partners};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-/// The two isolated environments of every partner.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum Environment {
-    Sandbox,
-    Live,
+crate::stored_enum! {
+    /// The two isolated environments of every partner.
+    pub enum Environment {
+        Sandbox = "sandbox",
+        Live = "live",
+    }
 }
 
-crate::stored_enum!(Environment {
-    Sandbox = "sandbox",
-    Live = "live",
-});
-
-/// Team roles (see the role matrix in the API description).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    Owner,
-    Admin,
-    Developer,
-    Billing,
-    Support,
-    Viewer,
+crate::stored_enum! {
+    /// Team roles (see the role matrix in the API description).
+    pub enum Role {
+        Owner = "owner",
+        Admin = "admin",
+        Developer = "developer",
+        Billing = "billing",
+        Support = "support",
+        Viewer = "viewer",
+    }
 }
-
-crate::stored_enum!(Role {
-    Owner = "owner",
-    Admin = "admin",
-    Developer = "developer",
-    Billing = "billing",
-    Support = "support",
-    Viewer = "viewer",
-});
 
 /// What a route needs. One variant per row of the spec's role matrix (plus the audit log).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -20,67 +20,49 @@ use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::utc;
 
-/// What a package is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PackageKind {
-    /// A base subscription.
-    Plan,
-    /// Extra data on top of a plan.
-    DataAddon,
-    /// Voice minutes of one voice type on top of a plan.
-    VoiceAddon,
+crate::stored_enum! {
+    /// What a package is.
+    pub enum PackageKind {
+        /// A base subscription.
+        Plan = "plan",
+        /// Extra data on top of a plan.
+        DataAddon = "data_addon",
+        /// Voice minutes of one voice type on top of a plan.
+        VoiceAddon = "voice_addon",
+    }
 }
-crate::stored_enum!(PackageKind {
-    Plan = "plan",
-    DataAddon = "data_addon",
-    VoiceAddon = "voice_addon",
-});
 
-/// How wide the coverage is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum CoverageType {
-    /// One country.
-    Local,
-    /// Several countries of a region.
-    Regional,
-    /// Worldwide coverage lists.
-    Global,
+crate::stored_enum! {
+    /// How wide the coverage is.
+    pub enum CoverageType {
+        /// One country.
+        Local = "local",
+        /// Several countries of a region.
+        Regional = "regional",
+        /// Worldwide coverage lists.
+        Global = "global",
+    }
 }
-crate::stored_enum!(CoverageType {
-    Local = "local",
-    Regional = "regional",
-    Global = "global",
-});
 
-/// Whether a package can be ordered.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum PackageStatus {
-    /// Can be ordered.
-    Available,
-    /// Temporarily not orderable.
-    Unavailable,
-    /// No longer sold; still readable for existing orders.
-    Retired,
+crate::stored_enum! {
+    /// Whether a package can be ordered.
+    pub enum PackageStatus {
+        /// Can be ordered.
+        Available = "available",
+        /// Temporarily not orderable.
+        Unavailable = "unavailable",
+        /// No longer sold; still readable for existing orders.
+        Retired = "retired",
+    }
 }
-crate::stored_enum!(PackageStatus {
-    Available = "available",
-    Unavailable = "unavailable",
-    Retired = "retired",
-});
 
-/// Compliance checks an order for the package must satisfy.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ComplianceRequirement {
-    /// The partner must attest that the end customer's identity was verified.
-    IdentityVerification,
+crate::stored_enum! {
+    /// Compliance checks an order for the package must satisfy.
+    pub enum ComplianceRequirement {
+        /// The partner must attest that the end customer's identity was verified.
+        IdentityVerification = "identity_verification",
+    }
 }
-crate::stored_enum!(ComplianceRequirement {
-    IdentityVerification = "identity_verification",
-});
 
 /// A catalogue package.
 #[derive(Debug, Clone, Serialize, ToSchema)]

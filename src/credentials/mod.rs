@@ -7,7 +7,7 @@ pub mod routes;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::audit::{self, AuditActor};
@@ -21,22 +21,16 @@ use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::{utc, utc_opt};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum CredentialStatus {
-    /// In use.
-    Active,
-    /// Replaced by a newer credential; works until `expires_at`.
-    Rotated,
-    /// Stopped.
-    Revoked,
+crate::stored_enum! {
+    pub enum CredentialStatus {
+        /// In use.
+        Active = "active",
+        /// Replaced by a newer credential; works until `expires_at`.
+        Rotated = "rotated",
+        /// Stopped.
+        Revoked = "revoked",
+    }
 }
-
-crate::stored_enum!(CredentialStatus {
-    Active = "active",
-    Rotated = "rotated",
-    Revoked = "revoked",
-});
 
 pub fn secret_prefix(env: Environment) -> &'static str {
     match env {

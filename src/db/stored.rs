@@ -7,7 +7,10 @@
 //! column, never a silent default.
 //!
 //! ```ignore
-//! stored_enum!(OrderState { Pending = "pending", Completed = "completed" });
+//! stored_enum! {
+//!     /// Where an order is.
+//!     pub enum OrderState { Pending = "pending", Completed = "completed" }
+//! }
 //! let state = OrderState::from_stored(&row.state, "orders.state")?;
 //! ```
 
@@ -26,11 +29,27 @@ pub fn unknown(column: &'static str, value: &str, type_name: &'static str) -> Ap
     ))
 }
 
-/// Implements `ALL`, `as_str`, `parse` and `from_stored` for an enum whose values are stored as
-/// text. The texts must equal the enum's serde names (each use is checked by a test).
+/// Declares an enum whose values are stored as text, with its serde derives (the serde name of
+/// each value is its stored text, by construction) and `ALL`, `as_str`, `parse` and
+/// `from_stored`. Texts are passed as plain tokens (`tt`) so that utoipa's derive sees each
+/// `#[serde(rename)]`.
 #[macro_export]
 macro_rules! stored_enum {
-    ($name:ident { $($variant:ident = $text:literal),+ $(,)? }) => {
+    (
+        $(#[$meta:meta])*
+        $vis:vis enum $name:ident {
+            $($(#[$vmeta:meta])* $variant:ident = $text:tt),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(
+            Debug, Clone, Copy, PartialEq, Eq, Hash,
+            ::serde::Serialize, ::serde::Deserialize, ::utoipa::ToSchema,
+        )]
+        $vis enum $name {
+            $($(#[$vmeta])* #[serde(rename = $text)] $variant),+
+        }
+
         impl $name {
             /// Every value, in declaration order.
             pub const ALL: &'static [$name] = &[$($name::$variant),+];
@@ -56,15 +75,12 @@ macro_rules! stored_enum {
 
 #[cfg(test)]
 mod tests {
-    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-    enum Colour {
-        Red,
-        DarkBlue,
+    crate::stored_enum! {
+        enum Colour {
+            Red = "red",
+            DarkBlue = "dark_blue",
+        }
     }
-    crate::stored_enum!(Colour {
-        Red = "red",
-        DarkBlue = "dark_blue",
-    });
 
     #[test]
     fn texts_round_trip_and_unknown_stored_text_is_a_server_fault() {

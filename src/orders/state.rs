@@ -2,50 +2,34 @@
 //! `OrderState::can_become`, and every state carries the `next_step` text Onyx gives partners
 //! (they never invent one). The service state machine is `services::state`.
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-/// The four order types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderType {
-    /// A new subscription: exactly one plan, optional add-ons.
-    ActivateSubscription,
-    /// More for an active subscription: at most one plan, optional add-ons.
-    TopUpSubscription,
-    /// End a subscription: no items.
-    CancelSubscription,
-    /// New activation materials for a subscription (the old ones are revoked): no items.
-    SwapSim,
+crate::stored_enum! {
+    /// The four order types.
+    pub enum OrderType {
+        /// A new subscription: exactly one plan, optional add-ons.
+        ActivateSubscription = "activate_subscription",
+        /// More for an active subscription: at most one plan, optional add-ons.
+        TopUpSubscription = "top_up_subscription",
+        /// End a subscription: no items.
+        CancelSubscription = "cancel_subscription",
+        /// New activation materials for a subscription (the old ones are revoked): no items.
+        SwapSim = "swap_sim",
+    }
 }
-crate::stored_enum!(OrderType {
-    ActivateSubscription = "activate_subscription",
-    TopUpSubscription = "top_up_subscription",
-    CancelSubscription = "cancel_subscription",
-    SwapSim = "swap_sim",
-});
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderState {
-    /// Accepted; funds reserved; provisioning not started.
-    Pending,
-    /// Provisioning is under way.
-    Processing,
-    /// Done; funds captured.
-    Completed,
-    /// Provisioning failed; funds released. See `failure_code` and `next_step`.
-    Failed,
-    /// Cancelled on request; funds released.
-    Cancelled,
+crate::stored_enum! {
+    pub enum OrderState {
+        /// Accepted; funds reserved; provisioning not started.
+        Pending = "pending",
+        /// Provisioning is under way.
+        Processing = "processing",
+        /// Done; funds captured.
+        Completed = "completed",
+        /// Provisioning failed; funds released. See `failure_code` and `next_step`.
+        Failed = "failed",
+        /// Cancelled on request; funds released.
+        Cancelled = "cancelled",
+    }
 }
-crate::stored_enum!(OrderState {
-    Pending = "pending",
-    Processing = "processing",
-    Completed = "completed",
-    Failed = "failed",
-    Cancelled = "cancelled",
-});
 
 impl OrderState {
     pub fn can_become(self, next: OrderState) -> bool {
@@ -75,31 +59,23 @@ pub fn order_next_step(state: OrderState, retry_allowed: bool) -> &'static str {
     }
 }
 
-/// Sandbox scenarios: how the simulator provisions a sandbox order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum SandboxScenario {
-    /// preparing → ready (order completed).
-    Success,
-    /// preparing → delayed → ready.
-    Delayed,
-    /// preparing → failed (`network_rejected`, not retryable).
-    Failed,
-    /// preparing → failed (`upstream_timeout`, retryable); a retry succeeds.
-    FailedRetryable,
-    /// preparing → unavailable (`service_unavailable`, not retryable).
-    Unavailable,
-    /// Stays preparing until an operator reports a state (or the order is cancelled).
-    Manual,
+crate::stored_enum! {
+    /// Sandbox scenarios: how the simulator provisions a sandbox order.
+    pub enum SandboxScenario {
+        /// preparing → ready (order completed).
+        Success = "success",
+        /// preparing → delayed → ready.
+        Delayed = "delayed",
+        /// preparing → failed (`network_rejected`, not retryable).
+        Failed = "failed",
+        /// preparing → failed (`upstream_timeout`, retryable); a retry succeeds.
+        FailedRetryable = "failed_retryable",
+        /// preparing → unavailable (`service_unavailable`, not retryable).
+        Unavailable = "unavailable",
+        /// Stays preparing until an operator reports a state (or the order is cancelled).
+        Manual = "manual",
+    }
 }
-crate::stored_enum!(SandboxScenario {
-    Success = "success",
-    Delayed = "delayed",
-    Failed = "failed",
-    FailedRetryable = "failed_retryable",
-    Unavailable = "unavailable",
-    Manual = "manual",
-});
 
 #[cfg(test)]
 mod tests {

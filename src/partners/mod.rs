@@ -19,23 +19,17 @@ use crate::pagination::{Page, PageRequest};
 use crate::team::{self, CreatedInvitation};
 use crate::time::{utc, utc_opt};
 
-/// Partner account states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "lowercase")]
-pub enum PartnerStatus {
-    /// Created; sandbox works, Onyx has not approved the account yet.
-    Pending,
-    /// Approved by Onyx.
-    Approved,
-    /// Suspended by Onyx: every call of the partner is refused.
-    Suspended,
+crate::stored_enum! {
+    /// Partner account states.
+    pub enum PartnerStatus {
+        /// Created; sandbox works, Onyx has not approved the account yet.
+        Pending = "pending",
+        /// Approved by Onyx.
+        Approved = "approved",
+        /// Suspended by Onyx: every call of the partner is refused.
+        Suspended = "suspended",
+    }
 }
-
-crate::stored_enum!(PartnerStatus {
-    Pending = "pending",
-    Approved = "approved",
-    Suspended = "suspended",
-});
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Partner {

@@ -21,19 +21,14 @@ use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::{utc, utc_opt};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum InstallState {
-    /// The profile has not been installed (or a swap issued new materials).
-    NotInstalled,
-    /// The profile is installed on a device.
-    Installed,
+crate::stored_enum! {
+    pub enum InstallState {
+        /// The profile has not been installed (or a swap issued new materials).
+        NotInstalled = "not_installed",
+        /// The profile is installed on a device.
+        Installed = "installed",
+    }
 }
-
-crate::stored_enum!(InstallState {
-    NotInstalled = "not_installed",
-    Installed = "installed",
-});
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Service {

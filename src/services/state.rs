@@ -2,36 +2,24 @@
 //! `ServiceState::can_become`, and every state carries the `next_step` text Onyx gives
 //! partners (they never invent one).
 
-use serde::{Deserialize, Serialize};
-use utoipa::ToSchema;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum ServiceState {
-    /// Onyx is preparing the service.
-    Preparing,
-    /// Activation materials are ready; the user can install the profile.
-    ReadyToInstall,
-    /// Installed and usable.
-    Active,
-    /// Taking longer than usual; Onyx continues automatically.
-    Delayed,
-    /// Provisioning failed.
-    Failed,
-    /// The network cannot provide the service right now.
-    Unavailable,
-    /// Ended.
-    Cancelled,
+crate::stored_enum! {
+    pub enum ServiceState {
+        /// Onyx is preparing the service.
+        Preparing = "preparing",
+        /// Activation materials are ready; the user can install the profile.
+        ReadyToInstall = "ready_to_install",
+        /// Installed and usable.
+        Active = "active",
+        /// Taking longer than usual; Onyx continues automatically.
+        Delayed = "delayed",
+        /// Provisioning failed.
+        Failed = "failed",
+        /// The network cannot provide the service right now.
+        Unavailable = "unavailable",
+        /// Ended.
+        Cancelled = "cancelled",
+    }
 }
-crate::stored_enum!(ServiceState {
-    Preparing = "preparing",
-    ReadyToInstall = "ready_to_install",
-    Active = "active",
-    Delayed = "delayed",
-    Failed = "failed",
-    Unavailable = "unavailable",
-    Cancelled = "cancelled",
-});
 
 impl ServiceState {
     pub fn can_become(self, next: ServiceState) -> bool {

@@ -18,22 +18,16 @@ use crate::time::utc;
 
 pub const THRESHOLDS: [i32; 2] = [80, 100];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum UsageSource {
-    /// Reported by the network.
-    Network,
-    /// Reported by an Onyx operator.
-    Operator,
-    /// Reported through the sandbox helper.
-    Sandbox,
+crate::stored_enum! {
+    pub enum UsageSource {
+        /// Reported by the network.
+        Network = "network",
+        /// Reported by an Onyx operator.
+        Operator = "operator",
+        /// Reported through the sandbox helper.
+        Sandbox = "sandbox",
+    }
 }
-
-crate::stored_enum!(UsageSource {
-    Network = "network",
-    Operator = "operator",
-    Sandbox = "sandbox",
-});
 
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct UsageSnapshot {

@@ -21,31 +21,22 @@ use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::utc;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum EntryType {
-    /// Funds set aside for an order.
-    Reserve,
-    /// Reserved funds spent on a completed order.
-    Capture,
-    /// Reserved funds returned (order failed or cancelled).
-    Release,
-    /// Funds added by Onyx.
-    Credit,
-    /// Spent funds returned by Onyx.
-    Refund,
-    /// Monthly commitment true-up.
-    CommitmentAdjustment,
+crate::stored_enum! {
+    pub enum EntryType {
+        /// Funds set aside for an order.
+        Reserve = "reserve",
+        /// Reserved funds spent on a completed order.
+        Capture = "capture",
+        /// Reserved funds returned (order failed or cancelled).
+        Release = "release",
+        /// Funds added by Onyx.
+        Credit = "credit",
+        /// Spent funds returned by Onyx.
+        Refund = "refund",
+        /// Monthly commitment true-up.
+        CommitmentAdjustment = "commitment_adjustment",
+    }
 }
-
-crate::stored_enum!(EntryType {
-    Reserve = "reserve",
-    Capture = "capture",
-    Release = "release",
-    Credit = "credit",
-    Refund = "refund",
-    CommitmentAdjustment = "commitment_adjustment",
-});
 
 /// One wallet.
 #[derive(Debug, Serialize, ToSchema)]

@@ -601,19 +601,13 @@ impl Clients {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum DeliveryStatus {
-    Pending,
-    Succeeded,
-    Failed,
+crate::stored_enum! {
+    pub enum DeliveryStatus {
+        Pending = "pending",
+        Succeeded = "succeeded",
+        Failed = "failed",
+    }
 }
-
-crate::stored_enum!(DeliveryStatus {
-    Pending = "pending",
-    Succeeded = "succeeded",
-    Failed = "failed",
-});
 
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Attempt {
