@@ -11,6 +11,6 @@ mod identity;
 mod order_retry;
 mod orders;
 mod platform;
-mod stored_values;
 mod problem_codes;
+mod stored_values;
 mod webhooks;
