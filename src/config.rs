@@ -108,6 +108,19 @@ pub struct Config {
     /// `ONYX_RATE_LIMIT_PER_MINUTE`: requests per minute for each credential or team member
     /// (bursts up to the same number), default 1200.
     pub rate_limit_per_minute: u32,
+    /// `ONYX_JOB_LEASE_MS`: how long a claimed background job is reserved for its owner
+    /// without a heartbeat, default 30000; the owner renews it every third of that while the
+    /// job runs.
+    pub job_lease: Duration,
+    /// `ONYX_WEBHOOK_CONCURRENCY`: webhook sends in flight per instance, default 32 (one per
+    /// endpoint at a time).
+    pub webhook_concurrency: usize,
+    /// `ONYX_WEBHOOK_PER_ENDPOINT`: sends in flight to one endpoint, default 1.
+    pub webhook_per_endpoint: usize,
+    /// `ONYX_PROVISIONING_CONCURRENCY`: provisioning steps in flight per instance, default 8.
+    pub provisioning_concurrency: usize,
+    /// `ONYX_WEBHOOK_ENDPOINTS_MAX`: webhook endpoints per partner and environment, default 10.
+    pub webhook_endpoints_max: i64,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -243,6 +256,11 @@ impl Config {
                 }
             },
             rate_limit_per_minute: parse_num(&get, "ONYX_RATE_LIMIT_PER_MINUTE", 1200)?,
+            job_lease: Duration::from_millis(parse_num(&get, "ONYX_JOB_LEASE_MS", 30_000)?),
+            webhook_concurrency: parse_num(&get, "ONYX_WEBHOOK_CONCURRENCY", 32)?,
+            webhook_per_endpoint: parse_num(&get, "ONYX_WEBHOOK_PER_ENDPOINT", 1)?,
+            provisioning_concurrency: parse_num(&get, "ONYX_PROVISIONING_CONCURRENCY", 8)?,
+            webhook_endpoints_max: parse_num(&get, "ONYX_WEBHOOK_ENDPOINTS_MAX", 10)?,
             smdp_address: get("ONYX_SMDP_ADDRESS").unwrap_or_else(|| "smdp.onyx.example".into()),
             upstream_url: match get("ONYX_UPSTREAM_URL") {
                 None => None,

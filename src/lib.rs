@@ -17,6 +17,7 @@ pub mod events;
 pub mod http;
 pub mod idempotency;
 pub mod ids;
+pub mod jobs;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;

@@ -23,6 +23,8 @@ use crate::webhooks::delivery::Clients;
 #[derive(Clone)]
 pub struct Context {
     pub state: AppState,
+    /// The owner token of this process's claims (see `jobs`).
+    pub owner: crate::jobs::Owner,
     /// The provisioning adapters (sandbox simulator, live upstream).
     pub upstreams: Arc<Upstreams>,
     /// The webhook worker's SSRF-guarded HTTP clients.
@@ -35,6 +37,7 @@ impl Context {
         let webhook_clients = Arc::new(Clients::new(state.config.webhook_dev_mode));
         Context {
             state,
+            owner: crate::jobs::Owner::new(),
             upstreams,
             webhook_clients,
         }
@@ -42,18 +45,41 @@ impl Context {
 
     /// One batch of provisioning steps; returns how many were stepped.
     pub async fn run_provisioning(&self) -> Result<usize, ApiError> {
-        crate::provisioning::run_due(&self.state, &self.upstreams).await
+        crate::provisioning::run_due(&self.state, &self.upstreams, &self.owner).await
     }
 
     /// One batch of webhook deliveries; returns how many attempts were made.
     pub async fn run_webhooks(&self) -> Result<usize, ApiError> {
-        crate::webhooks::delivery::run_due(&self.state, &self.webhook_clients).await
+        crate::webhooks::delivery::run_due(&self.state, &self.webhook_clients, &self.owner).await
+    }
+
+    /// Gives up every claim this context still holds (at shutdown), so that another instance
+    /// takes the work at once instead of after the lease.
+    pub fn release_leases(&self) -> Result<usize, ApiError> {
+        use crate::db::schema::{provisioning_tasks as pt, webhook_deliveries as wd};
+        use diesel::prelude::*;
+        let owner = self.owner.as_str();
+        self.state.db.write_blocking(|c| {
+            let tasks = diesel::update(pt::table.filter(pt::lease_owner.eq(owner)))
+                .set((
+                    pt::lease_owner.eq(None::<String>),
+                    pt::lease_until.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(c)?;
+            let deliveries = diesel::update(wd::table.filter(wd::lease_owner.eq(owner)))
+                .set((
+                    wd::lease_owner.eq(None::<String>),
+                    wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                ))
+                .execute(c)?;
+            Ok(tasks + deliveries)
+        })
     }
 }
 
 pub type JobFuture = Pin<Box<dyn Future<Output = Result<usize, ApiError>> + Send>>;
 
-/// One kind of background work.
+/// A periodic job (housekeeping): one batch every `every`, at once again while it finds work.
 pub struct Job {
     pub name: &'static str,
     /// How often to look for work when idle.
@@ -62,31 +88,16 @@ pub struct Job {
     pub run: fn(Context) -> JobFuture,
 }
 
-/// Every background job of the service.
-pub fn jobs(state: &AppState) -> Vec<Job> {
-    let mut jobs = vec![
-        Job {
-            name: "provisioning",
-            every: state.config.worker_interval,
-            run: |c| Box::pin(async move { c.run_provisioning().await }),
+/// The periodic jobs of the service. Provisioning and webhook delivery run as pools (see
+/// [`spawn`]).
+pub fn periodic_jobs(state: &AppState) -> Vec<Job> {
+    let mut jobs = vec![Job {
+        name: "housekeeping",
+        every: Duration::from_secs(300),
+        run: |c| {
+            Box::pin(async move { actix_web::web::block(move || housekeeping(&c.state)).await? })
         },
-        Job {
-            name: "housekeeping",
-            every: Duration::from_secs(300),
-            run: |c| {
-                Box::pin(
-                    async move { actix_web::web::block(move || housekeeping(&c.state)).await? },
-                )
-            },
-        },
-    ];
-    if state.config.webhook_delivery {
-        jobs.push(Job {
-            name: "webhooks",
-            every: state.config.worker_interval,
-            run: |c| Box::pin(async move { c.run_webhooks().await }),
-        });
-    }
+    }];
     if state.db.backend() == Backend::Sqlite {
         jobs.push(Job {
             name: "sqlite_wal_checkpoint",
@@ -121,8 +132,12 @@ fn checkpoint_wal(state: &AppState) -> Result<usize, ApiError> {
     Ok(0)
 }
 
+/// How long shutdown waits for jobs in flight before it aborts them and releases their leases.
+pub const SHUTDOWN_DRAIN: Duration = Duration::from_secs(20);
+
 /// Runs every job until `shutdown` is called.
 pub struct Workers {
+    context: Context,
     stop: watch::Sender<bool>,
     handles: Vec<JoinHandle<()>>,
 }
@@ -130,7 +145,7 @@ pub struct Workers {
 pub fn spawn(state: AppState) -> Workers {
     let context = Context::new(state);
     let (stop, rx) = watch::channel(false);
-    let handles = jobs(&context.state)
+    let mut handles: Vec<JoinHandle<()>> = periodic_jobs(&context.state)
         .into_iter()
         .map(|job| {
             let context = context.clone();
@@ -164,14 +179,87 @@ pub fn spawn(state: AppState) -> Workers {
             })
         })
         .collect();
-    Workers { stop, handles }
+    let config = &context.state.config;
+    let every = config.worker_interval;
+    {
+        let c = context.clone();
+        let limit = config.provisioning_concurrency;
+        let queued = c.state.db.work_queued();
+        handles.push(tokio::spawn(crate::jobs::run_pool(
+            "provisioning",
+            limit,
+            every,
+            queued,
+            rx.clone(),
+            SHUTDOWN_DRAIN,
+            {
+                let c = c.clone();
+                move |n| {
+                    let c = c.clone();
+                    async move { crate::provisioning::claim_due(&c.state, &c.owner, n).await }
+                }
+            },
+            move |item| {
+                crate::provisioning::handle(
+                    c.state.clone(),
+                    Arc::clone(&c.upstreams),
+                    c.owner.clone(),
+                    item,
+                )
+            },
+        )));
+    }
+    if config.webhook_delivery {
+        let c = context.clone();
+        let limit = config.webhook_concurrency;
+        let queued = c.state.db.work_queued();
+        handles.push(tokio::spawn(crate::jobs::run_pool(
+            "webhooks",
+            limit,
+            every,
+            queued,
+            rx.clone(),
+            SHUTDOWN_DRAIN,
+            {
+                let c = c.clone();
+                move |n| {
+                    let c = c.clone();
+                    async move { crate::webhooks::delivery::claim_due(&c.state, &c.owner, n).await }
+                }
+            },
+            move |item| {
+                crate::webhooks::delivery::handle(
+                    c.state.clone(),
+                    Arc::clone(&c.webhook_clients),
+                    c.owner.clone(),
+                    item,
+                )
+            },
+        )));
+    }
+    Workers {
+        context,
+        stop,
+        handles,
+    }
 }
 
 impl Workers {
+    /// Stops claiming, waits for jobs in flight (at most [`SHUTDOWN_DRAIN`]), then releases
+    /// every lease this process still holds, so no work stays leased to a dead owner.
     pub async fn shutdown(self) {
         let _ = self.stop.send(true);
         for h in self.handles {
             let _ = h.await;
+        }
+        let context = self.context;
+        match actix_web::web::block(move || context.release_leases()).await {
+            Ok(Ok(n)) if n > 0 => {
+                tracing::info!(released = n, "released the leases of unfinished jobs")
+            }
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not release leases at shutdown"),
+            Err(e) => tracing::warn!(error = %e, "could not release leases at shutdown"),
         }
     }
 }

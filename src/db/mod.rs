@@ -107,6 +107,19 @@ pub struct Db {
     /// SQLite allows one writer at a time; write transactions of this process take turns
     /// here so that none fails with SQLITE_BUSY on a read-to-write upgrade.
     sqlite_writer: Arc<Mutex<()>>,
+    /// Counts committed transactions that queued background work (see [`mark_work_queued`]);
+    /// idle workers wait on it instead of only polling.
+    work_queued: Arc<tokio::sync::watch::Sender<u64>>,
+}
+
+thread_local! {
+    static QUEUED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Says that the write transaction running on this thread queued background work (a webhook
+/// delivery, a provisioning step): once it commits, idle workers of this process wake at once.
+pub fn mark_work_queued() {
+    QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(true));
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -133,6 +146,7 @@ impl Db {
             pool,
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
+            work_queued: Arc::new(tokio::sync::watch::channel(0).0),
         })
     }
 
@@ -195,7 +209,17 @@ impl Db {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
-        (*conn).transaction(f)
+        QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(false));
+        let result = (*conn).transaction(f);
+        if QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false)) && result.is_ok() {
+            self.work_queued.send_modify(|n| *n = n.wrapping_add(1));
+        }
+        result
+    }
+
+    /// Changes whenever a committed write of this process queued background work.
+    pub fn work_queued(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.work_queued.subscribe()
     }
 }
 

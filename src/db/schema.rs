@@ -252,6 +252,10 @@ diesel::table! {
         due_at -> Timestamp,
         lease_until -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+        errors -> Integer,
+        last_error -> Nullable<Text>,
+        dead_at -> Nullable<Timestamp>,
     }
 }
 
@@ -332,6 +336,8 @@ diesel::table! {
         deleted_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        consecutive_failures -> Integer,
+        circuit_open_until -> Nullable<Timestamp>,
     }
 }
 
@@ -352,6 +358,7 @@ diesel::table! {
         completed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
     }
 }
 

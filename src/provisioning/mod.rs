@@ -20,17 +20,18 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
+use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Environment;
 use crate::db::schema::{order_items, provisioning_tasks};
+use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::jobs;
 use crate::orders::state::{OrderType, SandboxScenario};
 use crate::orders::{self, Progress};
 use crate::state::AppState;
 
-/// How long a claimed task is reserved for the worker that claimed it.
-pub const LEASE: Duration = Duration::seconds(60);
 /// When the upstream cannot be reached, ask again after this long.
 pub const UPSTREAM_RETRY_AFTER: Duration = Duration::seconds(30);
 
@@ -290,117 +291,330 @@ pub fn live_upstream(config: &crate::config::Config) -> Arc<dyn Upstream> {
     }
 }
 
-/// Claims up to `limit` due tasks (atomic lease per task).
-fn claim(state: &AppState, now: DateTime<Utc>, limit: i64) -> Result<Vec<Task>, ApiError> {
-    state.db.write_blocking(|conn| {
-        let at = now.naive_utc();
-        let due: Vec<(String, i32)> = provisioning_tasks::table
-            .filter(provisioning_tasks::due_at.le(at))
-            .filter(
-                provisioning_tasks::lease_until
-                    .is_null()
-                    .or(provisioning_tasks::lease_until.lt(at)),
-            )
-            .order(provisioning_tasks::due_at.asc())
-            .limit(limit)
-            .select((provisioning_tasks::order_id, provisioning_tasks::step))
-            .load(conn)?;
-        let mut tasks = Vec::new();
-        for (order_id, step) in due {
-            let claimed = diesel::update(
-                provisioning_tasks::table
-                    .find(&order_id)
-                    .filter(provisioning_tasks::step.eq(step))
-                    .filter(
-                        provisioning_tasks::lease_until
-                            .is_null()
-                            .or(provisioning_tasks::lease_until.lt(at)),
-                    ),
-            )
-            .set(provisioning_tasks::lease_until.eq(Some((now + LEASE).naive_utc())))
-            .execute(conn)?;
-            if claimed != 1 {
-                continue;
-            }
-            let order = orders::row_by_id(conn, &order_id)?;
-            let package_ids: Vec<String> = order_items::table
-                .filter(order_items::order_id.eq(&order_id))
-                .order(order_items::position.asc())
-                .select(order_items::package_id)
-                .load(conn)?;
-            tasks.push(Task {
-                environment: order.tenant()?.environment(),
-                order_type: order.order_type()?,
-                service_id: order.service_id.clone(),
-                attempt: order.attempt,
-                scenario: order.scenario()?,
-                order_id,
-                package_ids,
-                step,
-            });
+/// One claimed task: the step to ask the adapter for, and the owner that may answer it.
+struct Claimed {
+    task: Task,
+    owner: jobs::Owner,
+}
+
+#[derive(diesel::QueryableByName)]
+struct ClaimedRow {
+    #[diesel(sql_type = diesel::sql_types::Text)]
+    order_id: String,
+    #[diesel(sql_type = diesel::sql_types::Integer)]
+    step: i32,
+}
+
+/// Claims up to `limit` due tasks for `owner`: `FOR UPDATE SKIP LOCKED` on PostgreSQL, a
+/// guarded update per row on SQLite. Tasks in their terminal state are never claimed.
+fn claim(
+    conn: &mut DbConnection,
+    owner: &jobs::Owner,
+    lease: jobs::Lease,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<(String, i32)>, ApiError> {
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    let at = now.naive_utc();
+    let until = (now + lease.length).naive_utc();
+    if let DbConnection::Pg(pg) = conn {
+        let rows: Vec<ClaimedRow> = diesel::sql_query(
+            "UPDATE provisioning_tasks SET lease_owner = $1, lease_until = $2 \
+             WHERE order_id IN (SELECT order_id FROM provisioning_tasks \
+               WHERE due_at <= $3 AND dead_at IS NULL AND (lease_until IS NULL OR lease_until < $3) \
+               ORDER BY due_at LIMIT $4 FOR UPDATE SKIP LOCKED) \
+             RETURNING order_id, step",
+        )
+        .bind::<Text, _>(owner.as_str())
+        .bind::<Timestamp, _>(until)
+        .bind::<Timestamp, _>(at)
+        .bind::<BigInt, _>(limit)
+        .load(pg)?;
+        return Ok(rows.into_iter().map(|r| (r.order_id, r.step)).collect());
+    }
+    let due: Vec<(String, i32)> = provisioning_tasks::table
+        .filter(provisioning_tasks::due_at.le(at))
+        .filter(provisioning_tasks::dead_at.is_null())
+        .filter(
+            provisioning_tasks::lease_until
+                .is_null()
+                .or(provisioning_tasks::lease_until.lt(at)),
+        )
+        .order(provisioning_tasks::due_at.asc())
+        .limit(limit)
+        .select((provisioning_tasks::order_id, provisioning_tasks::step))
+        .load(conn)?;
+    let mut claimed = Vec::new();
+    for (order_id, step) in due {
+        let n = diesel::update(
+            provisioning_tasks::table
+                .find(&order_id)
+                .filter(provisioning_tasks::step.eq(step))
+                .filter(
+                    provisioning_tasks::lease_until
+                        .is_null()
+                        .or(provisioning_tasks::lease_until.lt(at)),
+                ),
+        )
+        .set((
+            provisioning_tasks::lease_owner.eq(Some(owner.as_str())),
+            provisioning_tasks::lease_until.eq(Some(until)),
+        ))
+        .execute(conn)?;
+        if n == 1 {
+            claimed.push((order_id, step));
         }
-        Ok(tasks)
+    }
+    Ok(claimed)
+}
+
+/// What the adapter needs to know about a claimed task.
+fn load_task(conn: &mut DbConnection, order_id: &str, step: i32) -> Result<Task, ApiError> {
+    let order = orders::row_by_id(conn, order_id)?;
+    let package_ids: Vec<String> = order_items::table
+        .filter(order_items::order_id.eq(order_id))
+        .order(order_items::position.asc())
+        .select(order_items::package_id)
+        .load(conn)?;
+    Ok(Task {
+        environment: order.tenant()?.environment(),
+        order_type: order.order_type()?,
+        service_id: order.service_id.clone(),
+        attempt: order.attempt,
+        scenario: order.scenario()?,
+        order_id: order_id.to_string(),
+        package_ids,
+        step,
     })
 }
 
-/// Applies an adapter's answer: the order's state machine, then the next step or none.
+/// The task row, if `owner` still holds its claim on `step`.
+fn owned(
+    conn: &mut DbConnection,
+    order_id: &str,
+    step: i32,
+    owner: &jobs::Owner,
+) -> Result<bool, ApiError> {
+    Ok(diesel::select(diesel::dsl::exists(
+        provisioning_tasks::table
+            .find(order_id)
+            .filter(provisioning_tasks::step.eq(step))
+            .filter(provisioning_tasks::lease_owner.eq(owner.as_str())),
+    ))
+    .get_result(conn)?)
+}
+
+/// Applies an adapter's answer, if the claim is still ours: the order's state machine, then
+/// the next step or none. A claim lost meanwhile (the lease ran out and another owner took
+/// the task, or the task was cancelled or retried) drops the answer.
 fn apply(
-    state: &AppState,
-    task: &Task,
+    conn: &mut DbConnection,
+    vault: &crate::vault::Vault,
+    claimed: &Claimed,
     answer: Result<Answer, UpstreamError>,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    state.db.write_blocking(|conn| {
-        // The task may have been removed (cancelled) or replaced (retried) meanwhile.
-        let current: Option<i32> = provisioning_tasks::table
-            .find(&task.order_id)
-            .select(provisioning_tasks::step)
-            .first(conn)
-            .optional()?;
-        let order = orders::row_by_id(conn, &task.order_id)?;
-        if current != Some(task.step) || order.attempt != task.attempt {
-            return Ok(());
+    let task = &claimed.task;
+    let order = orders::row_by_id(conn, &task.order_id)?;
+    if !owned(conn, &task.order_id, task.step, &claimed.owner)? || order.attempt != task.attempt {
+        tracing::warn!(order_id = %task.order_id, step = task.step, "provisioning answer dropped: the claim was lost or the task changed meanwhile");
+        return Ok(());
+    }
+    match answer {
+        Err(e) => {
+            tracing::warn!(order_id = %task.order_id, error = %e, "provisioning step failed; will ask again");
+            diesel::update(provisioning_tasks::table.find(&task.order_id))
+                .set((
+                    provisioning_tasks::lease_owner.eq(None::<String>),
+                    provisioning_tasks::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    provisioning_tasks::due_at.eq((now + UPSTREAM_RETRY_AFTER).naive_utc()),
+                ))
+                .execute(conn)?;
         }
-        match answer {
-            Err(e) => {
-                tracing::warn!(order_id = %task.order_id, error = %e, "provisioning step failed; will ask again");
-                diesel::update(provisioning_tasks::table.find(&task.order_id))
-                    .set((
-                        provisioning_tasks::lease_until.eq(None::<chrono::NaiveDateTime>),
-                        provisioning_tasks::due_at.eq((now + UPSTREAM_RETRY_AFTER).naive_utc()),
-                    ))
-                    .execute(conn)?;
-            }
-            Ok(answer) => {
-                let open = orders::apply_progress(conn, &state.vault, &task.order_id, answer.progress.clone(), now)?;
-                // A final answer already removed the task; otherwise ask again later, or wait
-                // for an operator report when the adapter has nothing to poll.
-                if !answer.progress.is_final() {
-                    match answer.poll_after {
-                        Some(delay) if open => orders::schedule(conn, &task.order_id, task.step + 1, now + delay)?,
-                        _ => orders::unschedule(conn, &task.order_id)?,
+        Ok(answer) => {
+            let open =
+                orders::apply_progress(conn, vault, &task.order_id, answer.progress.clone(), now)?;
+            // A final answer already removed the task; otherwise ask again later, or wait
+            // for an operator report when the adapter has nothing to poll.
+            if !answer.progress.is_final() {
+                match answer.poll_after {
+                    Some(delay) if open => {
+                        orders::schedule(conn, &task.order_id, task.step + 1, now + delay)?
                     }
+                    _ => orders::unschedule(conn, &task.order_id)?,
                 }
             }
         }
-        Ok(())
-    })
+    }
+    Ok(())
 }
 
-/// Steps every due task once through `upstreams`; returns how many were stepped.
-pub async fn run_due(state: &AppState, upstreams: &Upstreams) -> Result<usize, ApiError> {
-    let now = state.now();
-    let st = state.clone();
-    let tasks = actix_web::web::block(move || claim(&st, now, 20)).await??;
-    let count = tasks.len();
-    for task in tasks {
-        let answer = match task.environment {
-            Environment::Sandbox => upstreams.sandbox.step(&task).await,
-            Environment::Live => upstreams.live.step(&task).await,
-        };
-        let st = state.clone();
-        let now = state.now();
-        actix_web::web::block(move || apply(&st, &task, answer, now)).await??;
+/// A job of ours failed (not the upstream's answer): count it on the task, retry it later,
+/// and after [`jobs::MAX_JOB_ERRORS`] leave it dead (terminal, listed for operators) so that
+/// it stops using the worker. Conditional on still owning the claim.
+fn record_error(
+    conn: &mut DbConnection,
+    order_id: &str,
+    step: i32,
+    owner: &jobs::Owner,
+    error: &ApiError,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let row: Option<i32> = provisioning_tasks::table
+        .find(order_id)
+        .filter(provisioning_tasks::step.eq(step))
+        .filter(provisioning_tasks::lease_owner.eq(owner.as_str()))
+        .select(provisioning_tasks::errors)
+        .first(conn)
+        .optional()?;
+    let Some(errors) = row.map(|e| e + 1) else {
+        return Ok(());
+    };
+    let dead = errors >= jobs::MAX_JOB_ERRORS;
+    let message = truncate(&error.to_string(), 500);
+    diesel::update(provisioning_tasks::table.find(order_id))
+        .set((
+            provisioning_tasks::errors.eq(errors),
+            provisioning_tasks::last_error.eq(Some(message)),
+            provisioning_tasks::lease_owner.eq(None::<String>),
+            provisioning_tasks::lease_until.eq(None::<chrono::NaiveDateTime>),
+            provisioning_tasks::due_at.eq((now + jobs::backoff(errors)).naive_utc()),
+            provisioning_tasks::dead_at.eq(dead.then(|| now.naive_utc())),
+        ))
+        .execute(conn)?;
+    if dead {
+        tracing::error!(
+            order_id,
+            step,
+            errors,
+            "provisioning task failed too often; it is dead until an operator retries it"
+        );
+    } else {
+        tracing::warn!(
+            order_id,
+            step,
+            errors,
+            "provisioning task failed; it will be retried"
+        );
     }
+    Ok(())
+}
+
+/// Claims up to `limit` due tasks for `owner`.
+pub async fn claim_due(
+    state: &AppState,
+    owner: &jobs::Owner,
+    limit: usize,
+) -> Result<Vec<(String, i32)>, ApiError> {
+    let now = state.now();
+    let lease = jobs::Lease::from_std(state.config.job_lease);
+    let owner = owner.clone();
+    state
+        .db
+        .write(move |c| claim(c, &owner, lease, now, limit as i64))
+        .await
+}
+
+/// Runs one claimed task, isolated: its error or panic is recorded on the task (retried
+/// with backoff, then dead) and never reaches the caller.
+pub async fn handle(
+    state: AppState,
+    upstreams: Arc<Upstreams>,
+    owner: jobs::Owner,
+    (order_id, step): (String, i32),
+) {
+    let lease = jobs::Lease::from_std(state.config.job_lease);
+    let (id, o) = (order_id.clone(), owner.clone());
+    let result = jobs::isolated(step_one(
+        state.clone(),
+        upstreams,
+        owner,
+        order_id,
+        step,
+        lease,
+    ))
+    .await;
+    if let Err(e) = result {
+        let now = state.now();
+        if let Err(e2) = state
+            .db
+            .write(move |c| record_error(c, &id, step, &o, &e, now))
+            .await
+        {
+            tracing::error!(error = %e2, "could not record a provisioning task's error");
+        }
+    }
+}
+
+/// Claims due tasks for `owner` and steps each through `upstreams`, up to the configured
+/// concurrency at once; returns how many were claimed (one batch; `serve` runs a continuous
+/// pool of the same steps, see `workers`).
+pub async fn run_due(
+    state: &AppState,
+    upstreams: &Arc<Upstreams>,
+    owner: &jobs::Owner,
+) -> Result<usize, ApiError> {
+    let limit = state.config.provisioning_concurrency.max(1);
+    let claimed = claim_due(state, owner, limit).await?;
+    let count = claimed.len();
+    futures_util::stream::iter(claimed)
+        .for_each_concurrent(limit, |item| {
+            handle(state.clone(), Arc::clone(upstreams), owner.clone(), item)
+        })
+        .await;
     Ok(count)
+}
+
+/// One claimed task: load it, ask the adapter (renewing the lease meanwhile), apply the answer.
+async fn step_one(
+    state: AppState,
+    upstreams: Arc<Upstreams>,
+    owner: jobs::Owner,
+    order_id: String,
+    step: i32,
+    lease: jobs::Lease,
+) -> Result<(), ApiError> {
+    let id = order_id.clone();
+    let task = state.db.read(move |c| load_task(c, &id, step)).await?;
+    let claimed = Claimed { task, owner };
+    let answer = {
+        let (id, o) = (order_id.clone(), claimed.owner.clone());
+        let _heartbeat = jobs::Heartbeat::start(
+            state.db.clone(),
+            lease.renew_every(),
+            format!("provisioning {order_id}"),
+            {
+                let clock = state.clock.clone();
+                move |c| {
+                    let until = (crate::time::db_precision(clock.now()) + lease.length).naive_utc();
+                    Ok(diesel::update(
+                        provisioning_tasks::table
+                            .find(&id)
+                            .filter(provisioning_tasks::step.eq(step))
+                            .filter(provisioning_tasks::lease_owner.eq(o.as_str())),
+                    )
+                    .set(provisioning_tasks::lease_until.eq(Some(until)))
+                    .execute(c)?)
+                }
+            },
+        );
+        match claimed.task.environment {
+            Environment::Sandbox => upstreams.sandbox.step(&claimed.task).await,
+            Environment::Live => upstreams.live.step(&claimed.task).await,
+        }
+    };
+    let now = state.now();
+    let vault = Arc::clone(&state.vault);
+    state
+        .db
+        .write(move |c| apply(c, &vault, &claimed, answer, now))
+        .await
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    let mut end = s.len().min(max);
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s[..end].to_string()
 }

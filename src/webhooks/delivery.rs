@@ -9,16 +9,23 @@
 //! succeeded since the delivery was created (about three days of failure), the endpoint is
 //! disabled and a `webhook_endpoint.disabled` event is recorded.
 //!
-//! Claiming: PostgreSQL takes due rows with `FOR UPDATE SKIP LOCKED`; SQLite with a guarded
-//! lease `UPDATE`. A claim increments the attempt number and sets a lease; a worker that dies
-//! leaves a lease that expires, and the delivery is sent again later (at least once). Each
-//! attempt number is recorded once (unique), so two instances never send the same attempt.
+//! Claiming runs on the job runtime (`crate::jobs`): the worker picks due deliveries fairly
+//! (at most one in flight per endpoint, partners in turn, none for disabled endpoints or
+//! endpoints whose circuit breaker is open), then claims them with its owner token and a
+//! lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL, a guarded update on SQLite). A claim
+//! increments the attempt number; the lease is renewed while the receiver is awaited, so a
+//! slow receiver never lets another instance send the same attempt; the outcome is recorded
+//! only by the claim's owner. A worker that dies leaves a lease that expires, and the delivery
+//! is sent again later (at least once). An attempt whose signing secret cannot be decrypted
+//! is recorded as a failed attempt (`signing_secret_unreadable`) and follows the schedule.
 
+use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use diesel::sql_types::{BigInt, Integer, Text, Timestamp};
+use diesel::sql_types::{Integer, Text, Timestamp};
+use futures_util::StreamExt;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -30,6 +37,7 @@ use crate::db::schema::{
 };
 use crate::db::DbConnection;
 use crate::error::ApiError;
+use crate::jobs;
 use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
@@ -39,7 +47,6 @@ use crate::time::{utc, utc_opt};
 pub const SCHEDULE_SECS: [i64; 9] = [5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 72_000];
 pub const MAX_ATTEMPTS: i32 = SCHEDULE_SECS.len() as i32 + 1;
 pub const TIMEOUT: StdDuration = StdDuration::from_secs(15);
-pub const LEASE: Duration = Duration::seconds(60);
 pub const EXCERPT_BYTES: usize = 1024;
 pub const REPLAY_WINDOW: Duration = Duration::days(30);
 
@@ -79,6 +86,7 @@ fn insert_delivery(
             wd::updated_at.eq(at),
         ))
         .execute(conn)?;
+    crate::db::mark_work_queued();
     Ok(id)
 }
 
@@ -206,48 +214,168 @@ struct Claimed {
     attempts: i32,
 }
 
-/// Claims up to `limit` due deliveries: (delivery id, attempt number).
-pub fn claim(
+/// How many failed attempts in a row (timeouts, refused connections, 5xx) open an endpoint's
+/// circuit: its deliveries then wait, without using attempts, until the circuit closes.
+pub const CIRCUIT_THRESHOLD: i32 = 5;
+
+/// How long an open circuit stays open after `failures` failures in a row: 30 s, doubling up
+/// to 10 minutes. The next attempt after that is the probe.
+pub fn circuit_pause(failures: i32) -> Duration {
+    let exp = (failures - CIRCUIT_THRESHOLD).clamp(0, 10) as u32;
+    Duration::seconds((30i64 << exp).min(600))
+}
+
+/// Picks the deliveries to send now, fairly: endpoints that are disabled, deleted or whose
+/// circuit is open get none; an endpoint gets at most `per_endpoint` in flight; partners take
+/// turns (round robin over their endpoints, oldest due first), so one partner's backlog or
+/// slow endpoint never holds back another partner's deliveries.
+fn pick(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
-    limit: i64,
+    limit: usize,
+    per_endpoint: usize,
+) -> Result<Vec<(String, i32)>, ApiError> {
+    use std::collections::{BTreeMap, HashMap, VecDeque};
+    let at = now.naive_utc();
+    let mut in_flight: HashMap<String, usize> = HashMap::new();
+    for endpoint in wd::table
+        .filter(wd::status.eq("pending"))
+        .filter(wd::lease_until.ge(at))
+        .select(wd::endpoint_id)
+        .load::<String>(conn)?
+    {
+        *in_flight.entry(endpoint).or_default() += 1;
+    }
+    // One row per endpoint with due work, oldest first.
+    let endpoints: Vec<(String, String, Option<chrono::NaiveDateTime>)> = wd::table
+        .inner_join(we::table)
+        .filter(wd::status.eq("pending"))
+        .filter(wd::next_attempt_at.le(at))
+        .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at)))
+        .filter(we::enabled.eq(true))
+        .filter(we::deleted_at.is_null())
+        .filter(
+            we::circuit_open_until
+                .is_null()
+                .or(we::circuit_open_until.le(at)),
+        )
+        .group_by((wd::endpoint_id, wd::partner_id))
+        .select((
+            wd::endpoint_id,
+            wd::partner_id,
+            diesel::dsl::min(wd::next_attempt_at),
+        ))
+        .load(conn)?;
+    let mut endpoints: Vec<_> = endpoints
+        .into_iter()
+        .filter_map(|(endpoint, partner, oldest)| {
+            let free = per_endpoint.saturating_sub(in_flight.get(&endpoint).copied().unwrap_or(0));
+            (free > 0).then_some((oldest, endpoint, partner, free))
+        })
+        .collect();
+    endpoints.sort();
+    // Round robin: each partner's endpoints in a queue; partners in order of their oldest.
+    let mut partners: Vec<String> = Vec::new();
+    let mut queues: BTreeMap<String, VecDeque<(String, usize)>> = BTreeMap::new();
+    for (_, endpoint, partner, free) in endpoints {
+        if !queues.contains_key(&partner) {
+            partners.push(partner.clone());
+        }
+        queues
+            .entry(partner)
+            .or_default()
+            .push_back((endpoint, free));
+    }
+    let mut grants: Vec<(String, usize)> = Vec::new();
+    let mut budget = limit;
+    while budget > 0 {
+        let mut granted = false;
+        for partner in &partners {
+            if budget == 0 {
+                break;
+            }
+            let Some(queue) = queues.get_mut(partner) else {
+                continue;
+            };
+            if let Some((endpoint, free)) = queue.pop_front() {
+                match grants.iter_mut().find(|(e, _)| *e == endpoint) {
+                    Some(g) => g.1 += 1,
+                    None => grants.push((endpoint.clone(), 1)),
+                }
+                budget -= 1;
+                granted = true;
+                if free > 1 {
+                    queue.push_back((endpoint, free - 1));
+                }
+            }
+        }
+        if !granted {
+            break;
+        }
+    }
+    let mut picked = Vec::new();
+    for (endpoint, n) in grants {
+        let rows: Vec<(String, i32)> = wd::table
+            .filter(wd::endpoint_id.eq(&endpoint))
+            .filter(wd::status.eq("pending"))
+            .filter(wd::next_attempt_at.le(at))
+            .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at)))
+            .order((wd::next_attempt_at.asc(), wd::id.asc()))
+            .limit(n as i64)
+            .select((wd::id, wd::attempts))
+            .load(conn)?;
+        picked.extend(rows);
+    }
+    Ok(picked)
+}
+
+/// Claims up to `limit` due deliveries for `owner`: (delivery id, attempt number). The picks
+/// are taken with `FOR UPDATE SKIP LOCKED` on PostgreSQL and a guarded update on SQLite;
+/// a claim increments the attempt number and sets the lease.
+pub fn claim(
+    conn: &mut DbConnection,
+    owner: &jobs::Owner,
+    lease: jobs::Lease,
+    now: DateTime<Utc>,
+    limit: usize,
+    per_endpoint: usize,
 ) -> Result<Vec<(String, i32)>, ApiError> {
     let at = now.naive_utc();
-    let lease = (now + LEASE).naive_utc();
+    let until = (now + lease.length).naive_utc();
+    let picked = pick(conn, now, limit, per_endpoint)?;
+    if picked.is_empty() {
+        return Ok(Vec::new());
+    }
     match conn {
         DbConnection::Pg(pg) => {
+            let ids: Vec<String> = picked.into_iter().map(|(id, _)| id).collect();
             let rows: Vec<Claimed> = diesel::sql_query(
-                "UPDATE webhook_deliveries SET lease_until = $1, attempts = attempts + 1, updated_at = $2 \
+                "UPDATE webhook_deliveries SET lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 \
                  WHERE id IN (SELECT id FROM webhook_deliveries \
-                   WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2) \
-                   ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
+                   WHERE id = ANY($4) AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3) \
+                   FOR UPDATE SKIP LOCKED) \
                  RETURNING id, attempts",
             )
-            .bind::<Timestamp, _>(lease)
+            .bind::<Text, _>(owner.as_str())
+            .bind::<Timestamp, _>(until)
             .bind::<Timestamp, _>(at)
-            .bind::<BigInt, _>(limit)
+            .bind::<diesel::sql_types::Array<Text>, _>(ids)
             .load(pg)?;
             Ok(rows.into_iter().map(|c| (c.id, c.attempts)).collect())
         }
         DbConnection::Sqlite(_) => {
-            let due: Vec<(String, i32)> = wd::table
-                .filter(wd::status.eq("pending"))
-                .filter(wd::next_attempt_at.le(at))
-                .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at)))
-                .order(wd::next_attempt_at.asc())
-                .limit(limit)
-                .select((wd::id, wd::attempts))
-                .load(conn)?;
             let mut claimed = Vec::new();
-            for (id, attempts) in due {
+            for (id, attempts) in picked {
                 let n = diesel::update(
                     wd::table
                         .find(&id)
+                        .filter(wd::status.eq("pending"))
                         .filter(wd::attempts.eq(attempts))
                         .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at))),
                 )
                 .set((
-                    wd::lease_until.eq(Some(lease)),
+                    wd::lease_owner.eq(Some(owner.as_str())),
+                    wd::lease_until.eq(Some(until)),
                     wd::attempts.eq(attempts + 1),
                     wd::updated_at.eq(at),
                 ))
@@ -281,14 +409,28 @@ impl Outcome {
 struct Job {
     delivery_id: String,
     attempt: i32,
+    owner: jobs::Owner,
     endpoint: EndpointRow,
-    secrets: Vec<String>,
+    /// The signing secrets, or why they cannot be opened (recorded as a failed attempt).
+    secrets: Result<Vec<String>, String>,
     message_id: String,
     body: Vec<u8>,
 }
 
 async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) -> Outcome {
     let started = Instant::now();
+    let secrets = match &job.secrets {
+        Ok(secrets) => secrets,
+        Err(why) => {
+            return Outcome {
+                status: None,
+                error: Some(why.clone()),
+                excerpt: None,
+                latency_ms: 0,
+                retry_after_secs: None,
+            }
+        }
+    };
     let env = match Environment::from_stored(
         &job.endpoint.environment,
         "webhook_endpoints.environment",
@@ -339,7 +481,7 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
         .header("webhook-timestamp", timestamp.to_string())
         .header(
             "webhook-signature",
-            signing::header(&job.secrets, &job.message_id, timestamp, &job.body),
+            signing::header(secrets, &job.message_id, timestamp, &job.body),
         )
         .body(job.body.clone());
     match request.send().await {
@@ -393,23 +535,32 @@ fn truncate(s: &str, max: usize) -> String {
     s[..end].to_string()
 }
 
+/// The error text of an attempt that could not be signed: the endpoint's signing secret does
+/// not open with the service's current key.
+pub const SECRET_UNREADABLE: &str = "signing_secret_unreadable: the endpoint's signing secret cannot be decrypted with the service's current key; rotate the secret (POST /v1/webhook-endpoints/{id}/rotate-secret)";
+
 fn load_job(
-    state: &AppState,
+    conn: &mut DbConnection,
+    vault: &crate::vault::Vault,
+    owner: jobs::Owner,
     delivery_id: &str,
     attempt: i32,
     now: DateTime<Utc>,
 ) -> Result<Job, ApiError> {
-    let mut conn = state.db.get()?;
     let (endpoint_id, event_id): (String, String) = wd::table
         .find(delivery_id)
         .select((wd::endpoint_id, wd::event_id))
-        .first(&mut *conn)?;
-    let endpoint = super::row_by_id(&mut conn, &endpoint_id)?;
-    let secrets = endpoint.signing_secrets(&state.vault, now)?;
-    let envelope = crate::events::envelope_by_id(&mut conn, &event_id)?;
+        .first(conn)?;
+    let endpoint = super::row_by_id(conn, &endpoint_id)?;
+    let secrets = endpoint.signing_secrets(vault, now).map_err(|e| {
+        tracing::error!(endpoint_id = %endpoint.id, error = %e, "a webhook signing secret cannot be opened");
+        SECRET_UNREADABLE.to_string()
+    });
+    let envelope = crate::events::envelope_by_id(conn, &event_id)?;
     Ok(Job {
         delivery_id: delivery_id.to_string(),
         attempt,
+        owner,
         endpoint,
         secrets,
         message_id: event_id,
@@ -461,6 +612,20 @@ fn record(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let at = now.naive_utc();
+    // Only the owner of the claim on this attempt may record it and move the delivery on.
+    let owned: bool = diesel::select(diesel::dsl::exists(
+        wd::table
+            .find(&job.delivery_id)
+            .filter(wd::attempts.eq(job.attempt))
+            .filter(wd::status.eq("pending"))
+            .filter(wd::lease_owner.eq(job.owner.as_str())),
+    ))
+    .get_result(conn)?;
+    if !owned {
+        tracing::warn!(delivery_id = %job.delivery_id, attempt = job.attempt, "webhook attempt result dropped: the claim was lost or the delivery was stopped meanwhile");
+        return Ok(());
+    }
+    track_circuit(conn, &job.endpoint.id, outcome, now)?;
     diesel::insert_into(wa::table)
         .values((
             wa::id.eq(crate::ids::new_id("att")),
@@ -473,14 +638,10 @@ fn record(
             wa::created_at.eq(at),
         ))
         .execute(conn)?;
-    // Only the claim that owns this attempt number may move the delivery on.
-    let (attempts, status, created_at): (i32, String, chrono::NaiveDateTime) = wd::table
+    let created_at: chrono::NaiveDateTime = wd::table
         .find(&job.delivery_id)
-        .select((wd::attempts, wd::status, wd::created_at))
+        .select(wd::created_at)
         .first(conn)?;
-    if attempts != job.attempt || status != "pending" {
-        return Ok(());
-    }
     let target = wd::table.find(&job.delivery_id);
     let code = outcome.status.map(i32::from);
     if outcome.succeeded() {
@@ -491,6 +652,7 @@ fn record(
                 wd::last_error.eq(None::<String>),
                 wd::next_attempt_at.eq(None::<chrono::NaiveDateTime>),
                 wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                wd::lease_owner.eq(None::<String>),
                 wd::completed_at.eq(Some(at)),
                 wd::updated_at.eq(at),
             ))
@@ -514,6 +676,7 @@ fn record(
                     wd::last_error.eq(&outcome.error),
                     wd::next_attempt_at.eq(Some((now + delay).naive_utc())),
                     wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    wd::lease_owner.eq(None::<String>),
                     wd::updated_at.eq(at),
                 ))
                 .execute(conn)?;
@@ -526,6 +689,7 @@ fn record(
                     wd::last_error.eq(&outcome.error),
                     wd::next_attempt_at.eq(None::<chrono::NaiveDateTime>),
                     wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    wd::lease_owner.eq(None::<String>),
                     wd::completed_at.eq(Some(at)),
                     wd::updated_at.eq(at),
                 ))
@@ -546,33 +710,167 @@ fn record(
     Ok(())
 }
 
-/// Sends every due delivery once with the worker's HTTP clients; returns how many attempts
-/// were made.
-pub async fn run_due(state: &AppState, clients: &Clients) -> Result<usize, ApiError> {
-    let now = state.now();
-    let st = state.clone();
-    let claimed =
-        actix_web::web::block(move || st.db.write_blocking(|c| claim(c, now, 50))).await??;
-    let count = claimed.len();
-    for (delivery_id, attempt) in claimed {
-        let st = state.clone();
-        let job = match actix_web::web::block(move || load_job(&st, &delivery_id, attempt, now))
-            .await?
-        {
-            Ok(job) => job,
-            Err(e) => {
-                tracing::warn!(error = %e, "webhook delivery could not be prepared; the lease will expire and it is retried");
-                continue;
-            }
-        };
-        let timestamp = state.now().timestamp();
-        let outcome = send(state, clients, &job, timestamp).await;
-        let st = state.clone();
-        let at = state.now();
-        actix_web::web::block(move || st.db.write_blocking(|c| record(c, &job, &outcome, at)))
-            .await??;
+/// Counts an attempt's outcome on its endpoint's circuit breaker: a success closes it, a
+/// failure to reach the receiver (or a 5xx) counts, and [`CIRCUIT_THRESHOLD`] in a row open
+/// it for [`circuit_pause`].
+fn track_circuit(
+    conn: &mut DbConnection,
+    endpoint_id: &str,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let target = we::table.find(endpoint_id);
+    if outcome.succeeded() {
+        diesel::update(target)
+            .set((
+                we::consecutive_failures.eq(0),
+                we::circuit_open_until.eq(None::<chrono::NaiveDateTime>),
+            ))
+            .execute(conn)?;
+        return Ok(());
     }
+    if outcome.status.is_some_and(|s| s < 500) {
+        return Ok(());
+    }
+    let failures: i32 = target.select(we::consecutive_failures).first(conn)?;
+    let failures = failures + 1;
+    let open = (failures >= CIRCUIT_THRESHOLD).then(|| (now + circuit_pause(failures)).naive_utc());
+    diesel::update(target)
+        .set((
+            we::consecutive_failures.eq(failures),
+            we::circuit_open_until.eq(open),
+        ))
+        .execute(conn)?;
+    if open.is_some() {
+        tracing::warn!(
+            endpoint_id,
+            failures,
+            "webhook endpoint keeps failing; its circuit is open and its deliveries wait"
+        );
+    }
+    Ok(())
+}
+
+/// Claims up to `limit` due deliveries for `owner` (fairly; see [`claim`]).
+pub async fn claim_due(
+    state: &AppState,
+    owner: &jobs::Owner,
+    limit: usize,
+) -> Result<Vec<(String, i32)>, ApiError> {
+    let now = state.now();
+    let lease = jobs::Lease::from_std(state.config.job_lease);
+    let per_endpoint = state.config.webhook_per_endpoint;
+    let owner = owner.clone();
+    state
+        .db
+        .write(move |c| claim(c, &owner, lease, now, limit, per_endpoint))
+        .await
+}
+
+/// Sends one claimed attempt, isolated: an error or panic of ours releases the delivery for
+/// a retry a little later and never reaches the caller.
+pub async fn handle(
+    state: AppState,
+    clients: Arc<Clients>,
+    owner: jobs::Owner,
+    (delivery_id, attempt): (String, i32),
+) {
+    let lease = jobs::Lease::from_std(state.config.job_lease);
+    let (id, o) = (delivery_id.clone(), owner.clone());
+    let result = jobs::isolated(deliver_one(
+        state.clone(),
+        clients,
+        owner,
+        delivery_id,
+        attempt,
+        lease,
+    ))
+    .await;
+    if let Err(e) = result {
+        tracing::error!(delivery_id = %id, attempt, error = %e, "webhook delivery failed inside the service; releasing it for a retry");
+        let retry_at = (state.now() + jobs::backoff(1)).naive_utc();
+        let released = state
+            .db
+            .write(move |c| {
+                Ok(diesel::update(
+                    wd::table
+                        .find(&id)
+                        .filter(wd::lease_owner.eq(o.as_str()))
+                        .filter(wd::attempts.eq(attempt)),
+                )
+                .set((
+                    wd::lease_owner.eq(None::<String>),
+                    wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    wd::next_attempt_at.eq(Some(retry_at)),
+                    wd::last_error.eq(Some("not sent: the service failed to prepare the attempt")),
+                ))
+                .execute(c)?)
+            })
+            .await;
+        if let Err(e) = released {
+            tracing::error!(error = %e, "could not release a failed webhook delivery");
+        }
+    }
+}
+
+/// Claims due deliveries for `owner` and sends them, up to the configured concurrency at
+/// once; returns how many attempts were claimed (one batch; `serve` runs a continuous pool of
+/// the same sends, see `workers`).
+pub async fn run_due(
+    state: &AppState,
+    clients: &Arc<Clients>,
+    owner: &jobs::Owner,
+) -> Result<usize, ApiError> {
+    let limit = state.config.webhook_concurrency.max(1);
+    let claimed = claim_due(state, owner, limit).await?;
+    let count = claimed.len();
+    futures_util::stream::iter(claimed)
+        .for_each_concurrent(limit, |item| {
+            handle(state.clone(), Arc::clone(clients), owner.clone(), item)
+        })
+        .await;
     Ok(count)
+}
+
+/// One claimed attempt: load it, send it (renewing the lease meanwhile), record the outcome.
+async fn deliver_one(
+    state: AppState,
+    clients: Arc<Clients>,
+    owner: jobs::Owner,
+    delivery_id: String,
+    attempt: i32,
+    lease: jobs::Lease,
+) -> Result<(), ApiError> {
+    let now = state.now();
+    let vault = Arc::clone(&state.vault);
+    let id = delivery_id.clone();
+    let o = owner.clone();
+    let job = state
+        .db
+        .read(move |c| load_job(c, &vault, o, &id, attempt, now))
+        .await?;
+    let outcome = {
+        let (id, o, clock) = (delivery_id.clone(), owner.clone(), state.clock.clone());
+        let _heartbeat = jobs::Heartbeat::start(
+            state.db.clone(),
+            lease.renew_every(),
+            format!("webhook delivery {delivery_id}"),
+            move |c| {
+                let until = (crate::time::db_precision(clock.now()) + lease.length).naive_utc();
+                Ok(diesel::update(
+                    wd::table
+                        .find(&id)
+                        .filter(wd::lease_owner.eq(o.as_str()))
+                        .filter(wd::attempts.eq(attempt)),
+                )
+                .set(wd::lease_until.eq(Some(until)))
+                .execute(c)?)
+            },
+        );
+        send(&state, &clients, &job, state.now().timestamp()).await
+    };
+    let at = state.now();
+    state.db.write(move |c| record(c, &job, &outcome, at)).await
 }
 
 /// The two HTTP clients of the worker: sandbox may reach loopback, live only public addresses.

@@ -22,6 +22,7 @@ const GROUND: &[&str] = &[
     "error",
     "http",
     "idempotency",
+    "jobs",
     "ids",
     "metrics",
     "pagination",

@@ -465,10 +465,12 @@ async fn a_delivery_claimed_by_a_dead_worker_is_sent_later() {
     let event_id = test["event_id"].as_str().unwrap().to_string();
     // A worker claims the delivery and dies before sending.
     let now = onyx::clock::Clock::now(&app.clock);
+    let dead = onyx::jobs::Owner::new();
+    let lease = onyx::jobs::Lease::from_std(app.state.config.job_lease);
     let claimed = app
         .state
         .db
-        .write_blocking(|c| onyx::webhooks::delivery::claim(c, now, 10))
+        .write_blocking(|c| onyx::webhooks::delivery::claim(c, &dead, lease, now, 10, 1))
         .unwrap();
     assert_eq!(claimed.len(), 1);
     assert_eq!(

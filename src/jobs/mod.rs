@@ -1,0 +1,226 @@
+//! The job runtime: what every kind of background work (provisioning steps, webhook
+//! deliveries, housekeeping, and the billing jobs to come) shares.
+//!
+//! Work is a table (a transactional outbox). A worker claims rows with an [`Owner`] token and
+//! a lease (`lease_owner`, `lease_until`): `FOR UPDATE SKIP LOCKED` on PostgreSQL, a guarded
+//! `UPDATE` on SQLite. While a claimed job runs, a [`Heartbeat`] renews its lease every third
+//! of the lease, so a slow upstream or receiver never lets another instance take the same
+//! row; only a dead owner's lease runs out. Every write of a result is conditional on still
+//! owning the row (`lease_owner = owner`): a late answer from an owner that lost its claim is
+//! dropped and logged, never applied.
+//!
+//! Each job runs in its own task ([`isolated`]): an error or a panic is recorded on that job
+//! (retried with [`backoff`], then a terminal state) and never stops the other jobs of the
+//! batch. Idle workers wait for the database's "work queued" signal (`db::mark_work_queued`)
+//! and poll only as a fallback.
+
+use std::future::Future;
+use std::time::Duration as StdDuration;
+
+use chrono::Duration;
+
+use crate::db::{Db, DbConnection};
+use crate::error::ApiError;
+
+/// Who holds a lease: one token per worker context (process), never reused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Owner(String);
+
+impl Owner {
+    pub fn new() -> Owner {
+        Owner(crate::ids::new_id("wkr"))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for Owner {
+    fn default() -> Self {
+        Owner::new()
+    }
+}
+
+/// How long a claim lasts without renewal, and how often an owner renews it.
+#[derive(Debug, Clone, Copy)]
+pub struct Lease {
+    pub length: Duration,
+}
+
+impl Lease {
+    pub fn from_std(length: StdDuration) -> Lease {
+        Lease {
+            length: Duration::from_std(length).unwrap_or(Duration::seconds(30)),
+        }
+    }
+
+    /// How often a running job renews its lease: a third of its length.
+    pub fn renew_every(&self) -> StdDuration {
+        (self.length / 3)
+            .to_std()
+            .unwrap_or(StdDuration::from_secs(10))
+            .max(StdDuration::from_millis(20))
+    }
+}
+
+/// Renews the lease of an in-flight job until dropped. `renew` runs in a write transaction
+/// and returns how many rows it extended; 0 means the claim was lost (the job's result will
+/// then be dropped by its conditional write).
+pub struct Heartbeat {
+    handle: tokio::task::JoinHandle<()>,
+}
+
+impl Heartbeat {
+    pub fn start<F>(db: Db, every: StdDuration, what: String, renew: F) -> Heartbeat
+    where
+        F: Fn(&mut DbConnection) -> Result<usize, ApiError> + Send + Sync + 'static,
+    {
+        let renew = std::sync::Arc::new(renew);
+        let handle = tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let renew = renew.clone();
+                match db.write(move |c| renew(c)).await {
+                    Ok(0) => {
+                        tracing::warn!(job = %what, "lease lost while the job runs; its result will be dropped");
+                        return;
+                    }
+                    Ok(_) => {}
+                    Err(e) => tracing::warn!(job = %what, error = %e, "lease renewal failed"),
+                }
+            }
+        });
+        Heartbeat { handle }
+    }
+}
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.handle.abort();
+    }
+}
+
+/// Runs one job in its own task: a panic becomes an error of that job only.
+pub async fn isolated<F, T>(job: F) -> Result<T, ApiError>
+where
+    F: Future<Output = Result<T, ApiError>> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::spawn(job).await {
+        Ok(result) => result,
+        Err(e) if e.is_panic() => {
+            let message = e
+                .into_panic()
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .unwrap_or_else(|| "a job panicked".into());
+            Err(ApiError::internal(format!("job panicked: {message}")))
+        }
+        Err(e) => Err(ApiError::internal(format!("job task failed: {e}"))),
+    }
+}
+
+/// Keeps up to `limit` jobs in flight: claims more whenever a slot frees, work is queued
+/// (`queued` changes) or `every` passes, and stops claiming when `stop` turns true; then waits
+/// up to `drain` for the jobs in flight and aborts the rest (their leases are released by the
+/// caller, or run out). A slow job only holds its own slot.
+#[allow(clippy::too_many_arguments)]
+pub async fn run_pool<T, C, CF, H, HF>(
+    name: &'static str,
+    limit: usize,
+    every: StdDuration,
+    mut queued: tokio::sync::watch::Receiver<u64>,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+    drain: StdDuration,
+    claim: C,
+    handle: H,
+) where
+    T: Send + 'static,
+    C: Fn(usize) -> CF,
+    CF: Future<Output = Result<Vec<T>, ApiError>>,
+    H: Fn(T) -> HF,
+    HF: Future<Output = ()> + Send + 'static,
+{
+    let limit = limit.max(1);
+    let mut in_flight = tokio::task::JoinSet::new();
+    tracing::info!(job = name, limit, "worker pool started");
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        let free = limit.saturating_sub(in_flight.len());
+        if free > 0 {
+            match claim(free).await {
+                Ok(items) => {
+                    let claimed = items.len();
+                    for item in items {
+                        in_flight.spawn(handle(item));
+                    }
+                    // A full claim suggests more is due: claim again at once.
+                    if claimed == free {
+                        continue;
+                    }
+                }
+                Err(e) => tracing::warn!(job = name, error = %e, "claiming failed; will retry"),
+            }
+        }
+        tokio::select! {
+            Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
+            Ok(()) = queued.changed() => {}
+            _ = tokio::time::sleep(every) => {}
+            Ok(()) = stop.changed() => {}
+        }
+    }
+    let left = in_flight.len();
+    if left > 0 {
+        tracing::info!(
+            job = name,
+            in_flight = left,
+            "worker pool stopping; waiting for jobs in flight"
+        );
+        let _ = tokio::time::timeout(drain, async {
+            while in_flight.join_next().await.is_some() {}
+        })
+        .await;
+        in_flight.abort_all();
+    }
+    tracing::info!(job = name, "worker pool stopped");
+}
+
+/// How many times a job may fail (an error of ours, not an answer of the upstream) before it
+/// ends in its terminal state.
+pub const MAX_JOB_ERRORS: i32 = 5;
+
+/// Delay before retrying a job after its `errors`-th error: 5 s, 20 s, 80 s, … capped at an hour.
+pub fn backoff(errors: i32) -> Duration {
+    let exp = errors.clamp(1, 10) as u32 - 1;
+    Duration::seconds((5i64 * 4i64.pow(exp)).min(3600))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_grows_and_is_capped() {
+        assert_eq!(backoff(1), Duration::seconds(5));
+        assert_eq!(backoff(2), Duration::seconds(20));
+        assert_eq!(backoff(3), Duration::seconds(80));
+        assert_eq!(backoff(9), Duration::seconds(3600));
+    }
+
+    #[test]
+    fn owners_are_unique_and_leases_renew_thrice() {
+        assert_ne!(Owner::new(), Owner::new());
+        let lease = Lease::from_std(StdDuration::from_millis(900));
+        assert_eq!(lease.renew_every(), StdDuration::from_millis(300));
+    }
+
+    #[tokio::test]
+    async fn a_panicking_job_is_an_error_of_its_own() {
+        let r: Result<(), ApiError> = isolated(async { panic!("boom") }).await;
+        assert!(r.unwrap_err().to_string().contains("boom"));
+        assert_eq!(isolated(async { Ok(7) }).await.unwrap(), 7);
+    }
+}
