@@ -101,13 +101,25 @@ impl Drop for Heartbeat {
     }
 }
 
-/// Runs one job in its own task: a panic becomes an error of that job only.
+/// Aborts its task when dropped, so that a job stopped from outside (shutdown, a dropped
+/// pool) does not run on unowned.
+struct AbortOnDrop<T>(tokio::task::JoinHandle<T>);
+
+impl<T> Drop for AbortOnDrop<T> {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Runs one job in its own task: a panic becomes an error of that job only. Dropping the
+/// returned future aborts the job.
 pub async fn isolated<F, T>(job: F) -> Result<T, ApiError>
 where
     F: Future<Output = Result<T, ApiError>> + Send + 'static,
     T: Send + 'static,
 {
-    match tokio::spawn(job).await {
+    let mut task = AbortOnDrop(tokio::spawn(job));
+    match (&mut task.0).await {
         Ok(result) => result,
         Err(e) if e.is_panic() => {
             let message = e

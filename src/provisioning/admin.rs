@@ -1,15 +1,20 @@
 //! Operators report provisioning state for an order (live orders without an upstream, or
-//! corrections), and mark failed orders retryable.
+//! corrections), mark failed orders retryable, and see and revive provisioning tasks that
+//! failed too often inside the service (dead tasks).
 
-use actix_web::{post, web, HttpResponse};
-use serde::Deserialize;
+use actix_web::{get, post, web, HttpResponse};
+use chrono::{DateTime, Utc};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 use crate::auth::Operator;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::Json;
 use crate::orders::{self, Order, Progress};
+use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
+use crate::time::utc;
 
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -118,6 +123,139 @@ pub async fn report(
     Ok(HttpResponse::Ok().json(order))
 }
 
+/// A provisioning task that failed inside the service too often (an error or panic of ours,
+/// not an answer of the upstream) and stopped: its order waits for an operator.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DeadTask {
+    #[schema(example = "ord_3kT9mQ2xLr8vWc1ZpN0bHs4y")]
+    pub order_id: String,
+    /// The provisioning step it was at (0 for the first).
+    pub step: i32,
+    /// How many times it failed.
+    #[schema(example = 5)]
+    pub errors: i32,
+    /// The last failure, as logged.
+    pub last_error: Option<String>,
+    pub dead_at: DateTime<Utc>,
+    pub created_at: DateTime<Utc>,
+}
+
+/// (order id, step, errors, last error, dead at, created at) of a dead task.
+type DeadTaskRow = (
+    String,
+    i32,
+    i32,
+    Option<String>,
+    Option<chrono::NaiveDateTime>,
+    chrono::NaiveDateTime,
+);
+
+/// Provisioning tasks in their terminal state (failed too often inside the service), newest
+/// first. Revive one after fixing the cause, or report the order's state.
+#[utoipa::path(
+    tag = "operator",
+    params(PageQuery),
+    security(("operator_token" = [])),
+    responses(
+        (status = 200, description = "Dead tasks.", body = Page<DeadTask>),
+    )
+)]
+#[get("/provisioning/dead-tasks")]
+pub async fn dead_tasks(
+    state: web::Data<AppState>,
+    _op: Operator,
+    page: web::Query<PageQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let page = page.parse()?;
+    let tasks = state
+        .db
+        .read(move |c| {
+            use crate::db::schema::provisioning_tasks as pt;
+            let mut q = pt::table
+                .filter(pt::dead_at.is_not_null())
+                .order((pt::created_at.desc(), pt::order_id.desc()))
+                .limit(page.limit + 1)
+                .into_boxed();
+            if let Some((ts, id)) = &page.after {
+                q = q.filter(
+                    pt::created_at
+                        .lt(*ts)
+                        .or(pt::created_at.eq(*ts).and(pt::order_id.lt(id.clone()))),
+                );
+            }
+            let rows: Vec<DeadTaskRow> = q
+                .select((
+                    pt::order_id,
+                    pt::step,
+                    pt::errors,
+                    pt::last_error,
+                    pt::dead_at,
+                    pt::created_at,
+                ))
+                .load(c)?;
+            Ok(Page::from_rows(
+                rows,
+                &page,
+                |r| (r.5, r.0.clone()),
+                |(order_id, step, errors, last_error, dead_at, created_at)| DeadTask {
+                    order_id,
+                    step,
+                    errors,
+                    last_error,
+                    dead_at: utc(dead_at.unwrap_or(created_at)),
+                    created_at: utc(created_at),
+                },
+            ))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(tasks))
+}
+
+/// Puts a dead provisioning task back in the queue (due now, errors cleared).
+#[utoipa::path(
+    tag = "operator",
+    params(("order_id" = String, Path, description = "Order id (`ord_…`).")),
+    security(("operator_token" = [])),
+    responses(
+        (status = 204, description = "Queued again."),
+        (status = 404, description = "No dead task for this order (`dead_task_not_found`).", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/provisioning/dead-tasks/{order_id}/revive")]
+pub async fn revive(
+    state: web::Data<AppState>,
+    _op: Operator,
+    path: web::Path<String>,
+) -> Result<HttpResponse, ApiError> {
+    let id = path.into_inner();
+    let now = state.now();
+    state
+        .db
+        .write(move |c| {
+            use crate::db::schema::provisioning_tasks as pt;
+            let n = diesel::update(pt::table.find(&id).filter(pt::dead_at.is_not_null()))
+                .set((
+                    pt::dead_at.eq(None::<chrono::NaiveDateTime>),
+                    pt::errors.eq(0),
+                    pt::last_error.eq(None::<String>),
+                    pt::lease_owner.eq(None::<String>),
+                    pt::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    pt::due_at.eq(now.naive_utc()),
+                ))
+                .execute(c)?;
+            if n == 0 {
+                return Err(ApiError::NotFound {
+                    code: "dead_task_not_found",
+                    detail: "No dead provisioning task exists for this order; list them with GET /v1/admin/provisioning/dead-tasks.".into(),
+                });
+            }
+            crate::db::mark_work_queued();
+            Ok(())
+        })
+        .await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
 pub fn register(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(report);
+    cfg.service(report).service(dead_tasks).service(revive);
 }

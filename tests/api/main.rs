@@ -8,6 +8,7 @@ mod catalogue;
 mod errors;
 mod helpers;
 mod identity;
+mod jobs;
 mod order_retry;
 mod orders;
 mod platform;

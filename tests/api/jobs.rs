@@ -1,0 +1,458 @@
+//! The job runtime under real time: leases that really expire, two instances on one
+//! database, slow receivers and upstreams, dead endpoints, failing jobs and killed workers.
+//!
+//! "Instances" are worker contexts with their own pool, owner and real clock over the test
+//! app's database (what a second `onyx serve` on the same database runs); the test app itself
+//! (manual clock) only creates the work through the API.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use diesel::prelude::*;
+use onyx::clock::SystemClock;
+use onyx::db::schema::{webhook_attempts, webhook_deliveries};
+use onyx::db::{Backend, Db};
+use onyx::provisioning::{Answer, StepFuture, Task, Upstream, Upstreams};
+use onyx::state::AppState;
+use onyx::workers::Context;
+use serde_json::{json, Value};
+use wiremock::matchers::method;
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::helpers::{TestApp, TestOptions};
+use crate::orders::{activate, create_order, shop};
+
+/// A short lease, so that a slow receiver or upstream outlasts it many times over.
+const LEASE_MS: &str = "300";
+
+/// Another instance over the app's database: its own owner and the real clock, and on
+/// PostgreSQL its own connection pool (a second process). One SQLite file serves one process,
+/// so on SQLite the instances share the app's pool (two worker owners in one process).
+fn instance(app: &TestApp, overrides: &[(&str, &str)]) -> Context {
+    let mut config = (*app.state.config).clone();
+    config.job_lease = Duration::from_millis(LEASE_MS.parse().unwrap());
+    config.worker_interval = Duration::from_millis(50);
+    for (k, v) in overrides {
+        match *k {
+            "webhook_concurrency" => config.webhook_concurrency = v.parse().unwrap(),
+            other => panic!("unknown override {other}"),
+        }
+    }
+    let db = match app.state.db.backend() {
+        Backend::Postgres => Db::connect(&app.db.url, 4).expect("second pool"),
+        Backend::Sqlite => app.state.db.clone(),
+    };
+    Context::new(AppState::new(db, config, Arc::new(SystemClock)))
+}
+
+/// A receiver that answers 200 after `delay`.
+async fn slow_receiver(delay: Duration) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_delay(delay))
+        .mount(&server)
+        .await;
+    server
+}
+
+async fn endpoint(app: &TestApp, token: &str, url: &str) -> String {
+    app.bearer(token)
+        .post(
+            "/v1/webhook-endpoints",
+            &json!({"url": url, "event_types": ["webhook.test"]}),
+        )
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+async fn send_test(app: &TestApp, token: &str, endpoint_id: &str) -> Value {
+    app.bearer(token)
+        .post_empty(&format!("/v1/webhook-endpoints/{endpoint_id}/test"))
+        .await
+        .expect(202)
+}
+
+/// Runs `work` on every instance, again and again, until `done` says so (or 30 s pass).
+async fn run_until<F, Fut>(contexts: &[Context], work: F, done: impl Fn() -> bool)
+where
+    F: Fn(Context) -> Fut + Clone + Send + 'static,
+    Fut: std::future::Future<Output = ()> + Send + 'static,
+{
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let handles: Vec<_> = contexts
+        .iter()
+        .cloned()
+        .map(|c| {
+            let (work, stop) = (work.clone(), stop.clone());
+            tokio::spawn(async move {
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    work(c.clone()).await;
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+            })
+        })
+        .collect();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !done() {
+        assert!(Instant::now() < deadline, "the work did not finish in 30 s");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    for h in handles {
+        h.await.unwrap();
+    }
+}
+
+/// Deliveries claimed and not finished (a send in flight).
+fn in_flight(app: &TestApp) -> i64 {
+    app.db_query(|c| {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq("pending"))
+            .filter(webhook_deliveries::lease_owner.is_not_null())
+            .count()
+            .get_result(c)
+            .unwrap()
+    })
+}
+
+fn count_deliveries(app: &TestApp, status: &str) -> i64 {
+    app.db_query(|c| {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::status.eq(status))
+            .count()
+            .get_result(c)
+            .unwrap()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_never_send_one_attempt_twice_when_the_receiver_outlasts_the_lease() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Slow receiver").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = slow_receiver(Duration::from_millis(900)).await;
+    let mut events = Vec::new();
+    for _ in 0..4 {
+        let we = endpoint(&app, &m.token, &rx.uri()).await;
+        for _ in 0..2 {
+            events.push(send_test(&app, &m.token, &we).await["event_id"].clone());
+        }
+    }
+    let (a, b) = (instance(&app, &[]), instance(&app, &[]));
+    run_until(
+        &[a, b],
+        |c: Context| async move {
+            c.run_webhooks().await.unwrap();
+        },
+        || count_deliveries(&app, "succeeded") == 8,
+    )
+    .await;
+
+    // Each delivery was sent once: 8 requests, 8 distinct message ids, one attempt each.
+    let got = rx.received_requests().await.unwrap();
+    let mut ids: Vec<String> = got
+        .iter()
+        .map(|r| {
+            r.headers
+                .get("webhook-id")
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .into()
+        })
+        .collect();
+    assert_eq!(ids.len(), 8, "{ids:?}");
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 8, "a message was sent twice");
+    let attempts: Vec<i32> = app.db_query(|c| {
+        webhook_attempts::table
+            .select(webhook_attempts::attempt)
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(attempts, vec![1; 8], "one attempt per delivery");
+}
+
+/// An upstream that takes its time and remembers every step it was asked for.
+struct SlowUpstream {
+    delay: Duration,
+    calls: Arc<Mutex<Vec<(String, i32, i32)>>>,
+}
+
+impl Upstream for SlowUpstream {
+    fn step<'a>(&'a self, task: &'a Task) -> StepFuture<'a> {
+        Box::pin(async move {
+            self.calls
+                .lock()
+                .unwrap()
+                .push((task.order_id.clone(), task.attempt, task.step));
+            tokio::time::sleep(self.delay).await;
+            Ok(Answer {
+                progress: if task.step == 0 {
+                    onyx::orders::Progress::Preparing
+                } else {
+                    onyx::orders::Progress::Done
+                },
+                poll_after: (task.step == 0).then(chrono::Duration::zero),
+            })
+        })
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_never_run_one_provisioning_step_twice_against_a_slow_upstream() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let mut orders = Vec::new();
+    for _ in 0..3 {
+        orders.push(
+            create_order(&app, &shop.machine.token, &activate(&["fr-plan"])).await["id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    let calls = Arc::new(Mutex::new(Vec::new()));
+    let slow = |app: &TestApp| {
+        let mut c = instance(app, &[]);
+        c.upstreams = Arc::new(Upstreams {
+            sandbox: Arc::new(SlowUpstream {
+                delay: Duration::from_millis(900),
+                calls: calls.clone(),
+            }),
+            live: c.upstreams.live.clone(),
+        });
+        c
+    };
+    let completed = |app: &TestApp| -> i64 {
+        app.db_query(|c| {
+            use onyx::db::schema::orders::dsl::*;
+            orders
+                .filter(state.eq("completed"))
+                .count()
+                .get_result(c)
+                .unwrap()
+        })
+    };
+    run_until(
+        &[slow(&app), slow(&app)],
+        |c: Context| async move {
+            c.run_provisioning().await.unwrap();
+        },
+        || completed(&app) == 3,
+    )
+    .await;
+    let mut seen = calls.lock().unwrap().clone();
+    assert_eq!(seen.len(), 6, "two steps per order: {seen:?}");
+    seen.sort();
+    seen.dedup();
+    assert_eq!(seen.len(), 6, "a step reached the upstream twice");
+    for id in &orders {
+        let o = app
+            .bearer(&shop.machine.token)
+            .get_ok(&format!("/v1/orders/{id}"))
+            .await;
+        assert_eq!(o["state"], "completed");
+        let entries: Vec<&str> = o["ledger_entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["entry_type"].as_str().unwrap())
+            .collect();
+        assert_eq!(entries, vec!["reserve", "capture"], "money moved once");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_dead_endpoint_of_one_partner_does_not_delay_another_partners_delivery() {
+    let mut opts = TestOptions::default();
+    opts.env.push(("ONYX_WEBHOOK_CONCURRENCY", "8".into()));
+    let app = TestApp::spawn_with(opts).await;
+    let x = app.onboard("Partner X").await;
+    let mx = app.machine(&x.owner.token).await;
+    let y = app.onboard("Partner Y").await;
+    let my = app.machine(&y.owner.token).await;
+    // X: four endpoints that never answer in time, each with a backlog.
+    let dead = slow_receiver(Duration::from_secs(10)).await;
+    for _ in 0..4 {
+        let we = endpoint(&app, &mx.token, &dead.uri()).await;
+        for _ in 0..3 {
+            send_test(&app, &mx.token, &we).await;
+        }
+    }
+    // The service's own workers, as `serve` runs them.
+    let _workers = onyx::workers::spawn(app.state.clone());
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while in_flight(&app) < 4 {
+        assert!(Instant::now() < deadline, "X's sends never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+
+    let fast = slow_receiver(Duration::ZERO).await;
+    let we = endpoint(&app, &my.token, &fast.uri()).await;
+    let started = Instant::now();
+    send_test(&app, &my.token, &we).await;
+    while fast.received_requests().await.unwrap().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "Y's delivery waited behind X's dead endpoints"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(1), "{waited:?}");
+}
+
+/// Panics for one order; answers like the simulator's happy path for the others.
+struct PanicsFor(String);
+
+impl Upstream for PanicsFor {
+    fn step<'a>(&'a self, task: &'a Task) -> StepFuture<'a> {
+        Box::pin(async move {
+            if task.order_id == self.0 {
+                panic!("the adapter cannot handle this order");
+            }
+            Ok(Answer {
+                progress: onyx::orders::Progress::Done,
+                poll_after: None,
+            })
+        })
+    }
+}
+
+#[tokio::test]
+async fn a_job_that_fails_every_time_ends_dead_without_holding_back_the_others() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let token = &shop.machine.token;
+    let bad = create_order(&app, token, &activate(&["fr-plan"])).await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let good: Vec<String> = {
+        let mut v = Vec::new();
+        for _ in 0..3 {
+            v.push(
+                create_order(&app, token, &activate(&["fr-plan"])).await["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            );
+        }
+        v
+    };
+    let mut workers = app.workers.clone();
+    workers.upstreams = Arc::new(Upstreams {
+        sandbox: Arc::new(PanicsFor(bad.clone())),
+        live: workers.upstreams.live.clone(),
+    });
+    // One round: the bad task panics, the others complete all the same.
+    assert_eq!(workers.run_provisioning().await.unwrap(), 4);
+    for id in &good {
+        let o = app.bearer(token).get_ok(&format!("/v1/orders/{id}")).await;
+        assert_eq!(o["state"], "completed", "{o}");
+    }
+    // Retried with backoff (5 s, 20 s, 80 s, 320 s), then dead after the fifth error.
+    for wait in [5, 20, 80, 320] {
+        assert_eq!(workers.run_provisioning().await.unwrap(), 0, "not due yet");
+        app.clock.advance(chrono::Duration::seconds(wait));
+        assert_eq!(workers.run_provisioning().await.unwrap(), 1);
+    }
+    app.clock.advance(chrono::Duration::hours(2));
+    assert_eq!(
+        workers.run_provisioning().await.unwrap(),
+        0,
+        "a dead task is not claimed"
+    );
+    let dead = app
+        .operator()
+        .get_ok("/v1/admin/provisioning/dead-tasks")
+        .await;
+    let tasks = dead["data"].as_array().unwrap();
+    assert_eq!(tasks.len(), 1, "{dead}");
+    assert_eq!(tasks[0]["order_id"], bad.as_str());
+    assert_eq!(tasks[0]["errors"], 5);
+    assert!(
+        tasks[0]["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("cannot handle"),
+        "{dead}"
+    );
+    // The order waits with its money reserved until an operator acts; reviving the task
+    // (after fixing the cause) runs it again.
+    let token = &app
+        .client_token(&shop.machine.client_id, &shop.machine.secret)
+        .await;
+    let o = app.bearer(token).get_ok(&format!("/v1/orders/{bad}")).await;
+    assert_eq!(o["state"], "pending");
+    app.operator()
+        .post_empty(&format!("/v1/admin/provisioning/dead-tasks/{bad}/revive"))
+        .await
+        .expect(204);
+    app.operator()
+        .post_empty(&format!("/v1/admin/provisioning/dead-tasks/{bad}/revive"))
+        .await
+        .expect_problem(404, "dead_task_not_found");
+    app.drain().await;
+    let o = app.bearer(token).get_ok(&format!("/v1/orders/{bad}")).await;
+    assert_eq!(o["state"], "completed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_worker_killed_mid_delivery_leaves_the_delivery_to_another_instance() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Killed").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = slow_receiver(Duration::from_millis(1500)).await;
+    let we = endpoint(&app, &m.token, &rx.uri()).await;
+    let event = send_test(&app, &m.token, &we).await["event_id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+
+    // Instance A claims and starts sending, then dies (its task is dropped, no shutdown).
+    let a = instance(&app, &[]);
+    let killed = tokio::spawn(async move {
+        a.run_webhooks().await.unwrap();
+    });
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while in_flight(&app) == 0 {
+        assert!(Instant::now() < deadline, "A never claimed the delivery");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    // Long enough for A's request to reach the receiver and a few lease renewals.
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    killed.abort();
+
+    // Instance B takes the delivery once A's lease has run out, and delivers it.
+    let b = instance(&app, &[]);
+    run_until(
+        &[b],
+        |c: Context| async move {
+            c.run_webhooks().await.unwrap();
+        },
+        || count_deliveries(&app, "succeeded") == 1,
+    )
+    .await;
+    let got = rx.received_requests().await.unwrap();
+    assert!(!got.is_empty());
+    assert!(got
+        .iter()
+        .all(|r| r.headers.get("webhook-id").unwrap() == event.as_str()));
+    let attempts: Vec<(i32, Option<i32>)> = app.db_query(|c| {
+        webhook_attempts::table
+            .select((webhook_attempts::attempt, webhook_attempts::status_code))
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(
+        attempts,
+        vec![(2, Some(200))],
+        "A's attempt died with it; B's is recorded"
+    );
+}
