@@ -169,6 +169,12 @@ pub fn send_test(
     now: DateTime<Utc>,
 ) -> Result<(String, String), ApiError> {
     let e = super::row(conn, tenant, endpoint_id)?;
+    if !e.enabled {
+        return Err(ApiError::Conflict {
+            code: "endpoint_disabled",
+            detail: "This endpoint is disabled; enable it (PATCH enabled=true) before sending it a test event.".into(),
+        });
+    }
     let data = serde_json::json!({ "endpoint_id": e.id, "message": "A test event from Onyx; reply with any 2xx status." });
     let event_id = crate::events::insert(conn, tenant, "webhook.test", &e.id, data, now)?;
     let delivery = insert_delivery(conn, tenant, &e.id, &event_id, false, now)?;
@@ -206,7 +212,9 @@ struct Claimed {
     attempts: i32,
 }
 
-/// Claims up to `limit` due deliveries: (delivery id, attempt number).
+/// Claims up to `limit` due deliveries: (delivery id, attempt number). Deliveries whose
+/// endpoint is disabled or deleted are never claimed (disabling and deleting stop them; this
+/// also covers one queued by a transaction that committed concurrently).
 pub fn claim(
     conn: &mut DbConnection,
     now: DateTime<Utc>,
@@ -220,6 +228,8 @@ pub fn claim(
                 "UPDATE webhook_deliveries SET lease_until = $1, attempts = attempts + 1, updated_at = $2 \
                  WHERE id IN (SELECT id FROM webhook_deliveries \
                    WHERE status = 'pending' AND next_attempt_at <= $2 AND (lease_until IS NULL OR lease_until < $2) \
+                   AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = webhook_deliveries.endpoint_id \
+                     AND e.enabled AND e.deleted_at IS NULL) \
                    ORDER BY next_attempt_at LIMIT $3 FOR UPDATE SKIP LOCKED) \
                  RETURNING id, attempts",
             )
@@ -234,6 +244,12 @@ pub fn claim(
                 .filter(wd::status.eq("pending"))
                 .filter(wd::next_attempt_at.le(at))
                 .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at)))
+                .filter(diesel::dsl::exists(
+                    we::table
+                        .filter(we::id.eq(wd::endpoint_id))
+                        .filter(we::enabled.eq(true))
+                        .filter(we::deleted_at.is_null()),
+                ))
                 .order(wd::next_attempt_at.asc())
                 .limit(limit)
                 .select((wd::id, wd::attempts))
