@@ -8,6 +8,7 @@ mod catalogue;
 mod errors;
 mod helpers;
 mod identity;
+mod migrations;
 mod order_retry;
 mod orders;
 mod platform;
