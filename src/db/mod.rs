@@ -103,6 +103,8 @@ pub type PooledConn = r2d2::PooledConnection<Manager>;
 #[derive(Clone)]
 pub struct Db {
     pool: r2d2::Pool<Manager>,
+    /// Opens connections outside the pool (the migrating connection).
+    manager: Manager,
     backend: Backend,
     /// SQLite allows one writer at a time; write transactions of this process take turns
     /// here so that none fails with SQLITE_BUSY on a read-to-write upgrade.
@@ -141,9 +143,10 @@ impl Db {
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
-            .build(manager)?;
+            .build(manager.clone())?;
         Ok(Db {
             pool,
+            manager,
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
             work_queued: Arc::new(tokio::sync::watch::channel(0).0),
@@ -159,15 +162,34 @@ impl Db {
     }
 
     /// Applies every pending migration of this backend; returns how many ran.
+    ///
+    /// On PostgreSQL, instances starting together take turns: each migrates on a connection of
+    /// its own that holds the advisory lock [`MIGRATION_LOCK_KEY`] while it runs, so the first
+    /// applies the pending migrations and the others then find none (instead of failing on
+    /// a duplicate key). The lock is released afterwards, also on error, and in any case when
+    /// the connection closes. SQLite needs nothing: its write lock already serialises them.
     pub fn migrate(&self) -> Result<usize, DbError> {
-        let mut conn = self.get()?;
-        let result = match &mut *conn {
-            DbConnection::Pg(c) => c
-                .run_pending_migrations(POSTGRES_MIGRATIONS)
-                .map(|v| v.len()),
-            DbConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|v| v.len()),
-        };
-        result.map_err(|e| DbError::Migrations(e.to_string()))
+        match self.backend {
+            Backend::Postgres => {
+                let conn = self.manager.connect().map_err(|e| {
+                    DbError::Migrations(format!("cannot open a connection to migrate: {e}"))
+                })?;
+                match conn {
+                    DbConnection::Pg(mut c) => migrate_postgres(&mut c),
+                    DbConnection::Sqlite(_) => unreachable!("a PostgreSQL URL opens PostgreSQL"),
+                }
+            }
+            Backend::Sqlite => {
+                let mut conn = self.get()?;
+                match &mut *conn {
+                    DbConnection::Sqlite(c) => c
+                        .run_pending_migrations(SQLITE_MIGRATIONS)
+                        .map(|v| v.len())
+                        .map_err(|e| DbError::Migrations(e.to_string())),
+                    DbConnection::Pg(_) => unreachable!("a SQLite URL opens SQLite"),
+                }
+            }
+        }
     }
 
     /// Runs read-only diesel work on the blocking pool, keeping the tracing span.
@@ -221,6 +243,29 @@ impl Db {
     pub fn work_queued(&self) -> tokio::sync::watch::Receiver<u64> {
         self.work_queued.subscribe()
     }
+}
+
+/// The PostgreSQL advisory lock (session level) held while migrating: the ASCII of
+/// `onyxmigr`. Nothing else in the database may use this key.
+pub const MIGRATION_LOCK_KEY: i64 = 0x6f6e_7978_6d69_6772;
+
+/// Runs the pending PostgreSQL migrations while holding [`MIGRATION_LOCK_KEY`].
+fn migrate_postgres(c: &mut PgConnection) -> Result<usize, DbError> {
+    fn advisory(c: &mut PgConnection, sql: &str) -> QueryResult<usize> {
+        diesel::sql_query(sql)
+            .bind::<diesel::sql_types::BigInt, _>(MIGRATION_LOCK_KEY)
+            .execute(c)
+    }
+    advisory(c, "SELECT pg_advisory_lock($1)")
+        .map_err(|e| DbError::Migrations(format!("cannot take the migration lock: {e}")))?;
+    let ran = c
+        .run_pending_migrations(POSTGRES_MIGRATIONS)
+        .map(|v| v.len())
+        .map_err(|e| DbError::Migrations(e.to_string()));
+    let released = advisory(c, "SELECT pg_advisory_unlock($1)");
+    let ran = ran?;
+    released.map_err(|e| DbError::Migrations(format!("cannot release the migration lock: {e}")))?;
+    Ok(ran)
 }
 
 /// `SELECT 1` on a pooled connection: is the database reachable?

@@ -177,6 +177,12 @@ pub fn send_test(
     now: DateTime<Utc>,
 ) -> Result<(String, String), ApiError> {
     let e = super::row(conn, tenant, endpoint_id)?;
+    if !e.enabled {
+        return Err(ApiError::Conflict {
+            code: "endpoint_disabled",
+            detail: "This endpoint is disabled; enable it (PATCH enabled=true) before sending it a test event.".into(),
+        });
+    }
     let data = serde_json::json!({ "endpoint_id": e.id, "message": "A test event from Onyx; reply with any 2xx status." });
     let event_id = crate::events::insert(conn, tenant, "webhook.test", &e.id, data, now)?;
     let delivery = insert_delivery(conn, tenant, &e.id, &event_id, false, now)?;
@@ -353,6 +359,8 @@ pub fn claim(
                 "UPDATE webhook_deliveries SET lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 \
                  WHERE id IN (SELECT id FROM webhook_deliveries \
                    WHERE id = ANY($4) AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3) \
+                   AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.id = webhook_deliveries.endpoint_id \
+                     AND e.enabled AND e.deleted_at IS NULL) \
                    FOR UPDATE SKIP LOCKED) \
                  RETURNING id, attempts",
             )

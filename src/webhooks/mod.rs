@@ -244,7 +244,9 @@ pub struct UpdateEndpoint {
     #[schema(max_length = 200)]
     pub description: Option<String>,
     pub event_types: Option<Vec<String>>,
-    /// Re-enabling clears the disabled reason; deliveries resume with new events.
+    /// Disabling stops every queued delivery and retry to the endpoint (they are marked
+    /// `failed`, "endpoint disabled"); re-enabling clears the disabled reason and deliveries
+    /// resume with new events.
     pub enabled: Option<bool>,
 }
 
@@ -380,6 +382,10 @@ pub fn update(
             we::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
+    if !enabled {
+        // A disabled endpoint gets nothing further: its queued deliveries and retries stop.
+        delivery::stop_pending(conn, id, "endpoint disabled", now)?;
+    }
     get(conn, tenant, id)
 }
 

@@ -83,7 +83,8 @@ pub async fn get(
     Ok(HttpResponse::Ok().json(state.db.read(move |c| super::get(c, &tenant, &id)).await?))
 }
 
-/// Change the URL, event types, description, or enable/disable the endpoint.
+/// Change the URL, event types, description, or enable/disable the endpoint. Disabling stops
+/// its queued deliveries and retries.
 #[utoipa::path(
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),
@@ -205,7 +206,8 @@ pub struct TestSent {
     pub delivery_id: String,
 }
 
-/// Send a `webhook.test` event to this endpoint.
+/// Send a `webhook.test` event to this endpoint (an enabled one; a disabled endpoint is
+/// refused and nothing is written).
 #[utoipa::path(
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),

@@ -9,6 +9,7 @@ mod errors;
 mod helpers;
 mod identity;
 mod jobs;
+mod migrations;
 mod order_retry;
 mod orders;
 mod platform;
