@@ -138,6 +138,8 @@ pub const SHUTDOWN_DRAIN: Duration = Duration::from_secs(20);
 /// Runs every job until `shutdown` is called.
 pub struct Workers {
     context: Context,
+    /// The PostgreSQL work listener (other instances' queued work wakes this one).
+    listener: Option<(Arc<std::sync::atomic::AtomicBool>, std::thread::JoinHandle<()>)>,
     stop: watch::Sender<bool>,
     handles: Vec<JoinHandle<()>>,
 }
@@ -237,8 +239,15 @@ pub fn spawn(state: AppState) -> Workers {
             },
         )));
     }
+    let stop_listening = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let listener = context
+        .state
+        .db
+        .listen_for_work(Arc::clone(&stop_listening))
+        .map(|h| (stop_listening, h));
     Workers {
         context,
+        listener,
         stop,
         handles,
     }
@@ -251,6 +260,10 @@ impl Workers {
         let _ = self.stop.send(true);
         for h in self.handles {
             let _ = h.await;
+        }
+        if let Some((stop, handle)) = self.listener {
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            let _ = actix_web::web::block(move || handle.join()).await;
         }
         let context = self.context;
         match actix_web::web::block(move || context.release_leases()).await {

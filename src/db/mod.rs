@@ -118,10 +118,20 @@ thread_local! {
     static QUEUED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
-/// Says that the write transaction running on this thread queued background work (a webhook
-/// delivery, a provisioning step): once it commits, idle workers of this process wake at once.
-pub fn mark_work_queued() {
-    QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(true));
+/// The PostgreSQL channel on which committed work wakes the workers of every instance.
+pub const WORK_CHANNEL: &str = "onyx_work_queued";
+
+/// Says that the write transaction on `conn` queued background work (a webhook delivery, a
+/// provisioning step): once it commits, idle workers of this process wake at once, and on
+/// PostgreSQL a `NOTIFY` (sent by the server at commit, never for a rolled-back transaction)
+/// wakes those of the other instances.
+pub fn mark_work_queued(conn: &mut DbConnection) -> Result<(), ApiError> {
+    if !QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(true)) {
+        if let DbConnection::Pg(pg) = conn {
+            diesel::sql_query(format!("NOTIFY {WORK_CHANNEL}")).execute(pg)?;
+        }
+    }
+    Ok(())
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -239,9 +249,73 @@ impl Db {
         result
     }
 
-    /// Changes whenever a committed write of this process queued background work.
+    /// Changes whenever a committed write queued background work: of this process, and on
+    /// PostgreSQL (once [`Db::listen_for_work`] runs) of any instance.
     pub fn work_queued(&self) -> tokio::sync::watch::Receiver<u64> {
         self.work_queued.subscribe()
+    }
+
+    /// On PostgreSQL, listens on [`WORK_CHANNEL`] with a dedicated connection until `stop`
+    /// is set, turning other instances' notifications into [`Db::work_queued`] changes. The
+    /// connection is read without blocking every 20 ms (no query is sent); a lost connection
+    /// is opened again after a second. Nothing to do on SQLite (one process per file).
+    pub fn listen_for_work(
+        &self,
+        stop: Arc<std::sync::atomic::AtomicBool>,
+    ) -> Option<std::thread::JoinHandle<()>> {
+        if self.backend != Backend::Postgres {
+            return None;
+        }
+        let url = self.manager.url.clone();
+        let signal = Arc::clone(&self.work_queued);
+        let spawned = std::thread::Builder::new()
+            .name("onyx-listen".into())
+            .spawn(move || {
+                use std::sync::atomic::Ordering;
+                while !stop.load(Ordering::Relaxed) {
+                    let mut conn = match PgConnection::establish(&url) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            tracing::warn!(error = %e, "cannot open the work listener connection; polling only");
+                            std::thread::sleep(Duration::from_secs(1));
+                            continue;
+                        }
+                    };
+                    if let Err(e) = diesel::sql_query(format!("LISTEN {WORK_CHANNEL}")).execute(&mut conn) {
+                        tracing::warn!(error = %e, "LISTEN failed; polling only");
+                        std::thread::sleep(Duration::from_secs(1));
+                        continue;
+                    }
+                    while !stop.load(Ordering::Relaxed) {
+                        let mut woke = false;
+                        let mut broken = false;
+                        for n in conn.notifications_iter() {
+                            match n {
+                                Ok(_) => woke = true,
+                                Err(_) => {
+                                    broken = true;
+                                    break;
+                                }
+                            }
+                        }
+                        if woke {
+                            signal.send_modify(|n| *n = n.wrapping_add(1));
+                        }
+                        if broken {
+                            tracing::warn!("the work listener connection broke; opening it again");
+                            break;
+                        }
+                        std::thread::sleep(Duration::from_millis(20));
+                    }
+                }
+            });
+        match spawned {
+            Ok(handle) => Some(handle),
+            Err(e) => {
+                tracing::warn!(error = %e, "cannot start the work listener; polling only");
+                None
+            }
+        }
     }
 }
 

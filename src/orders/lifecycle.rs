@@ -34,7 +34,7 @@ pub fn schedule(
             provisioning_tasks::created_at.eq(due.naive_utc()),
         ))
         .execute(conn)?;
-    crate::db::mark_work_queued();
+    crate::db::mark_work_queued(conn)?;
     Ok(())
 }
 

@@ -249,7 +249,7 @@ pub async fn revive(
                     detail: "No dead provisioning task exists for this order; list them with GET /v1/admin/provisioning/dead-tasks.".into(),
                 });
             }
-            crate::db::mark_work_queued();
+            crate::db::mark_work_queued(c)?;
             Ok(())
         })
         .await?;

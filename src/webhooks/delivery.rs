@@ -86,7 +86,7 @@ fn insert_delivery(
             wd::updated_at.eq(at),
         ))
         .execute(conn)?;
-    crate::db::mark_work_queued();
+    crate::db::mark_work_queued(conn)?;
     Ok(id)
 }
 

@@ -35,6 +35,9 @@ fn instance(app: &TestApp, overrides: &[(&str, &str)]) -> Context {
     for (k, v) in overrides {
         match *k {
             "webhook_concurrency" => config.webhook_concurrency = v.parse().unwrap(),
+            "worker_interval_ms" => {
+                config.worker_interval = Duration::from_millis(v.parse().unwrap())
+            }
             other => panic!("unknown override {other}"),
         }
     }
@@ -455,4 +458,50 @@ async fn a_worker_killed_mid_delivery_leaves_the_delivery_to_another_instance() 
         vec![(2, Some(200))],
         "A's attempt died with it; B's is recorded"
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn queued_work_wakes_an_idle_instance_at_once_and_shutdown_leaves_nothing_leased() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Prompt").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = slow_receiver(Duration::ZERO).await;
+    let we = endpoint(&app, &m.token, &rx.uri()).await;
+    // Another instance whose workers would only poll every 30 s.
+    let b = instance(&app, &[("worker_interval_ms", "30000")]);
+    let workers = onyx::workers::spawn(b.state.clone());
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let started = Instant::now();
+    send_test(&app, &m.token, &we).await;
+    while rx.received_requests().await.unwrap().is_empty() {
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "the idle instance was not woken by the queued delivery"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let waited = started.elapsed();
+    assert!(waited < Duration::from_secs(1), "{waited:?}");
+
+    // A send in flight at shutdown is finished (within the bounded drain), and no lease is
+    // left to the stopped owner.
+    let slow = slow_receiver(Duration::from_millis(1200)).await;
+    let we2 = endpoint(&app, &m.token, &slow.uri()).await;
+    send_test(&app, &m.token, &we2).await;
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while in_flight(&app) == 0 {
+        assert!(Instant::now() < deadline, "the second send never started");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    workers.shutdown().await;
+    assert_eq!(count_deliveries(&app, "succeeded"), 2);
+    let leased: i64 = app.db_query(|c| {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::lease_owner.is_not_null())
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(leased, 0, "nothing stays leased to a stopped instance");
 }
