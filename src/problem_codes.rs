@@ -146,6 +146,7 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(SERVICES, "activation_materials_revoked", 409, "The activation materials were revoked because the service was cancelled; they can no longer be installed."),
     // Webhooks
     p(WEBHOOKS, "event_not_replayable", 409, "Events can be replayed for 30 days; this one is older."),
+    p(WEBHOOKS, "endpoint_limit_reached", 409, "The environment already has the most webhook endpoints allowed (10 by default); delete one you no longer use, or subscribe an existing one to more event types."),
     p(WEBHOOKS, "endpoint_disabled", 409, "The endpoint is disabled; enable it (`PATCH` with `enabled: true`) before replaying to it or sending it a test event."),
     p(WEBHOOKS, "no_endpoint_to_replay", 409, "No enabled endpoint subscribes to this event's type; create or enable one first."),
     // Server side

@@ -286,17 +286,35 @@ pub fn row_by_id(conn: &mut DbConnection, id: &str) -> Result<Row, ApiError> {
     Ok(we::table.find(id).select(Row::as_select()).first(conn)?)
 }
 
+/// Creates an endpoint with a new signing secret. A partner has at most
+/// `ONYX_WEBHOOK_ENDPOINTS_MAX` endpoints (default 10) per environment, so that its endpoints
+/// can hold only that many of the delivery worker's slots.
 pub fn create(
     conn: &mut DbConnection,
     vault: &Vault,
     tenant: &Tenant,
     req: CreateEndpoint,
-    dev_mode: bool,
+    config: &crate::config::Config,
     now: DateTime<Utc>,
 ) -> Result<EndpointWithSecret, ApiError> {
-    let url = check_url(&req.url, tenant.environment(), dev_mode)?;
+    let url = check_url(&req.url, tenant.environment(), config.webhook_dev_mode)?;
     check_types(&req.event_types)?;
     check_description(&req.description)?;
+    crate::db::lock_partner(conn, tenant.partner_id())?;
+    let existing: i64 = we::table
+        .filter(we::partner_id.eq(tenant.partner_id()))
+        .filter(we::environment.eq(tenant.environment().as_str()))
+        .filter(we::deleted_at.is_null())
+        .count()
+        .get_result(conn)?;
+    if existing >= config.webhook_endpoints_max {
+        return Err(ApiError::Conflict {
+            code: "endpoint_limit_reached",
+            detail: format!(
+                "This environment already has {existing} webhook endpoints, the most allowed; delete one you no longer use, or subscribe an existing endpoint to more event types."
+            ),
+        });
+    }
     let id = crate::ids::new_id("we");
     let secret = signing::new_secret();
     let (nonce, sealed) = vault.seal_bytes(&format!("{id}/secret"), secret.as_bytes())?;

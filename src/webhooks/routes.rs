@@ -15,7 +15,8 @@ use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
 /// Create an endpoint. Live endpoints need https to a public address; sandbox also accepts
-/// http to loopback. The signing secret (`whsec_…`) is shown once.
+/// http to loopback. The signing secret (`whsec_…`) is shown once. An environment has at most
+/// 10 endpoints (409 `endpoint_limit_reached`).
 #[utoipa::path(
     tag = "webhooks",
     request_body = CreateEndpoint,
@@ -34,7 +35,7 @@ pub async fn create(
     let st = state.clone();
     let created = state
         .db
-        .write(move |c| super::create(c, &st.vault, &tenant, req, st.config.webhook_dev_mode, now))
+        .write(move |c| super::create(c, &st.vault, &tenant, req, &st.config, now))
         .await?;
     Ok(HttpResponse::Created().json(created))
 }

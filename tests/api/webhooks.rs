@@ -799,3 +799,33 @@ async fn the_worker_never_claims_deliveries_of_disabled_or_deleted_endpoints() {
     assert_eq!(app.deliver().await, 0, "nothing claimed");
     assert!(rx.received_requests().await.unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn an_environment_has_a_bounded_number_of_endpoints() {
+    let mut opts = crate::helpers::TestOptions::default();
+    opts.env.push(("ONYX_WEBHOOK_ENDPOINTS_MAX", "2".into()));
+    let app = TestApp::spawn_with(opts).await;
+    let org = app.onboard("Many hooks").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = receiver(200).await;
+    let (first, _) = endpoint(&app, &m.token, &rx.uri(), json!([])).await;
+    endpoint(&app, &m.token, &rx.uri(), json!([])).await;
+    let body = json!({"url": rx.uri(), "event_types": []});
+    let p = app
+        .bearer(&m.token)
+        .post("/v1/webhook-endpoints", &body)
+        .await
+        .expect_problem(409, "endpoint_limit_reached");
+    assert!(p["detail"].as_str().unwrap().contains('2'), "{p}");
+    let list = app.bearer(&m.token).get_ok("/v1/webhook-endpoints").await;
+    assert_eq!(list["data"].as_array().unwrap().len(), 2, "nothing was written");
+    // A deleted endpoint frees its place.
+    app.bearer(&m.token)
+        .delete(&format!("/v1/webhook-endpoints/{first}"))
+        .await
+        .expect(204);
+    app.bearer(&m.token)
+        .post("/v1/webhook-endpoints", &body)
+        .await
+        .expect(201);
+}
