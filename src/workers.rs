@@ -139,7 +139,10 @@ pub const SHUTDOWN_DRAIN: Duration = Duration::from_secs(20);
 pub struct Workers {
     context: Context,
     /// The PostgreSQL work listener (other instances' queued work wakes this one).
-    listener: Option<(Arc<std::sync::atomic::AtomicBool>, std::thread::JoinHandle<()>)>,
+    listener: Option<(
+        Arc<std::sync::atomic::AtomicBool>,
+        std::thread::JoinHandle<()>,
+    )>,
     stop: watch::Sender<bool>,
     handles: Vec<JoinHandle<()>>,
 }

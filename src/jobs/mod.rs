@@ -200,6 +200,66 @@ pub async fn run_pool<T, C, CF, H, HF>(
     tracing::info!(job = name, "worker pool stopped");
 }
 
+/// The state of every background queue at `now` (for `/metrics`).
+pub fn queue_stats(
+    conn: &mut DbConnection,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<crate::metrics::QueueStat>, ApiError> {
+    use crate::db::schema::{provisioning_tasks as pt, webhook_deliveries as wd};
+    use diesel::prelude::*;
+    let at = now.naive_utc();
+    let age = |oldest: Option<chrono::NaiveDateTime>| {
+        oldest.map_or(0.0, |t| {
+            ((at - t).num_milliseconds().max(0) as f64) / 1000.0
+        })
+    };
+    let unclaimed_pt = pt::lease_until.is_null().or(pt::lease_until.lt(at));
+    let due_pt = pt::table
+        .filter(pt::dead_at.is_null())
+        .filter(pt::due_at.le(at))
+        .filter(unclaimed_pt);
+    let p_due: i64 = due_pt.count().get_result(conn)?;
+    let p_oldest: Option<chrono::NaiveDateTime> =
+        due_pt.select(diesel::dsl::min(pt::due_at)).first(conn)?;
+    let p_running: i64 = pt::table
+        .filter(pt::lease_until.ge(at))
+        .count()
+        .get_result(conn)?;
+    let p_dead: i64 = pt::table
+        .filter(pt::dead_at.is_not_null())
+        .count()
+        .get_result(conn)?;
+    let due_wd = wd::table
+        .filter(wd::status.eq("pending"))
+        .filter(wd::next_attempt_at.le(at))
+        .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at)));
+    let w_due: i64 = due_wd.count().get_result(conn)?;
+    let w_oldest: Option<chrono::NaiveDateTime> = due_wd
+        .select(diesel::dsl::min(wd::next_attempt_at))
+        .first::<Option<chrono::NaiveDateTime>>(conn)?;
+    let w_running: i64 = wd::table
+        .filter(wd::status.eq("pending"))
+        .filter(wd::lease_until.ge(at))
+        .count()
+        .get_result(conn)?;
+    Ok(vec![
+        crate::metrics::QueueStat {
+            kind: "provisioning",
+            due: p_due,
+            running: p_running,
+            dead: p_dead,
+            oldest_due_age_seconds: age(p_oldest),
+        },
+        crate::metrics::QueueStat {
+            kind: "webhooks",
+            due: w_due,
+            running: w_running,
+            dead: 0,
+            oldest_due_age_seconds: age(w_oldest),
+        },
+    ])
+}
+
 /// How many times a job may fail (an error of ours, not an answer of the upstream) before it
 /// ends in its terminal state.
 pub const MAX_JOB_ERRORS: i32 = 5;

@@ -63,7 +63,9 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     }))
 }
 
-/// Prometheus metrics: request counts and latency per route and status, pool gauges.
+/// Prometheus metrics: request counts and latency per route and status, pool gauges, and the
+/// background jobs (queue depth, running, dead and oldest due age per kind; outcomes; the
+/// event-to-delivery latency histogram of webhooks).
 #[utoipa::path(
     tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format.", body = String, content_type = "text/plain"))
@@ -71,9 +73,22 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.db.pool_state();
+    let mut body = state.metrics.render(pool.0, pool.1);
+    let now = state.now();
+    match state
+        .db
+        .read(move |c| crate::jobs::queue_stats(c, now))
+        .await
+    {
+        Ok(queues) => body.push_str(&state.metrics.render_jobs(&queues)),
+        Err(e) => {
+            tracing::warn!(error = %e, "queue metrics unavailable");
+            body.push_str(&state.metrics.render_jobs(&[]));
+        }
+    }
     HttpResponse::Ok()
         .content_type("text/plain; version=0.0.4")
-        .body(state.metrics.render(pool.0, pool.1))
+        .body(body)
 }
 
 /// This OpenAPI 3.1 document.

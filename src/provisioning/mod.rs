@@ -413,13 +413,18 @@ fn apply(
     claimed: &Claimed,
     answer: Result<Answer, UpstreamError>,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<&'static str, ApiError> {
     let task = &claimed.task;
     let order = orders::row_by_id(conn, &task.order_id)?;
     if !owned(conn, &task.order_id, task.step, &claimed.owner)? || order.attempt != task.attempt {
         tracing::warn!(order_id = %task.order_id, step = task.step, "provisioning answer dropped: the claim was lost or the task changed meanwhile");
-        return Ok(());
+        return Ok("dropped");
     }
+    let outcome = if answer.is_ok() {
+        "applied"
+    } else {
+        "upstream_unavailable"
+    };
     match answer {
         Err(e) => {
             tracing::warn!(order_id = %task.order_id, error = %e, "provisioning step failed; will ask again");
@@ -446,7 +451,7 @@ fn apply(
             }
         }
     }
-    Ok(())
+    Ok(outcome)
 }
 
 /// A job of ours failed (not the upstream's answer): count it on the task, retry it later,
@@ -535,6 +540,7 @@ pub async fn handle(
     ))
     .await;
     if let Err(e) = result {
+        state.metrics.job_outcome("provisioning", "error");
         let now = state.now();
         if let Err(e2) = state
             .db
@@ -605,10 +611,12 @@ async fn step_one(
     };
     let now = state.now();
     let vault = Arc::clone(&state.vault);
-    state
+    let outcome = state
         .db
         .write(move |c| apply(c, &vault, &claimed, answer, now))
-        .await
+        .await?;
+    state.metrics.job_outcome("provisioning", outcome);
+    Ok(())
 }
 
 fn truncate(s: &str, max: usize) -> String {

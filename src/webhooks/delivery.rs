@@ -422,6 +422,7 @@ struct Job {
     /// The signing secrets, or why they cannot be opened (recorded as a failed attempt).
     secrets: Result<Vec<String>, String>,
     message_id: String,
+    event_created_at: DateTime<Utc>,
     body: Vec<u8>,
 }
 
@@ -572,6 +573,7 @@ fn load_job(
         endpoint,
         secrets,
         message_id: event_id,
+        event_created_at: envelope.created_at,
         body: serde_json::to_vec(&envelope).map_err(ApiError::internal)?,
     })
 }
@@ -618,7 +620,7 @@ fn record(
     job: &Job,
     outcome: &Outcome,
     now: DateTime<Utc>,
-) -> Result<(), ApiError> {
+) -> Result<&'static str, ApiError> {
     let at = now.naive_utc();
     // Only the owner of the claim on this attempt may record it and move the delivery on.
     let owned: bool = diesel::select(diesel::dsl::exists(
@@ -631,7 +633,7 @@ fn record(
     .get_result(conn)?;
     if !owned {
         tracing::warn!(delivery_id = %job.delivery_id, attempt = job.attempt, "webhook attempt result dropped: the claim was lost or the delivery was stopped meanwhile");
-        return Ok(());
+        return Ok("dropped");
     }
     track_circuit(conn, &job.endpoint.id, outcome, now)?;
     diesel::insert_into(wa::table)
@@ -668,7 +670,7 @@ fn record(
         diesel::update(we::table.find(&job.endpoint.id))
             .set(we::last_success_at.eq(Some(at)))
             .execute(conn)?;
-        return Ok(());
+        return Ok("succeeded");
     }
     let gone = outcome.status == Some(410);
     let next = if gone {
@@ -715,7 +717,7 @@ fn record(
             }
         }
     }
-    Ok(())
+    Ok("failed")
 }
 
 /// Counts an attempt's outcome on its endpoint's circuit breaker: a success closes it, a
@@ -795,6 +797,7 @@ pub async fn handle(
     ))
     .await;
     if let Err(e) = result {
+        state.metrics.job_outcome("webhooks", "error");
         tracing::error!(delivery_id = %id, attempt, error = %e, "webhook delivery failed inside the service; releasing it for a retry");
         let retry_at = (state.now() + jobs::backoff(1)).naive_utc();
         let released = state
@@ -878,7 +881,17 @@ async fn deliver_one(
         send(&state, &clients, &job, state.now().timestamp()).await
     };
     let at = state.now();
-    state.db.write(move |c| record(c, &job, &outcome, at)).await
+    let event_at = job.event_created_at;
+    let result = state
+        .db
+        .write(move |c| record(c, &job, &outcome, at))
+        .await?;
+    state.metrics.job_outcome("webhooks", result);
+    if result == "succeeded" {
+        let latency = (state.now() - event_at).num_microseconds().unwrap_or(0) as f64 / 1e6;
+        state.metrics.delivery_latency(latency);
+    }
+    Ok(())
 }
 
 /// The two HTTP clients of the worker: sandbox may reach loopback, live only public addresses.

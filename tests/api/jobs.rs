@@ -505,3 +505,67 @@ async fn queued_work_wakes_an_idle_instance_at_once_and_shutdown_leaves_nothing_
     });
     assert_eq!(leased, 0, "nothing stays leased to a stopped instance");
 }
+
+#[tokio::test]
+async fn metrics_show_queues_outcomes_and_delivery_latency() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Metrics").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = slow_receiver(Duration::ZERO).await;
+    let we = endpoint(&app, &m.token, &rx.uri()).await;
+    send_test(&app, &m.token, &we).await;
+    app.clock.advance(chrono::Duration::seconds(30));
+    let scrape = || async { app.anon().get("/metrics").await.text() };
+    let text = scrape().await;
+    let line = |text: &str, prefix: &str| -> String {
+        text.lines()
+            .find(|l| l.starts_with(prefix))
+            .unwrap_or_else(|| panic!("no `{prefix}` in:\n{text}"))
+            .to_string()
+    };
+    assert_eq!(
+        line(&text, "onyx_jobs_due{kind=\"webhooks\"}"),
+        "onyx_jobs_due{kind=\"webhooks\"} 1"
+    );
+    assert_eq!(
+        line(&text, "onyx_jobs_oldest_due_age_seconds{kind=\"webhooks\"}"),
+        "onyx_jobs_oldest_due_age_seconds{kind=\"webhooks\"} 30.000"
+    );
+    assert_eq!(
+        line(&text, "onyx_jobs_due{kind=\"provisioning\"}"),
+        "onyx_jobs_due{kind=\"provisioning\"} 0"
+    );
+
+    assert_eq!(app.deliver().await, 1);
+    let text = scrape().await;
+    assert_eq!(
+        line(&text, "onyx_jobs_due{kind=\"webhooks\"}"),
+        "onyx_jobs_due{kind=\"webhooks\"} 0"
+    );
+    assert_eq!(
+        line(
+            &text,
+            "onyx_job_outcomes_total{kind=\"webhooks\",outcome=\"succeeded\"}"
+        ),
+        "onyx_job_outcomes_total{kind=\"webhooks\",outcome=\"succeeded\"} 1"
+    );
+    // Delivered 30 s (of the manual clock) after the event.
+    assert_eq!(
+        line(&text, "onyx_webhook_delivery_latency_seconds_count"),
+        "onyx_webhook_delivery_latency_seconds_count 1"
+    );
+    assert_eq!(
+        line(
+            &text,
+            "onyx_webhook_delivery_latency_seconds_bucket{le=\"10\"}"
+        ),
+        "onyx_webhook_delivery_latency_seconds_bucket{le=\"10\"} 0"
+    );
+    assert_eq!(
+        line(
+            &text,
+            "onyx_webhook_delivery_latency_seconds_bucket{le=\"30\"}"
+        ),
+        "onyx_webhook_delivery_latency_seconds_bucket{le=\"30\"} 1"
+    );
+}

@@ -818,7 +818,11 @@ async fn an_environment_has_a_bounded_number_of_endpoints() {
         .expect_problem(409, "endpoint_limit_reached");
     assert!(p["detail"].as_str().unwrap().contains('2'), "{p}");
     let list = app.bearer(&m.token).get_ok("/v1/webhook-endpoints").await;
-    assert_eq!(list["data"].as_array().unwrap().len(), 2, "nothing was written");
+    assert_eq!(
+        list["data"].as_array().unwrap().len(),
+        2,
+        "nothing was written"
+    );
     // A deleted endpoint frees its place.
     app.bearer(&m.token)
         .delete(&format!("/v1/webhook-endpoints/{first}"))
