@@ -4,6 +4,13 @@
 //! `BENCH_DATABASE_URL=postgres://…/some_empty_db` for PostgreSQL. Prints p50/p95/p99 latency,
 //! requests per second and the process's memory high-water mark. Speed and memory targets
 //! belong here, not in timed tests.
+//!
+//! Webhooks, end to end through the service's own worker pools to a local sink: test events
+//! created through the API (`POST /v1/webhook-endpoints/{id}/test`, 8 concurrent clients)
+//! until the sink has received them all, for one endpoint (with `BENCH_PER_ENDPOINT` sends in
+//! flight to it, default 16) and for 50 endpoints across 10 partners (the service's default:
+//! one in flight per endpoint); then event-to-delivery latency at a steady rate of half the
+//! lower throughput. Targets: >= 850 deliveries/s end to end, p99 < 100 ms at half rate.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -42,6 +49,194 @@ fn memory() -> String {
         .join(", ")
 }
 
+const ADMIN: &str = "bench-operator-token-0123456789";
+const PASSWORD: &str = "a bench passphrase nobody uses";
+
+/// A local webhook receiver: answers 204 at once and notes when each message arrived.
+#[derive(Default)]
+struct Sink {
+    arrived: std::sync::Mutex<std::collections::HashMap<String, Instant>>,
+}
+
+fn start_sink() -> (String, Arc<Sink>) {
+    let sink = Arc::new(Sink::default());
+    let (tx, rx) = std::sync::mpsc::channel();
+    let s = Arc::clone(&sink);
+    std::thread::spawn(move || {
+        actix_web::rt::System::new().block_on(async move {
+            let server = actix_web::HttpServer::new(move || {
+                let s = Arc::clone(&s);
+                actix_web::App::new().default_service(actix_web::web::to(
+                    move |req: actix_web::HttpRequest| {
+                        let s = Arc::clone(&s);
+                        async move {
+                            if let Some(id) = req
+                                .headers()
+                                .get("webhook-id")
+                                .and_then(|v| v.to_str().ok())
+                            {
+                                s.arrived
+                                    .lock()
+                                    .unwrap()
+                                    .entry(id.to_string())
+                                    .or_insert_with(Instant::now);
+                            }
+                            actix_web::HttpResponse::NoContent().finish()
+                        }
+                    },
+                ))
+            })
+            .workers(1)
+            .bind("127.0.0.1:0")
+            .unwrap();
+            tx.send(server.addrs()[0]).unwrap();
+            server.run().await.ok();
+        })
+    });
+    (format!("http://{}/hook", rx.recv().unwrap()), sink)
+}
+
+/// A sandbox partner whose owner is signed in: the owner's access token.
+async fn partner(http: &reqwest::Client, base: &str, n: usize) -> String {
+    let email = format!("owner{n}@bench-{n}.example");
+    let created: serde_json::Value = http
+        .post(format!("{base}/v1/admin/partners"))
+        .bearer_auth(ADMIN)
+        .json(&json!({"name": format!("Bench {n}"), "legal_entity": format!("Bench {n} Ltd"), "billing_email": format!("billing@bench-{n}.example"), "owner_email": email}))
+        .send().await.unwrap().json().await.unwrap();
+    let invitation = created["owner_invitation"]["token"].as_str().unwrap();
+    let r = http
+        .post(format!("{base}/v1/invitations/accept"))
+        .json(&json!({"token": invitation, "name": "Owner", "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let login: serde_json::Value = http
+        .post(format!("{base}/v1/auth/login"))
+        .json(&json!({"email": email, "password": PASSWORD, "environment": "sandbox"}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    login["access_token"].as_str().unwrap().to_string()
+}
+
+async fn endpoint(http: &reqwest::Client, base: &str, token: &str, url: &str) -> String {
+    let r: serde_json::Value = http
+        .post(format!("{base}/v1/webhook-endpoints"))
+        .bearer_auth(token)
+        .json(&json!({"url": url, "event_types": ["webhook.test"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    r["id"].as_str().unwrap().to_string()
+}
+
+/// Creates `per_target` test events for each (token, endpoint) with 8 concurrent clients and
+/// waits until the sink has them all: (events, seconds to create them, seconds from the first
+/// request to the last arrival).
+async fn burst(
+    http: &reqwest::Client,
+    base: &str,
+    targets: &[(String, String)],
+    per_target: usize,
+    sink: &Arc<Sink>,
+) -> (usize, f64, f64) {
+    let before = sink.arrived.lock().unwrap().len();
+    let jobs: Vec<(String, String)> = (0..per_target)
+        .flat_map(|_| targets.iter().cloned())
+        .collect();
+    let total = jobs.len();
+    let jobs = Arc::new(std::sync::Mutex::new(jobs));
+    let started = Instant::now();
+    let mut clients = Vec::new();
+    for _ in 0..8 {
+        let (http, base, jobs) = (http.clone(), base.to_string(), Arc::clone(&jobs));
+        clients.push(tokio::spawn(async move {
+            loop {
+                let Some((token, we)) = jobs.lock().unwrap().pop() else {
+                    break;
+                };
+                let r = http
+                    .post(format!("{base}/v1/webhook-endpoints/{we}/test"))
+                    .bearer_auth(&token)
+                    .send()
+                    .await
+                    .unwrap();
+                assert_eq!(r.status(), 202);
+            }
+        }));
+    }
+    for c in clients {
+        c.await.unwrap();
+    }
+    let created = started.elapsed().as_secs_f64();
+    let deadline = Instant::now() + Duration::from_secs(600);
+    while sink.arrived.lock().unwrap().len() < before + total {
+        assert!(Instant::now() < deadline, "deliveries stalled");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    (total, created, started.elapsed().as_secs_f64())
+}
+
+/// Test events at `rate` per second for `secs` seconds across the targets: the time from each
+/// request to the sink's arrival of its message.
+async fn paced(
+    http: &reqwest::Client,
+    base: &str,
+    targets: &[(String, String)],
+    rate: f64,
+    secs: f64,
+    sink: &Arc<Sink>,
+) -> Vec<Duration> {
+    let n = (rate * secs) as usize;
+    let every = Duration::from_secs_f64(1.0 / rate);
+    let start = Instant::now();
+    let mut sent = Vec::new();
+    let mut tasks = Vec::new();
+    for i in 0..n {
+        let at = start + every * i as u32;
+        tokio::time::sleep_until(tokio::time::Instant::from_std(at)).await;
+        let (token, we) = targets[i % targets.len()].clone();
+        let (http, base) = (http.clone(), base.to_string());
+        tasks.push(tokio::spawn(async move {
+            let t = Instant::now();
+            let r: serde_json::Value = http
+                .post(format!("{base}/v1/webhook-endpoints/{we}/test"))
+                .bearer_auth(&token)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            (r["event_id"].as_str().unwrap().to_string(), t)
+        }));
+    }
+    for t in tasks {
+        sent.push(t.await.unwrap());
+    }
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let arrived = sink.arrived.lock().unwrap();
+        if sent.iter().all(|(id, _)| arrived.contains_key(id)) {
+            return sent
+                .iter()
+                .map(|(id, t)| arrived[id].saturating_duration_since(*t))
+                .collect();
+        }
+        drop(arrived);
+        assert!(Instant::now() < deadline, "paced deliveries stalled");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = std::env::var("BENCH_DATABASE_URL")
@@ -52,6 +247,8 @@ fn main() {
         "ONYX_RATE_LIMIT_PER_MINUTE" => Some("100000000".into()),
         "ONYX_SANDBOX_STEP_MS" => Some("0".into()),
         "ONYX_LOG" => Some("error".into()),
+        "ONYX_ADMIN_TOKEN" => Some(ADMIN.into()),
+        "ONYX_DB_POOL_SIZE" => Some("16".into()),
         _ => None,
     })
     .expect("config");
@@ -160,6 +357,38 @@ fn main() {
         }
         let secs = wall.elapsed().as_secs_f64();
         println!("{:<34} {steps} steps in {secs:.2}s ({:.0} steps/s)", "provisioning worker", steps as f64 / secs);
+
+        // Webhooks through the service's own pools.
+        let with = |per_endpoint: usize| {
+            let mut config = (*state.config).clone();
+            config.webhook_per_endpoint = per_endpoint;
+            AppState { config: Arc::new(config), ..state.clone() }
+        };
+        let per_endpoint: usize = std::env::var("BENCH_PER_ENDPOINT").ok().and_then(|v| v.parse().ok()).unwrap_or(16);
+        let pools = onyx::workers::spawn(with(per_endpoint));
+        let (hook, sink) = start_sink();
+        let single = vec![(token.clone(), endpoint(&http, &base, &token, &hook).await)];
+        burst(&http, &base, &single, 50, &sink).await; // warm-up
+        let (n, made, secs) = burst(&http, &base, &single, 3000, &sink).await;
+        let rate1 = n as f64 / secs;
+        println!("{:<34} {n} events in {secs:.2}s ({rate1:.0} deliveries/s end to end; created at {:.0}/s)", format!("webhooks, 1 endpoint ({per_endpoint} in flight)"), n as f64 / made);
+        pools.shutdown().await;
+        let pools = onyx::workers::spawn(with(1));
+        let mut many = Vec::new();
+        for p in 0..10 {
+            let t = partner(&http, &base, p).await;
+            for _ in 0..5 {
+                many.push((t.clone(), endpoint(&http, &base, &t, &hook).await));
+            }
+        }
+        let (n, made, secs) = burst(&http, &base, &many, 60, &sink).await;
+        let rate50 = n as f64 / secs;
+        println!("{:<34} {n} events in {secs:.2}s ({rate50:.0} deliveries/s end to end; created at {:.0}/s)", "webhooks, 50 endpoints/10 partners", n as f64 / made);
+        let half = (rate50.min(rate1) / 2.0).max(10.0);
+        let wall = Instant::now();
+        let samples = paced(&http, &base, &many, half, 5.0, &sink).await;
+        report(&format!("webhooks at {half:.0}/s: event->arrival"), samples, wall.elapsed());
+        pools.shutdown().await;
     });
     println!("memory: {}", memory());
 }

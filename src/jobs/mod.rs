@@ -177,11 +177,27 @@ pub async fn run_pool<T, C, CF, H, HF>(
                 Err(e) => tracing::warn!(job = name, error = %e, "claiming failed; will retry"),
             }
         }
-        tokio::select! {
-            Some(_) = in_flight.join_next(), if !in_flight.is_empty() => {}
-            Ok(()) = queued.changed() => {}
-            _ = tokio::time::sleep(every) => {}
-            Ok(()) = stop.changed() => {}
+        let finished = tokio::select! {
+            Some(_) = in_flight.join_next(), if !in_flight.is_empty() => true,
+            Ok(()) = queued.changed() => false,
+            _ = tokio::time::sleep(every) => false,
+            Ok(()) = stop.changed() => false,
+        };
+        if finished {
+            // Claim in batches: when only a job or two finished and others still run, gather
+            // a few more completions (at most 2 ms) so that one claim fills several slots.
+            while in_flight.try_join_next().is_some() {}
+            let batch = (limit / 4).max(1);
+            if limit - in_flight.len() < batch && !in_flight.is_empty() {
+                let gather = tokio::time::sleep(StdDuration::from_millis(2));
+                tokio::pin!(gather);
+                while limit - in_flight.len() < batch && !in_flight.is_empty() {
+                    tokio::select! {
+                        Some(_) = in_flight.join_next() => {}
+                        _ = &mut gather => break,
+                    }
+                }
+            }
         }
     }
     let left = in_flight.len();

@@ -63,9 +63,11 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
     }))
 }
 
-/// Prometheus metrics: request counts and latency per route and status, pool gauges, and the
-/// background jobs (queue depth, running, dead and oldest due age per kind; outcomes; the
-/// event-to-delivery latency histogram of webhooks).
+/// Prometheus metrics: requests, database pool and background jobs.
+///
+/// Request counts and latency per route and status, pool gauges, and the background jobs:
+/// queue depth, running, dead and oldest due age per kind; outcomes; the event-to-delivery
+/// latency histogram of webhooks.
 #[utoipa::path(
     tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format.", body = String, content_type = "text/plain"))

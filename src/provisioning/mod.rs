@@ -388,20 +388,24 @@ fn load_task(conn: &mut DbConnection, order_id: &str, step: i32) -> Result<Task,
     })
 }
 
-/// The task row, if `owner` still holds its claim on `step`.
+/// Whether `owner` still holds its claim on `step` of the task; the check is a write on the
+/// row, so it also locks the row until the transaction ends and no other instance can take
+/// the task in between.
 fn owned(
     conn: &mut DbConnection,
     order_id: &str,
     step: i32,
     owner: &jobs::Owner,
 ) -> Result<bool, ApiError> {
-    Ok(diesel::select(diesel::dsl::exists(
+    let n = diesel::update(
         provisioning_tasks::table
             .find(order_id)
             .filter(provisioning_tasks::step.eq(step))
             .filter(provisioning_tasks::lease_owner.eq(owner.as_str())),
-    ))
-    .get_result(conn)?)
+    )
+    .set(provisioning_tasks::lease_owner.eq(owner.as_str()))
+    .execute(conn)?;
+    Ok(n == 1)
 }
 
 /// Applies an adapter's answer, if the claim is still ours: the order's state machine, then

@@ -245,6 +245,7 @@ fn pick(
     let at = now.naive_utc();
     let mut in_flight: HashMap<String, usize> = HashMap::new();
     for endpoint in wd::table
+        .filter(wd::lease_owner.is_not_null())
         .filter(wd::status.eq("pending"))
         .filter(wd::lease_until.ge(at))
         .select(wd::endpoint_id)
@@ -623,14 +624,17 @@ fn record(
 ) -> Result<&'static str, ApiError> {
     let at = now.naive_utc();
     // Only the owner of the claim on this attempt may record it and move the delivery on.
-    let owned: bool = diesel::select(diesel::dsl::exists(
+    // The check is a write, so the row stays locked until this transaction ends.
+    let owned = diesel::update(
         wd::table
             .find(&job.delivery_id)
             .filter(wd::attempts.eq(job.attempt))
             .filter(wd::status.eq("pending"))
             .filter(wd::lease_owner.eq(job.owner.as_str())),
-    ))
-    .get_result(conn)?;
+    )
+    .set(wd::updated_at.eq(at))
+    .execute(conn)?
+        == 1;
     if !owned {
         tracing::warn!(delivery_id = %job.delivery_id, attempt = job.attempt, "webhook attempt result dropped: the claim was lost or the delivery was stopped meanwhile");
         return Ok("dropped");
@@ -648,10 +652,6 @@ fn record(
             wa::created_at.eq(at),
         ))
         .execute(conn)?;
-    let created_at: chrono::NaiveDateTime = wd::table
-        .find(&job.delivery_id)
-        .select(wd::created_at)
-        .first(conn)?;
     let target = wd::table.find(&job.delivery_id);
     let code = outcome.status.map(i32::from);
     if outcome.succeeded() {
@@ -705,6 +705,10 @@ fn record(
                 ))
                 .execute(conn)?;
             let endpoint = super::row_by_id(conn, &job.endpoint.id)?;
+            let created_at: chrono::NaiveDateTime = wd::table
+                .find(&job.delivery_id)
+                .select(wd::created_at)
+                .first(conn)?;
             if gone {
                 disable(conn, &endpoint, "the endpoint answered 410 Gone", now)?;
             } else if endpoint.last_success_at.is_none_or(|s| s < created_at) {
@@ -731,12 +735,18 @@ fn track_circuit(
 ) -> Result<(), ApiError> {
     let target = we::table.find(endpoint_id);
     if outcome.succeeded() {
-        diesel::update(target)
-            .set((
-                we::consecutive_failures.eq(0),
-                we::circuit_open_until.eq(None::<chrono::NaiveDateTime>),
-            ))
-            .execute(conn)?;
+        diesel::update(
+            target.filter(
+                we::consecutive_failures
+                    .gt(0)
+                    .or(we::circuit_open_until.is_not_null()),
+            ),
+        )
+        .set((
+            we::consecutive_failures.eq(0),
+            we::circuit_open_until.eq(None::<chrono::NaiveDateTime>),
+        ))
+        .execute(conn)?;
         return Ok(());
     }
     if outcome.status.is_some_and(|s| s < 500) {
@@ -799,7 +809,11 @@ pub async fn handle(
     if let Err(e) = result {
         state.metrics.job_outcome("webhooks", "error");
         tracing::error!(delivery_id = %id, attempt, error = %e, "webhook delivery failed inside the service; releasing it for a retry");
-        let retry_at = (state.now() + jobs::backoff(1)).naive_utc();
+        let now = state.now();
+        // The claim used up an attempt number: after the last one the delivery fails for good
+        // (visible as failed), otherwise it is retried with backoff.
+        let last = attempt >= MAX_ATTEMPTS;
+        let retry_at = (!last).then(|| (now + jobs::backoff(attempt)).naive_utc());
         let released = state
             .db
             .write(move |c| {
@@ -812,7 +826,9 @@ pub async fn handle(
                 .set((
                     wd::lease_owner.eq(None::<String>),
                     wd::lease_until.eq(None::<chrono::NaiveDateTime>),
-                    wd::next_attempt_at.eq(Some(retry_at)),
+                    wd::next_attempt_at.eq(retry_at),
+                    wd::status.eq(if last { "failed" } else { "pending" }),
+                    wd::completed_at.eq(last.then(|| now.naive_utc())),
                     wd::last_error.eq(Some("not sent: the service failed to prepare the attempt")),
                 ))
                 .execute(c)?)

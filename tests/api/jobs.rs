@@ -569,3 +569,92 @@ async fn metrics_show_queues_outcomes_and_delivery_latency() {
         "onyx_webhook_delivery_latency_seconds_bucket{le=\"30\"} 1"
     );
 }
+
+/// A receiver that always answers `status`.
+async fn answering(status: u16) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(status))
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test]
+async fn an_endpoint_that_keeps_failing_opens_its_circuit_and_the_next_attempt_probes() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Flaky").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = answering(503).await;
+    let we = endpoint(&app, &m.token, &rx.uri()).await;
+    for _ in 0..6 {
+        send_test(&app, &m.token, &we).await;
+    }
+    // Five failures in a row (one in flight at a time), then the circuit is open: the sixth
+    // delivery is due but waits, without using an attempt.
+    assert_eq!(app.deliver().await, 5);
+    assert_eq!(rx.received_requests().await.unwrap().len(), 5);
+    app.clock.advance(chrono::Duration::seconds(10));
+    assert_eq!(app.deliver().await, 0, "the circuit is open for 30 s");
+    let waiting: Vec<i32> = app.db_query(|c| {
+        webhook_deliveries::table
+            .filter(webhook_deliveries::attempts.eq(0))
+            .select(webhook_deliveries::attempts)
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(waiting, vec![0], "the sixth has not used an attempt");
+    // After the pause one attempt probes; it fails again and the circuit opens for longer.
+    app.clock.advance(chrono::Duration::seconds(21));
+    assert_eq!(app.deliver().await, 1);
+    app.clock.advance(chrono::Duration::seconds(45));
+    assert_eq!(app.deliver().await, 0, "60 s after the sixth failure");
+    // A success closes it: everything due goes out again.
+    rx.reset().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&rx)
+        .await;
+    app.clock.advance(chrono::Duration::seconds(20));
+    assert!(app.deliver().await >= 2);
+    assert_eq!(count_deliveries(&app, "succeeded"), 6);
+}
+
+#[tokio::test]
+async fn an_unreadable_signing_secret_is_a_recorded_failed_attempt() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Lost key").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = answering(200).await;
+    let we = endpoint(&app, &m.token, &rx.uri()).await;
+    send_test(&app, &m.token, &we).await;
+    app.db_query(|c| {
+        use onyx::db::schema::webhook_endpoints as t;
+        diesel::update(t::table.find(&we))
+            .set(t::secret_sealed.eq(vec![0u8; 48]))
+            .execute(c)
+            .unwrap()
+    });
+    assert_eq!(app.deliver().await, 1);
+    assert!(
+        rx.received_requests().await.unwrap().is_empty(),
+        "nothing unsigned is sent"
+    );
+    let list = app
+        .bearer(&m.token)
+        .get_ok(&format!("/v1/webhook-deliveries?endpoint_id={we}"))
+        .await;
+    let d = &list["data"][0];
+    assert_eq!(d["status"], "pending", "retried on the schedule: {d}");
+    let error = d["attempts"][0]["error"].as_str().unwrap();
+    assert!(error.starts_with("signing_secret_unreadable"), "{error}");
+    assert!(!error.contains("whsec_"), "{error}");
+    // It follows the schedule (and so counts toward disabling the endpoint).
+    app.clock.advance(chrono::Duration::seconds(6));
+    assert_eq!(app.deliver().await, 1);
+    let list = app
+        .bearer(&m.token)
+        .get_ok(&format!("/v1/webhook-deliveries?endpoint_id={we}"))
+        .await;
+    assert_eq!(list["data"][0]["attempts"].as_array().unwrap().len(), 2);
+}
