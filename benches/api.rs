@@ -185,6 +185,28 @@ async fn burst(
     (total, created, started.elapsed().as_secs_f64())
 }
 
+/// Creates `per_target` test events for each target, 8 requests at a time, without waiting
+/// for their delivery; returns how many.
+async fn queue_only(
+    http: &reqwest::Client,
+    base: &str,
+    targets: &[(String, String)],
+    per_target: usize,
+) -> usize {
+    let jobs: Vec<&(String, String)> = (0..per_target).flat_map(|_| targets.iter()).collect();
+    for chunk in jobs.chunks(8) {
+        let posts = chunk.iter().map(|(token, we)| {
+            http.post(format!("{base}/v1/webhook-endpoints/{we}/test"))
+                .bearer_auth(token)
+                .send()
+        });
+        for r in futures_util::future::join_all(posts).await {
+            assert_eq!(r.unwrap().status(), 202);
+        }
+    }
+    jobs.len()
+}
+
 /// Test events at `rate` per second for `secs` seconds across the targets: the time from each
 /// request to the sink's arrival of its message.
 async fn paced(
@@ -384,6 +406,18 @@ fn main() {
         let (n, made, secs) = burst(&http, &base, &many, 60, &sink).await;
         let rate50 = n as f64 / secs;
         println!("{:<34} {n} events in {secs:.2}s ({rate50:.0} deliveries/s end to end; created at {:.0}/s)", "webhooks, 50 endpoints/10 partners", n as f64 / made);
+        // Delivery capacity on its own: queue events with the pools stopped, then start them.
+        pools.shutdown().await;
+        let before = sink.arrived.lock().unwrap().len();
+        let queued = queue_only(&http, &base, &many, 60).await;
+        let pools = onyx::workers::spawn(with(1));
+        let drain = Instant::now();
+        while sink.arrived.lock().unwrap().len() < before + queued {
+            assert!(drain.elapsed() < Duration::from_secs(600), "drain stalled");
+            tokio::time::sleep(Duration::from_millis(2)).await;
+        }
+        let secs = drain.elapsed().as_secs_f64();
+        println!("{:<34} {queued} queued events in {secs:.2}s ({:.0} deliveries/s)", "webhooks, drain 50 endpoints", queued as f64 / secs);
         let half = (rate50.min(rate1) / 2.0).max(10.0);
         let wall = Instant::now();
         let samples = paced(&http, &base, &many, half, 5.0, &sink).await;

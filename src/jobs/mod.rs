@@ -133,6 +133,23 @@ where
     }
 }
 
+/// One batch: claims with `claim` and runs every claimed job, at most `limit` at once; returns
+/// how many were claimed (tests and tools drive the workers this way; `serve` runs pools).
+pub async fn run_batch<T, CF, H, HF>(limit: usize, claim: CF, handle: H) -> Result<usize, ApiError>
+where
+    CF: Future<Output = Result<Vec<T>, ApiError>>,
+    H: FnMut(T) -> HF,
+    HF: Future<Output = ()>,
+{
+    use futures_util::StreamExt;
+    let items = claim.await?;
+    let count = items.len();
+    futures_util::stream::iter(items)
+        .for_each_concurrent(limit.max(1), handle)
+        .await;
+    Ok(count)
+}
+
 /// Keeps up to `limit` jobs in flight: claims more whenever a slot frees, work is queued
 /// (`queued` changes) or `every` passes, and stops claiming when `stop` turns true; then waits
 /// up to `drain` for the jobs in flight and aborts the rest (their leases are released by the

@@ -20,7 +20,6 @@ use std::time::Duration as StdDuration;
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
-use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
 use crate::auth::Environment;
@@ -565,14 +564,10 @@ pub async fn run_due(
     owner: &jobs::Owner,
 ) -> Result<usize, ApiError> {
     let limit = state.config.provisioning_concurrency.max(1);
-    let claimed = claim_due(state, owner, limit).await?;
-    let count = claimed.len();
-    futures_util::stream::iter(claimed)
-        .for_each_concurrent(limit, |item| {
-            handle(state.clone(), Arc::clone(upstreams), owner.clone(), item)
-        })
-        .await;
-    Ok(count)
+    jobs::run_batch(limit, claim_due(state, owner, limit), |item| {
+        handle(state.clone(), Arc::clone(upstreams), owner.clone(), item)
+    })
+    .await
 }
 
 /// One claimed task: load it, ask the adapter (renewing the lease meanwhile), apply the answer.

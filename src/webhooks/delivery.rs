@@ -25,7 +25,6 @@ use std::time::{Duration as StdDuration, Instant};
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use diesel::sql_types::{Integer, Text, Timestamp};
-use futures_util::StreamExt;
 use rand::Rng;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -849,14 +848,10 @@ pub async fn run_due(
     owner: &jobs::Owner,
 ) -> Result<usize, ApiError> {
     let limit = state.config.webhook_concurrency.max(1);
-    let claimed = claim_due(state, owner, limit).await?;
-    let count = claimed.len();
-    futures_util::stream::iter(claimed)
-        .for_each_concurrent(limit, |item| {
-            handle(state.clone(), Arc::clone(clients), owner.clone(), item)
-        })
-        .await;
-    Ok(count)
+    jobs::run_batch(limit, claim_due(state, owner, limit), |item| {
+        handle(state.clone(), Arc::clone(clients), owner.clone(), item)
+    })
+    .await
 }
 
 /// One claimed attempt: load it, send it (renewing the lease meanwhile), record the outcome.
