@@ -135,7 +135,10 @@ async fn endpoint(http: &reqwest::Client, base: &str, token: &str, url: &str) ->
         .json()
         .await
         .unwrap();
-    r["id"].as_str().unwrap().to_string()
+    r["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("endpoint not created: {r}"))
+        .to_string()
 }
 
 /// Creates `per_target` test events for each (token, endpoint) with 8 concurrent clients and

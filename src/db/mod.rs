@@ -356,6 +356,18 @@ impl Db {
     }
 }
 
+/// For a worker's bookkeeping transaction whose loss in a database crash is harmless because
+/// the job is redone (a claim, an attempt's result: the lease runs out and the job runs
+/// again, at least once): on PostgreSQL the commit does not wait for the WAL flush
+/// (`synchronous_commit = off` for this transaction only). Never for money or partner-visible
+/// state changes other than a job's own row.
+pub fn relaxed_commit(conn: &mut DbConnection) -> Result<(), ApiError> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query("SET LOCAL synchronous_commit TO OFF").execute(c)?;
+    }
+    Ok(())
+}
+
 /// Serialises concurrent writers of one partner's rows inside a transaction: on PostgreSQL a
 /// row lock on the partner (`FOR UPDATE`); on SQLite write transactions already take turns.
 pub fn lock_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {

@@ -348,6 +348,7 @@ pub fn claim(
 ) -> Result<Vec<(String, i32)>, ApiError> {
     let at = now.naive_utc();
     let until = (now + lease.length).naive_utc();
+    crate::db::relaxed_commit(conn)?;
     let picked = pick(conn, now, limit, per_endpoint)?;
     if picked.is_empty() {
         return Ok(Vec::new());
@@ -622,6 +623,8 @@ fn record(
     now: DateTime<Utc>,
 ) -> Result<&'static str, ApiError> {
     let at = now.naive_utc();
+    // Lost in a crash, this record is redone: the lease runs out and the attempt is sent again.
+    crate::db::relaxed_commit(conn)?;
     // Only the owner of the claim on this attempt may record it and move the delivery on.
     // The check is a write, so the row stays locked until this transaction ends.
     let owned = diesel::update(
