@@ -81,6 +81,11 @@ where
         let id = accept(req.headers().get(HEADER)).unwrap_or_else(generate);
         req.extensions_mut().insert(RequestId(id.clone()));
         let method = req.method().to_string();
+        // Metric labels stay bounded: a made-up method counts as OTHER.
+        let method_label = match req.method().as_str() {
+            m @ ("GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD" | "OPTIONS") => m.to_string(),
+            _ => "OTHER".to_string(),
+        };
         let path = req.path().to_string();
         let metrics = Arc::clone(&self.metrics);
         let started = Instant::now();
@@ -93,7 +98,7 @@ where
                 Ok(mut res) => {
                     let route = res.request().match_pattern();
                     let route = route.as_deref().unwrap_or("unmatched");
-                    metrics.observe(&method, route, res.status().as_u16(), elapsed);
+                    metrics.observe(&method_label, route, res.status().as_u16(), elapsed);
                     if let Ok(v) = HeaderValue::from_str(&id) {
                         res.headers_mut().insert(HeaderName::from_static(HEADER), v);
                     }

@@ -176,8 +176,10 @@ pub fn check_url(raw: &str, env: Environment, dev_mode: bool) -> Result<url::Url
         .trim_end_matches(']')
         .parse()
         .ok();
-    let loopback =
-        literal.is_some_and(|ip| ip.is_loopback()) || host.eq_ignore_ascii_case("localhost");
+    // `localhost.` (the absolute form) and `*.localhost` (RFC 6761) name loopback too.
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    let local_name = name == "localhost" || name.ends_with(".localhost");
+    let loopback = literal.is_some_and(|ip| ip.is_loopback()) || local_name;
     match url.scheme() {
         "https" => {}
         "http" if dev_mode || (env == Environment::Sandbox && loopback) => {}
@@ -192,7 +194,7 @@ pub fn check_url(raw: &str, env: Environment, dev_mode: bool) -> Result<url::Url
     if !dev_mode {
         let allow_loopback = env == Environment::Sandbox;
         let bad_literal = literal.is_some_and(|ip| !ssrf::allowed(ip, allow_loopback));
-        let bad_name = env == Environment::Live && host.eq_ignore_ascii_case("localhost");
+        let bad_name = env == Environment::Live && local_name;
         if bad_literal || bad_name {
             return Err(refuse(
                 "forbidden_address",

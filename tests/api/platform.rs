@@ -187,6 +187,29 @@ async fn metrics_count_requests_by_route_template() {
 }
 
 #[tokio::test]
+async fn made_up_methods_do_not_grow_the_metric_series() {
+    let app = TestApp::spawn().await;
+    for i in 0..30 {
+        let method = reqwest::Method::from_bytes(format!("BREW{i}").as_bytes()).unwrap();
+        let r = app.anon().call(method, "/v1/packages", None).await;
+        assert!(r.status >= 400, "{}", r.status);
+    }
+    let text = app.anon().get("/metrics").await.text();
+    assert!(!text.contains("BREW"), "{text}");
+    let other: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("onyx_http_requests_total{method=\"OTHER\""))
+        .collect();
+    assert!(!other.is_empty(), "{text}");
+    let counted: u64 = other
+        .iter()
+        .map(|l| l.rsplit(' ').next().unwrap().parse::<u64>().unwrap())
+        .sum();
+    assert_eq!(counted, 30, "{other:?}");
+    assert!(other.len() <= 2, "one series per status at most: {other:?}");
+}
+
+#[tokio::test]
 async fn every_request_body_has_an_example() {
     let doc = serde_json::to_value(onyx::app::openapi_document()).unwrap();
     let schemas = &doc["components"]["schemas"];

@@ -387,6 +387,18 @@ async fn webhook_urls_are_guarded_against_server_side_request_forgery() {
             "forbidden_address",
         ),
         ("https://localhost/x", &json!("live"), "forbidden_address"),
+        // The absolute form and RFC 6761 names are loopback too (refused at creation).
+        (
+            "https://localhost.:8443/x",
+            &json!("live"),
+            "forbidden_address",
+        ),
+        ("https://LOCALHOST./x", &json!("live"), "forbidden_address"),
+        (
+            "https://hooks.localhost/x",
+            &json!("live"),
+            "forbidden_address",
+        ),
         (
             "https://user:pw@hooks.example.com/x",
             &json!("live"),
