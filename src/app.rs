@@ -120,6 +120,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
                     .config(utoipa_swagger_ui::Config::new(["/v1/openapi.json"])),
             )
             .default_service(web::to(fallback))
+            .wrap(actix_web::middleware::from_fn(crate::http::nul::refuse_nul))
             .wrap(ErrorHandlers::new().default_handler(normalize_errors))
             .wrap(TracingLogger::<OnyxRootSpan>::new())
             .wrap(RequestIdMiddleware {

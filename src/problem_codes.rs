@@ -168,6 +168,7 @@ pub const FIELD_CODES: &[FieldCode] = &[
     f("forbidden_address", "The URL points at a loopback, private, link-local or other non-public address; use a public receiver."),
     f("in_future", "The timestamp lies in the future; send a time that has passed."),
     f("insecure_url", "The URL uses http; use https (http is accepted only for loopback receivers in sandbox)."),
+    f("invalid_character", "The value (or key) holds the NUL character (U+0000), which no field accepts; remove it."),
     f("invalid_country", "The value is not an ISO 3166-1 alpha-2 country code in upper case, such as FR."),
     f("invalid_currency", "The value is not an ISO 4217 currency code in upper case, such as EUR."),
     f("invalid_format", "The value does not have the required format; the message lists the allowed characters and length."),

@@ -76,7 +76,48 @@ pub async fn read_body(
 
 /// Parses `bytes` as `T`, turning serde's errors into problem details. Every request body
 /// of this API is a JSON object (serde would otherwise accept an array for a struct).
+/// The JSON path of the first string (key or value) holding a NUL character (`\u0000`),
+/// if any. No database stores it (PostgreSQL refuses it in text), so it is refused at the
+/// edge on both backends alike.
+fn nul_in(bytes: &[u8]) -> Option<String> {
+    let escaped = bytes.windows(6).any(|w| w.eq_ignore_ascii_case(b"\\u0000"));
+    if !escaped {
+        return None;
+    }
+    fn walk(v: &serde_json::Value, path: &str) -> Option<String> {
+        match v {
+            serde_json::Value::String(s) if s.contains('\0') => Some(path.to_string()),
+            serde_json::Value::Array(items) => items
+                .iter()
+                .enumerate()
+                .find_map(|(i, item)| walk(item, &format!("{path}[{i}]"))),
+            serde_json::Value::Object(map) => map.iter().find_map(|(k, item)| {
+                let here = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                if k.contains('\0') {
+                    Some(here.replace('\0', "\\u0000"))
+                } else {
+                    walk(item, &here)
+                }
+            }),
+            _ => None,
+        }
+    }
+    let value: serde_json::Value = serde_json::from_slice(bytes).ok()?;
+    walk(&value, "")
+}
+
 pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
+    if let Some(path) = nul_in(bytes) {
+        return Err(ApiError::validation(vec![FieldError::new(
+            path,
+            "invalid_character",
+            "must not contain the NUL character (U+0000)",
+        )]));
+    }
     let starts_as_object = bytes
         .iter()
         .find(|b| !b.is_ascii_whitespace())

@@ -170,7 +170,11 @@ pub async fn token(
                 "Send `client_id` and `client_secret` in the body or as HTTP Basic credentials.",
             )),
         };
-    if client_id.len() > 200 || secret.len() > 200 {
+    if client_id.len() > 200
+        || secret.len() > 200
+        || client_id.contains('\0')
+        || secret.contains('\0')
+    {
         return Ok(oauth_error(
             401,
             "invalid_client",

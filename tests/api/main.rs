@@ -6,6 +6,7 @@ mod activation;
 mod architecture;
 mod catalogue;
 mod errors;
+mod hardening;
 mod helpers;
 mod identity;
 mod jobs;
