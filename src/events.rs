@@ -130,6 +130,10 @@ pub fn list(
     filter: &EventFilter,
     page: &PageRequest,
 ) -> Result<Page<Event>, ApiError> {
+    crate::time::check_filter_times(&[
+        ("created_from", filter.created_from),
+        ("created_to", filter.created_to),
+    ])?;
     let mut q = paginate!(
         events::table
             .filter(events::partner_id.eq(tenant.partner_id()))

@@ -59,7 +59,8 @@ fn decode(cursor: &str) -> Option<(NaiveDateTime, String)> {
     let raw = String::from_utf8(URL_SAFE_NO_PAD.decode(cursor).ok()?).ok()?;
     let (micros, id) = raw.split_once('|')?;
     let ts = chrono::DateTime::from_timestamp_micros(micros.parse().ok()?)?.naive_utc();
-    (!id.is_empty()).then(|| (ts, id.to_string()))
+    let sane_id = !id.is_empty() && id.len() <= 200 && !id.contains('\0');
+    (sane_id && crate::time::accepted(ts)).then(|| (ts, id.to_string()))
 }
 
 /// One page of a list.

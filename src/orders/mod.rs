@@ -434,6 +434,10 @@ pub fn list(
     filter: &OrderFilter,
     page: &PageRequest,
 ) -> Result<Page<Order>, ApiError> {
+    crate::time::check_filter_times(&[
+        ("created_from", filter.created_from),
+        ("created_to", filter.created_to),
+    ])?;
     let mut q = paginate!(
         orders::table
             .filter(orders::partner_id.eq(tenant.partner_id()))

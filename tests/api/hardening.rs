@@ -74,3 +74,64 @@ async fn nul_characters_are_refused_at_the_edge_and_write_nothing() {
     let orders = app.bearer(token).get_ok("/v1/orders").await;
     assert_eq!(orders["data"].as_array().unwrap().len(), 0);
 }
+
+/// Item 2: times outside what the databases store are refused: a forged cursor is 400
+/// `invalid_cursor` on every paginated list, a filter time 422 naming the field.
+#[tokio::test]
+async fn out_of_range_times_in_cursors_and_filters_are_refused() {
+    use base64::Engine;
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let token = &shop.machine.token;
+    let forged = |micros: &str, id: &str| {
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(format!("{micros}|{id}"))
+    };
+    let bad = [
+        forged("-300000000000000000", "ord_x"),
+        forged("300000000000000000", "ord_x"),
+        forged("1790000000000000", "ord\u{0}x"),
+    ];
+    let partner_lists = [
+        "/v1/packages",
+        "/v1/orders",
+        "/v1/services",
+        "/v1/events",
+        "/v1/webhook-endpoints",
+        "/v1/webhook-deliveries",
+        "/v1/ledger",
+    ];
+    let owner = &shop.org.owner.token;
+    for list in partner_lists {
+        for cursor in &bad {
+            app.bearer(owner)
+                .get(&format!("{list}?cursor={cursor}"))
+                .await
+                .expect_problem(400, "invalid_cursor");
+        }
+    }
+    for list in ["/v1/admin/partners", "/v1/admin/packages"] {
+        app.operator()
+            .get(&format!("{list}?cursor={}", bad[0]))
+            .await
+            .expect_problem(400, "invalid_cursor");
+    }
+    // A cursor this API returned still works.
+    let page = app.bearer(token).get_ok("/v1/packages?limit=2").await;
+    let next = page["next_cursor"].as_str().unwrap();
+    app.bearer(token)
+        .get_ok(&format!("/v1/packages?limit=2&cursor={next}"))
+        .await;
+
+    for list in ["/v1/orders", "/v1/events"] {
+        let p = app
+            .bearer(token)
+            .get(&format!(
+                "{list}?created_from=-5000-01-01T00:00:00Z&created_to=2026-12-01T00:00:00Z"
+            ))
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(p["errors"].as_array().unwrap().len(), 1, "{p}");
+        assert_eq!(p["errors"][0]["field"], "created_from", "{p}");
+        assert_eq!(p["errors"][0]["code"], "out_of_range", "{p}");
+    }
+}
