@@ -2,6 +2,10 @@
 //! counted in the database (so every instance sees them). After `max` failures inside the
 //! window the key is locked until the window ends: 429 with `Retry-After`, even for the right
 //! password. A success clears the counter.
+//!
+//! The counter's key is a keyed hash ([`key`]) of what was typed, never the text itself: a
+//! password typed into the email field, or an operator token sent as a client id, must not be
+//! stored.
 
 use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
@@ -26,6 +30,20 @@ pub const TOKEN: Limit = Limit {
     max_failures: 10,
     window: Duration::minutes(15),
 };
+
+/// The stored counter key for `identifier` of `kind` (`login`, `token`): HMAC-SHA256 under the
+/// service's token signing secret, hex.
+pub fn key(kind: &str, identifier: &str, secret: &crate::config::Secret) -> String {
+    use hmac::{Hmac, Mac};
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret.expose().as_bytes())
+        .expect("HMAC takes any key length");
+    mac.update(kind.as_bytes());
+    mac.update(b"\n");
+    mac.update(identifier.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    format!("{kind}:{hex}")
+}
 
 /// Refuses with 429 while `key` is locked.
 pub fn check(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> Result<(), ApiError> {

@@ -83,7 +83,7 @@ pub fn exchange_client_credentials(
     secret: &str,
     now: DateTime<Utc>,
 ) -> Result<Grant, ApiError> {
-    let key = format!("token:{client_id}");
+    let key = throttle::key("token", client_id, jwt_secret);
     throttle::check(c, &key, now)?;
     let Some(client) = crate::credentials::verify_client(c, client_id, secret, now)? else {
         throttle::record_failure(c, &key, throttle::TOKEN, now)?;
@@ -119,7 +119,7 @@ pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse,
     let email = normalize_email(&req.email);
     let environment = req.environment.unwrap_or(Environment::Sandbox);
     let now = state.now();
-    let key = format!("login:{email}");
+    let key = throttle::key("login", &email, &state.config.jwt_secret);
     let (k, e) = (key.clone(), email.clone());
     // The member and their partner's state, in one read.
     let found: Option<(MemberRow, (String, bool))> = state

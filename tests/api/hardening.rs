@@ -135,3 +135,52 @@ async fn out_of_range_times_in_cursors_and_filters_are_refused() {
         assert_eq!(p["errors"][0]["code"], "out_of_range", "{p}");
     }
 }
+
+/// Item 6: the guessing counters never store what was typed (a password typed into the email
+/// field, an operator token sent as a client id); they still lock after the limit.
+#[tokio::test]
+async fn guessing_counters_store_no_typed_identifier() {
+    use diesel::prelude::*;
+    let app = TestApp::spawn().await;
+    let typed = "hunter2-my-password@oops.example";
+    for _ in 0..5 {
+        app.anon()
+            .post(
+                "/v1/auth/login",
+                &json!({"email": typed, "password": "wrong password"}),
+            )
+            .await
+            .expect_problem(401, "invalid_login");
+    }
+    app.anon()
+        .post(
+            "/v1/auth/login",
+            &json!({"email": typed, "password": "wrong password"}),
+        )
+        .await
+        .expect_problem(429, "rate_limited");
+    let r = app
+        .anon()
+        .post_form(
+            "/v1/oauth/token",
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", crate::helpers::ADMIN_TOKEN),
+                ("client_secret", "x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status, 401);
+    let keys: Vec<String> = app.db_query(|c| {
+        onyx::db::schema::auth_failures::table
+            .select(onyx::db::schema::auth_failures::key)
+            .load(c)
+            .unwrap()
+    });
+    assert_eq!(keys.len(), 2, "{keys:?}");
+    for k in &keys {
+        assert!(!k.contains("hunter2"), "{k}");
+        assert!(!k.contains(crate::helpers::ADMIN_TOKEN), "{k}");
+        assert!(!k.contains("oops.example"), "{k}");
+    }
+}

@@ -755,7 +755,11 @@ async fn simultaneous_failed_logins_are_all_counted_and_never_fail_the_server() 
     let failures: i32 = app.db_query(|c| {
         use onyx::db::schema::auth_failures as af;
         af::table
-            .find(format!("login:{}", org.owner.email))
+            .find(onyx::auth::throttle::key(
+                "login",
+                &org.owner.email,
+                &app.state.config.jwt_secret,
+            ))
             .select(af::failures)
             .first(c)
             .unwrap()

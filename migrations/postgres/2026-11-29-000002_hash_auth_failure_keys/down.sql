@@ -1,0 +1,2 @@
+-- Nothing to restore: the counters are short-lived.
+SELECT 1;
