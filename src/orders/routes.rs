@@ -95,10 +95,18 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let tenant = caller.require(Permission::ReadOperations)?.clone();
     let id = path.into_inner();
-    let order = state
+    let mut order = state
         .db
         .read(move |c| super::detail(c, &tenant, &id))
         .await?;
+    // Money follows the wallet permission in every view.
+    if !crate::auth::allows(caller.role(), Permission::ReadWallet) {
+        order.ledger_entries = order
+            .ledger_entries
+            .into_iter()
+            .map(|e| e.without_balances())
+            .collect();
+    }
     Ok(HttpResponse::Ok().json(order))
 }
 

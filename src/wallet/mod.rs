@@ -79,9 +79,12 @@ pub struct LedgerEntry {
     pub amount: i64,
     pub order_id: Option<String>,
     pub invoice_id: Option<String>,
-    /// Wallet balances right after this entry.
-    pub available_after: i64,
-    pub reserved_after: i64,
+    /// Wallet balances right after this entry; absent where the caller may not read the
+    /// wallet (an order's entries seen by a developer or support member).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub available_after: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reserved_after: Option<i64>,
     #[schema(example = "Reserved for order ord_3kT9mQ2xLr8vWc1ZpN0bHs4y")]
     pub description: String,
     pub created_at: DateTime<Utc>,
@@ -115,8 +118,8 @@ impl TryFrom<EntryRow> for LedgerEntry {
             amount: r.amount,
             order_id: r.order_id,
             invoice_id: r.invoice_id,
-            available_after: r.available_after,
-            reserved_after: r.reserved_after,
+            available_after: Some(r.available_after),
+            reserved_after: Some(r.reserved_after),
             description: r.description,
             created_at: utc(r.created_at),
         })
@@ -480,4 +483,13 @@ pub fn entries_of_order(
         .select(EntryRow::as_select())
         .load(conn)?;
     rows.into_iter().map(LedgerEntry::try_from).collect()
+}
+
+impl LedgerEntry {
+    /// The entry without the wallet balances (for callers who may not read the wallet).
+    pub fn without_balances(mut self) -> LedgerEntry {
+        self.available_after = None;
+        self.reserved_after = None;
+        self
+    }
 }

@@ -184,3 +184,31 @@ async fn guessing_counters_store_no_typed_identifier() {
         assert!(!k.contains("oops.example"), "{k}");
     }
 }
+
+/// Item 9: wallet balances follow the wallet permission in every view: a developer (403 on
+/// `/v1/wallet`) sees an order's ledger entries without `available_after`/`reserved_after`.
+#[tokio::test]
+async fn wallet_balances_follow_the_wallet_permission_in_order_views() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let order =
+        crate::orders::create_order(&app, &shop.machine.token, &activate(&["fr-plan"])).await;
+    let path = format!("/v1/orders/{}", order["id"].as_str().unwrap());
+    let developer = app.add_member(&shop.org, "developer").await;
+    app.bearer(&developer.token)
+        .get("/v1/wallet")
+        .await
+        .expect_problem(403, "forbidden");
+    let seen = app.bearer(&developer.token).get_ok(&path).await;
+    let entry = &seen["ledger_entries"][0];
+    assert_eq!(entry["entry_type"], "reserve", "{seen}");
+    assert_eq!(entry["amount"], 1300, "the order's own money stays visible");
+    assert!(entry.get("available_after").is_none(), "{entry}");
+    assert!(entry.get("reserved_after").is_none(), "{entry}");
+    // Roles and credentials that may read the wallet see the balances.
+    for token in [&shop.org.owner.token, &shop.machine.token] {
+        let seen = app.bearer(token).get_ok(&path).await;
+        assert_eq!(seen["ledger_entries"][0]["available_after"], 10_000 - 1300);
+        assert_eq!(seen["ledger_entries"][0]["reserved_after"], 1300);
+    }
+}
