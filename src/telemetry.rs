@@ -132,6 +132,8 @@ pub fn init<M>(filter: &str, format: LogFormat, writer: M) -> bool
 where
     M: for<'a> MakeWriter<'a> + Send + Sync + 'static,
 {
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
     let filter = EnvFilter::try_new(filter).unwrap_or_else(|_| EnvFilter::new("info"));
     let writer = Redacting::new(writer);
     let builder = tracing_subscriber::fmt()
@@ -143,9 +145,48 @@ where
             .json()
             .flatten_event(true)
             .with_current_span(true)
+            .finish()
+            .with(ClientFaults)
             .try_init()
             .is_ok(),
-        LogFormat::Pretty => builder.try_init().is_ok(),
+        LogFormat::Pretty => builder.finish().with(ClientFaults).try_init().is_ok(),
+    }
+}
+
+/// The HTTP server logs a client's malformed request or dropped connection as an ERROR
+/// ("stream error: …" of `actix_http::h1::dispatcher`). Those are client faults: this layer
+/// drops that event and logs it again at debug under `onyx::http`.
+struct ClientFaults;
+
+const DISPATCHER: &str = "actix_http::h1::dispatcher";
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for ClientFaults {
+    fn event_enabled(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) -> bool {
+        let meta = event.metadata();
+        if meta.target() != DISPATCHER || *meta.level() != tracing::Level::ERROR {
+            return true;
+        }
+        struct Message(String);
+        impl tracing::field::Visit for Message {
+            fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+                if field.name() == "message" {
+                    self.0 = format!("{value:?}");
+                }
+            }
+        }
+        let mut message = Message(String::new());
+        event.record(&mut message);
+        match message.0.strip_prefix("stream error: ") {
+            Some(cause) => {
+                tracing::debug!(target: "onyx::http", cause, "a client sent malformed HTTP or dropped its connection");
+                false
+            }
+            None => true,
+        }
     }
 }
 

@@ -212,3 +212,43 @@ async fn wallet_balances_follow_the_wallet_permission_in_order_views() {
         assert_eq!(seen["ledger_entries"][0]["reserved_after"], 1300);
     }
 }
+
+/// Item 8: malformed HTTP from a client is the client's fault: it gets a 400 and the service
+/// logs it at debug, never as an ERROR.
+#[tokio::test]
+async fn malformed_http_is_logged_as_a_client_fault_not_an_error() {
+    use std::io::{Read, Write};
+    let app = TestApp::spawn().await;
+    let addr = app.base.trim_start_matches("http://").to_string();
+    let marker = format!("X-Probe-{}", onyx::ids::random_token(8));
+    for junk in [
+        format!("GARBAGE {marker}\r\n\r\n"),
+        format!("GET / HTTP/1.1\r\nHost: x\r\n{marker}: ok\r\nContent-Length: zz\r\n\r\n"),
+        format!("GET /\0{marker} HTTP/1.1\r\n\r\n"),
+    ] {
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        s.write_all(junk.as_bytes()).unwrap();
+        s.set_read_timeout(Some(std::time::Duration::from_secs(2)))
+            .unwrap();
+        let mut answer = Vec::new();
+        let _ = s.read_to_end(&mut answer);
+        assert!(
+            String::from_utf8_lossy(&answer).starts_with("HTTP/1.1 400"),
+            "{}",
+            String::from_utf8_lossy(&answer)
+        );
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    let logs = crate::helpers::logs().contents();
+    let errors: Vec<&str> = logs
+        .lines()
+        .filter(|l| l.contains("\"level\":\"ERROR\"") && l.contains("stream error"))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    assert!(
+        logs.lines().any(|l| l.contains("\"target\":\"onyx::http\"")
+            && l.contains("malformed HTTP")
+            && l.contains("\"level\":\"DEBUG\"")),
+        "the fault is still logged, at debug"
+    );
+}
