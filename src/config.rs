@@ -121,6 +121,10 @@ pub struct Config {
     pub provisioning_concurrency: usize,
     /// `ONYX_WEBHOOK_ENDPOINTS_MAX`: webhook endpoints per partner and environment, default 10.
     pub webhook_endpoints_max: i64,
+    /// `ONYX_PASSWORD_CHECKS_PER_SECOND`: member password verifications per second for the
+    /// whole instance (each costs a memory-hard hash), default 20; beyond it sign-ins answer
+    /// 429 with `Retry-After`.
+    pub password_checks_per_second: u32,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -261,6 +265,7 @@ impl Config {
             webhook_per_endpoint: parse_num(&get, "ONYX_WEBHOOK_PER_ENDPOINT", 1)?,
             provisioning_concurrency: parse_num(&get, "ONYX_PROVISIONING_CONCURRENCY", 8)?,
             webhook_endpoints_max: parse_num(&get, "ONYX_WEBHOOK_ENDPOINTS_MAX", 10)?,
+            password_checks_per_second: parse_num(&get, "ONYX_PASSWORD_CHECKS_PER_SECOND", 20)?,
             smdp_address: get("ONYX_SMDP_ADDRESS").unwrap_or_else(|| "smdp.onyx.example".into()),
             upstream_url: match get("ONYX_UPSTREAM_URL") {
                 None => None,

@@ -20,6 +20,8 @@ pub struct AppState {
     pub vault: Arc<Vault>,
     /// Requests per credential or member (in this process).
     pub rate_limiter: Arc<governor::DefaultKeyedRateLimiter<String>>,
+    /// Password verifications of this process, whoever asks (each costs a memory-hard hash).
+    pub password_checks: Arc<governor::DefaultDirectRateLimiter>,
 }
 
 impl AppState {
@@ -30,7 +32,13 @@ impl AppState {
         let rate_limiter = Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(
             per_minute,
         )));
+        let checks = std::num::NonZeroU32::new(config.password_checks_per_second)
+            .unwrap_or(std::num::NonZeroU32::MIN);
+        let password_checks = Arc::new(governor::RateLimiter::direct(governor::Quota::per_second(
+            checks,
+        )));
         AppState {
+            password_checks,
             db,
             config: Arc::new(config),
             clock,

@@ -212,7 +212,7 @@ pub async fn token(
         (status = 200, description = "Signed in.", body = LoginResponse),
         (status = 401, description = "Wrong email or password (`invalid_login`).", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The partner is suspended, or live access is not enabled.", body = Problem, content_type = "application/problem+json"),
-        (status = 429, description = "Too many failed attempts for this email; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Too many failed attempts for this email, or too many sign-ins at once for the service; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/auth/login")]

@@ -252,3 +252,38 @@ async fn malformed_http_is_logged_as_a_client_fault_not_an_error() {
         "the fault is still logged, at debug"
     );
 }
+
+/// Item 5: password verifications are bounded for the whole instance, whoever asks: beyond
+/// the bound, sign-ins answer 429 with `Retry-After` without checking a password.
+#[tokio::test]
+async fn password_checks_are_bounded_for_anonymous_callers() {
+    let mut opts = crate::helpers::TestOptions::default();
+    opts.env
+        .push(("ONYX_PASSWORD_CHECKS_PER_SECOND", "3".into()));
+    let app = TestApp::spawn_with(opts).await;
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        let r = app
+            .anon()
+            .post(
+                "/v1/auth/login",
+                &json!({"email": format!("nobody{i}@guess.example"), "password": "guess guess"}),
+            )
+            .await;
+        if r.status == 429 {
+            assert_eq!(r.body["code"], "rate_limited", "{}", r.body);
+            let wait: u64 = r.header("retry-after").unwrap().parse().unwrap();
+            assert!((1..=2).contains(&wait), "{wait}");
+        } else {
+            assert_eq!(r.body["code"], "invalid_login", "{}", r.body);
+        }
+        statuses.push(r.status);
+    }
+    // Distinct emails, so no per-email lock is involved: only the instance-wide bound.
+    // A burst of 3, refilled at 3 per second: at most one more can pass while the 8 run.
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert!((3..=4).contains(&checked), "{statuses:?}");
+    assert_eq!(checked + refused, 8, "{statuses:?}");
+    assert_eq!(statuses[..3], [401, 401, 401], "the burst passes first");
+}

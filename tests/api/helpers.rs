@@ -125,6 +125,8 @@ impl Default for TestOptions {
                 ("ONYX_DB_POOL_SIZE", "4".into()),
                 ("ONYX_WORKERS", "1".into()),
                 ("ONYX_SANDBOX_STEP_MS", "0".into()),
+                // Tests sign in often; the bound itself is tested with a small value.
+                ("ONYX_PASSWORD_CHECKS_PER_SECOND", "10000".into()),
             ],
         }
     }
