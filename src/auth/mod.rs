@@ -217,6 +217,15 @@ impl Caller {
     }
 }
 
+/// 429 with `Retry-After` for a refusal of one of the in-process rate limiters.
+pub fn rate_limited(not_until: governor::NotUntil<governor::clock::QuantaInstant>) -> ApiError {
+    use governor::clock::Clock;
+    let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+    ApiError::RateLimited {
+        retry_after_secs: wait.as_secs().max(1),
+    }
+}
+
 fn unauthenticated(code: &'static str, detail: &str) -> ApiError {
     ApiError::Unauthenticated {
         code,
@@ -361,13 +370,7 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     let key = match &actor {
         Actor::Member { id, .. } | Actor::Credential { id } => id.clone(),
     };
-    if let Err(not_until) = state.rate_limiter.check_key(&key) {
-        use governor::clock::Clock;
-        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-        return Err(ApiError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    state.rate_limiter.check_key(&key).map_err(rate_limited)?;
     if touch {
         if let Actor::Credential { id } = &actor {
             let id = id.clone();

@@ -143,13 +143,10 @@ pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse,
     };
     // A bound on password verifications for the whole instance, whoever asks: each is a
     // memory-hard hash, so anonymous callers cannot make the service spend unbounded CPU.
-    if let Err(not_until) = state.password_checks.check() {
-        use governor::clock::Clock;
-        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
-        return Err(ApiError::RateLimited {
-            retry_after_secs: wait.as_secs().max(1),
-        });
-    }
+    state
+        .password_checks
+        .check()
+        .map_err(crate::auth::rate_limited)?;
     let stored = member.as_ref().map(|m| m.password_hash.clone());
     let password = req.password;
     let ok = actix_web::web::block(move || {
