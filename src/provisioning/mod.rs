@@ -30,6 +30,7 @@ use crate::jobs;
 use crate::orders::state::{OrderType, SandboxScenario};
 use crate::orders::{self, Progress};
 use crate::state::AppState;
+use crate::validation::truncate;
 
 /// When the upstream cannot be reached, ask again after this long.
 pub const UPSTREAM_RETRY_AFTER: Duration = Duration::seconds(30);
@@ -616,12 +617,4 @@ async fn step_one(
         .await?;
     state.metrics.job_outcome("provisioning", outcome);
     Ok(())
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s[..end].to_string()
 }

@@ -41,6 +41,7 @@ use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::state::AppState;
 use crate::time::{utc, utc_opt};
+use crate::validation::truncate;
 
 /// Delays after attempt 1, 2, … (seconds); the last entry ends the schedule.
 pub const SCHEDULE_SECS: [i64; 9] = [5, 300, 1_800, 7_200, 18_000, 36_000, 50_400, 72_000, 72_000];
@@ -535,14 +536,6 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
             }
         }
     }
-}
-
-fn truncate(s: &str, max: usize) -> String {
-    let mut end = s.len().min(max);
-    while !s.is_char_boundary(end) {
-        end -= 1;
-    }
-    s[..end].to_string()
 }
 
 /// The error text of an attempt that could not be signed: the endpoint's signing secret does
