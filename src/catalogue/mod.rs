@@ -679,24 +679,3 @@ pub fn approvals(conn: &mut DbConnection, partner_id: &str) -> Result<Vec<String
         .order(package_approvals::package_id.asc())
         .load(conn)?)
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn enum_texts_match_serde() {
-        fn check<T: Serialize + Copy>(all: &[T], text: fn(T) -> &'static str) {
-            for v in all {
-                assert_eq!(
-                    serde_json::to_value(v).unwrap(),
-                    serde_json::json!(text(*v))
-                );
-            }
-        }
-        check(PackageKind::ALL, PackageKind::as_str);
-        check(CoverageType::ALL, CoverageType::as_str);
-        check(PackageStatus::ALL, PackageStatus::as_str);
-        check(ComplianceRequirement::ALL, ComplianceRequirement::as_str);
-    }
-}

@@ -88,6 +88,17 @@ mod tests {
             assert_eq!(Colour::parse(c.as_str()), Some(*c));
         }
         assert_eq!(Colour::parse("green"), None);
+        // The serde name is the stored text, for every enum the macro declares.
+        for c in Colour::ALL {
+            assert_eq!(
+                serde_json::to_value(c).unwrap(),
+                serde_json::json!(c.as_str())
+            );
+            assert_eq!(
+                serde_json::from_value::<Colour>(serde_json::json!(c.as_str())).unwrap(),
+                *c
+            );
+        }
         assert_eq!(
             Colour::from_stored("dark_blue", "paint.colour").unwrap(),
             Colour::DarkBlue

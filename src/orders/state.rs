@@ -82,28 +82,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn texts_match_serde() {
-        for v in OrderType::ALL {
-            assert_eq!(
-                serde_json::to_value(v).unwrap(),
-                serde_json::json!(v.as_str())
-            );
-        }
-        for v in OrderState::ALL {
-            assert_eq!(
-                serde_json::to_value(v).unwrap(),
-                serde_json::json!(v.as_str())
-            );
-        }
-        for v in SandboxScenario::ALL {
-            assert_eq!(
-                serde_json::to_value(v).unwrap(),
-                serde_json::json!(v.as_str())
-            );
-        }
-    }
-
-    #[test]
     fn terminal_states_stay_terminal() {
         for next in OrderState::ALL {
             assert!(!OrderState::Completed.can_become(*next));

@@ -57,12 +57,8 @@ mod tests {
     use super::*;
 
     #[test]
-    fn texts_match_serde_and_every_state_has_a_next_step() {
+    fn every_state_has_a_next_step() {
         for v in ServiceState::ALL {
-            assert_eq!(
-                serde_json::to_value(v).unwrap(),
-                serde_json::json!(v.as_str())
-            );
             assert!(!v.next_step().is_empty());
         }
     }
