@@ -255,22 +255,51 @@ impl ResponseError for ApiError {
 }
 
 impl From<diesel::result::Error> for ApiError {
+    /// A serialization failure is a lost race the caller resolves by retrying (409). Every
+    /// other database error, a unique-index violation included, is a server fault (500 with a
+    /// log line): where a duplicate means a client conflict, the call site says so with
+    /// [`ApiError::conflict_on_unique`] or its own code.
     fn from(e: diesel::result::Error) -> Self {
         use diesel::result::{DatabaseErrorKind, Error};
         match e {
-            // Two requests raced to create the same thing (or a serializable transaction lost):
-            // a conflict the caller resolves by retrying, never a server error.
-            Error::DatabaseError(
-                DatabaseErrorKind::UniqueViolation | DatabaseErrorKind::SerializationFailure,
-                _,
-            ) => {
+            Error::DatabaseError(DatabaseErrorKind::SerializationFailure, _) => {
                 tracing::info!(error = %e, "concurrent change refused");
-                ApiError::Conflict {
-                    code: "concurrent_change",
-                    detail: "Another request changed the same data at the same moment; read the current state and retry.".into(),
-                }
+                concurrent_change()
             }
             other => ApiError::Internal(format!("database: {other}")),
+        }
+    }
+}
+
+fn concurrent_change() -> ApiError {
+    ApiError::Conflict {
+        code: "concurrent_change",
+        detail: "Another request changed the same data at the same moment; read the current state and retry.".into(),
+    }
+}
+
+impl ApiError {
+    /// For a write where two callers racing to create the same thing is the clients' conflict
+    /// (two operators approving one package at once): a unique-index violation answers 409
+    /// `concurrent_change`; anything else converts as usual.
+    pub fn conflict_on_unique(e: diesel::result::Error) -> ApiError {
+        use diesel::result::{DatabaseErrorKind, Error};
+        match e {
+            Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _) => {
+                tracing::info!(error = %e, "concurrent creation refused");
+                concurrent_change()
+            }
+            other => other.into(),
+        }
+    }
+
+    /// Turns "no such row" into the caller's own refusal (`package_not_found` for an order
+    /// item, say), keeping every other error (a lost database connection is a server fault,
+    /// never a client's mistake).
+    pub fn when_missing(self, refusal: impl FnOnce() -> ApiError) -> ApiError {
+        match self {
+            ApiError::NotFound { .. } => refusal(),
+            other => other,
         }
     }
 }

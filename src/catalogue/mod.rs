@@ -435,7 +435,7 @@ pub fn create(
             p.columns(now),
         ))
         .execute(conn)
-        .map_err(|e| match ApiError::from(e) {
+        .map_err(|e| match ApiError::conflict_on_unique(e) {
             ApiError::Conflict { .. } => ApiError::Conflict {
                 code: "package_exists",
                 detail: format!("A package with id `{id}` was just created by another request."),
@@ -614,7 +614,8 @@ pub fn set_markets(
                 partner_markets::partner_id.eq(partner_id),
                 partner_markets::country.eq(c),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(ApiError::conflict_on_unique)?;
     }
     Ok(())
 }
@@ -647,7 +648,8 @@ pub fn approve(
                 package_approvals::package_id.eq(package_id),
                 package_approvals::created_at.eq(now.naive_utc()),
             ))
-            .execute(conn)?;
+            .execute(conn)
+            .map_err(ApiError::conflict_on_unique)?;
     }
     Ok(!already)
 }

@@ -368,6 +368,22 @@ pub fn relaxed_commit(conn: &mut DbConnection) -> Result<(), ApiError> {
     Ok(())
 }
 
+/// Runs an insert in a savepoint and says whether it inserted: `false` when a unique index
+/// already holds the row (a concurrent writer created it first), so the caller can read that
+/// row instead. Any other error is returned. (Without the savepoint a failed statement would
+/// abort the whole transaction on PostgreSQL.)
+pub fn insert_unless_exists(
+    conn: &mut DbConnection,
+    insert: impl FnOnce(&mut DbConnection) -> QueryResult<usize>,
+) -> Result<bool, ApiError> {
+    use diesel::result::{DatabaseErrorKind, Error};
+    match conn.transaction(insert) {
+        Ok(_) => Ok(true),
+        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Serialises concurrent writers of one partner's rows inside a transaction: on PostgreSQL a
 /// row lock on the partner (`FOR UPDATE`); on SQLite write transactions already take turns.
 pub fn lock_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {

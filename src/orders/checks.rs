@@ -78,14 +78,16 @@ pub fn check(
     }
     let mut packages = Vec::with_capacity(req.items.len());
     for (i, item) in req.items.iter().enumerate() {
-        let p = catalogue::get(conn, &item.package_id).map_err(|_| {
-            rule(
-                "package_not_found",
-                format!(
+        let p = catalogue::get(conn, &item.package_id).map_err(|e| {
+            e.when_missing(|| {
+                rule(
+                    "package_not_found",
+                    format!(
                     "items[{i}]: no package `{}` exists; use a package_id from GET /v1/packages.",
                     item.package_id
                 ),
-            )
+                )
+            })
         })?;
         packages.push(p);
     }
@@ -312,8 +314,8 @@ pub fn check_subscription(
     order_type: OrderType,
     service_id: &str,
 ) -> Result<(), ApiError> {
-    let service = services::get(conn, tenant, service_id).map_err(|_| {
-        rule("service_not_found", format!("No subscription `{service_id}` exists in this environment; use a service_id from GET /v1/services."))
+    let service = services::get(conn, tenant, service_id).map_err(|e| {
+        e.when_missing(|| rule("service_not_found", format!("No subscription `{service_id}` exists in this environment; use a service_id from GET /v1/services.")))
     })?;
     let state = service.state;
     let refused = match order_type {

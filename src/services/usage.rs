@@ -177,14 +177,20 @@ pub fn record(
             if announced {
                 continue;
             }
-            diesel::insert_into(ut::table)
-                .values((
-                    ut::service_id.eq(service_id),
-                    ut::allowance_bytes.eq(allowance),
-                    ut::threshold.eq(threshold),
-                    ut::reached_at.eq(now.naive_utc()),
-                ))
-                .execute(conn)?;
+            let first = crate::db::insert_unless_exists(conn, |c| {
+                diesel::insert_into(ut::table)
+                    .values((
+                        ut::service_id.eq(service_id),
+                        ut::allowance_bytes.eq(allowance),
+                        ut::threshold.eq(threshold),
+                        ut::reached_at.eq(now.naive_utc()),
+                    ))
+                    .execute(c)
+            })?;
+            if !first {
+                // A concurrent report announced this threshold already.
+                continue;
+            }
             outbox::emit(
                 conn,
                 tenant,

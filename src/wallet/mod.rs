@@ -141,22 +141,26 @@ pub fn ensure(
         return Ok(id);
     }
     let id = crate::ids::new_id("wal");
-    let inserted = diesel::insert_into(wallets::table)
-        .values((
-            wallets::id.eq(&id),
-            wallets::partner_id.eq(tenant.partner_id()),
-            wallets::environment.eq(tenant.environment().as_str()),
-            wallets::currency.eq(currency),
-            wallets::available.eq(0_i64),
-            wallets::reserved.eq(0_i64),
-            wallets::created_at.eq(now.naive_utc()),
-            wallets::updated_at.eq(now.naive_utc()),
-        ))
-        .execute(conn);
-    match inserted {
-        Ok(_) => Ok(id),
-        Err(e) => Err(e.into()),
+    let inserted = crate::db::insert_unless_exists(conn, |c| {
+        diesel::insert_into(wallets::table)
+            .values((
+                wallets::id.eq(&id),
+                wallets::partner_id.eq(tenant.partner_id()),
+                wallets::environment.eq(tenant.environment().as_str()),
+                wallets::currency.eq(currency),
+                wallets::available.eq(0_i64),
+                wallets::reserved.eq(0_i64),
+                wallets::created_at.eq(now.naive_utc()),
+                wallets::updated_at.eq(now.naive_utc()),
+            ))
+            .execute(c)
+    })?;
+    if inserted {
+        return Ok(id);
     }
+    // A concurrent request created this wallet first: use that one.
+    find(conn, tenant, currency)?
+        .ok_or_else(|| ApiError::internal("wallet vanished after a duplicate insert"))
 }
 
 pub fn find(
