@@ -92,8 +92,12 @@ impl ManageConnection for Manager {
             .map_err(r2d2::Error::QueryError)
     }
 
-    fn has_broken(&self, _conn: &mut DbConnection) -> bool {
-        false
+    /// A connection goes back to the pool only when clean: not while its thread unwinds from
+    /// a panic, and not with a transaction still open or its transaction manager in an error
+    /// state (it would otherwise serve the next request inside that transaction, and on
+    /// SQLite hold the write lock). A broken connection is closed, which rolls it back.
+    fn has_broken(&self, conn: &mut DbConnection) -> bool {
+        std::thread::panicking() || diesel::r2d2::R2D2Connection::is_broken(conn)
     }
 }
 
@@ -236,11 +240,13 @@ impl Db {
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
     {
-        let mut conn = self.get()?;
+        // The turn first, the connection second: a writer queueing for SQLite's one write
+        // lock holds no pool connection meanwhile, so queued writers never starve readers.
         let _turn = match self.backend {
             Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
             Backend::Postgres => None,
         };
+        let mut conn = self.get()?;
         QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(false));
         let result = (*conn).transaction(f);
         if QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false)) && result.is_ok() {
