@@ -403,24 +403,35 @@ pub fn mark_retryable(
     id: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let not_failed = |state: &str| ApiError::Conflict {
+        code: "order_not_failed",
+        detail: format!("Only a failed order can be marked retryable; this one is {state}."),
+    };
+    // Under the partner lock (as retries and progress take it), and conditional on the order
+    // still being failed: a concurrent retry that reopened it wins, this report is refused.
+    let partner_id = row_by_id(conn, id)?.partner_id;
+    lock_partner(conn, &partner_id)?;
     let r = row_by_id(conn, id)?;
     if r.state()? != OrderState::Failed {
-        return Err(ApiError::Conflict {
-            code: "order_not_failed",
-            detail: format!(
-                "Only a failed order can be marked retryable; this one is {}.",
-                r.state
-            ),
-        });
+        return Err(not_failed(&r.state));
     }
-    diesel::update(orders::table.find(id))
-        .set((
-            orders::retryable.eq(true),
-            orders::retry_allowed.eq(true),
-            orders::next_step.eq(order_next_step(OrderState::Failed, true)),
-            orders::updated_at.eq(now.naive_utc()),
-        ))
-        .execute(conn)?;
+    let changed = diesel::update(
+        orders::table
+            .find(id)
+            .filter(orders::state.eq(OrderState::Failed.as_str()))
+            .filter(orders::attempt.eq(r.attempt)),
+    )
+    .set((
+        orders::retryable.eq(true),
+        orders::retry_allowed.eq(true),
+        orders::next_step.eq(order_next_step(OrderState::Failed, true)),
+        orders::updated_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    if changed == 0 {
+        let now_state = row_by_id(conn, id)?.state;
+        return Err(not_failed(&now_state));
+    }
     let tenant = r.tenant()?;
     let order = get(conn, &tenant, id)?;
     outbox::emit(

@@ -419,6 +419,12 @@ fn apply(
     now: DateTime<Utc>,
 ) -> Result<&'static str, ApiError> {
     let task = &claimed.task;
+    // The partner lock first (the order's partner never changes), then the order and the
+    // claim as they are under it: a retry or an operator report of the same partner commits
+    // either wholly before this check or after this answer, never in between, and the locks
+    // are taken in the order every other writer takes them (partner, then task).
+    let partner_id = orders::row_by_id(conn, &task.order_id)?.partner_id;
+    crate::db::lock_partner(conn, &partner_id)?;
     let order = orders::row_by_id(conn, &task.order_id)?;
     if !owned(conn, &task.order_id, task.step, &claimed.owner)? || order.attempt != task.attempt {
         tracing::warn!(order_id = %task.order_id, step = task.step, "provisioning answer dropped: the claim was lost or the task changed meanwhile");

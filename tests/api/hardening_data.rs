@@ -222,3 +222,128 @@ async fn queued_writers_do_not_starve_readers() {
         q.await.unwrap().unwrap();
     }
 }
+
+/// A PostgreSQL connection of the test's own, outside the app's pool, to hold locks while the
+/// app runs (None on SQLite, where write transactions take turns and the race cannot happen).
+fn side_connection(app: &TestApp) -> Option<diesel::PgConnection> {
+    match app.db.backend {
+        onyx::db::Backend::Postgres => Some(diesel::PgConnection::establish(&app.db.url).unwrap()),
+        onyx::db::Backend::Sqlite => None,
+    }
+}
+
+/// Item 14: Onyx's "retryable" report is a conditional write under the partner lock. A
+/// partner's retry that has reopened the order (uncommitted, holding the partner lock) while
+/// the report arrives wins: the report then finds the order processing and answers 409
+/// `order_not_failed`. Before, the report read "failed" without the lock, waited only for the
+/// order row, and then marked the reopened order retryable (and announced it).
+#[tokio::test]
+async fn a_retryable_report_never_lands_on_a_reopened_order() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::spawn().await;
+    let Some(mut side) = side_connection(&app) else {
+        return;
+    };
+    let shop = shop(&app).await;
+    let order = create_order(
+        &app,
+        &shop.machine.token,
+        &crate::orders::activate_with(&["fr-plan"], "failed"),
+    )
+    .await;
+    let id = order["id"].as_str().unwrap().to_string();
+    app.drain().await;
+    let failed = app
+        .bearer(&shop.machine.token)
+        .get_ok(&format!("/v1/orders/{id}"))
+        .await;
+    assert_eq!(failed["state"], "failed", "{failed}");
+
+    // The retry's transaction, held open: the partner lock, then the order reopened.
+    side.batch_execute(&format!(
+        "BEGIN; SELECT id FROM partners WHERE id = '{p}' FOR UPDATE; \
+         UPDATE orders SET state = 'processing', attempt = attempt + 1, retryable = false \
+         WHERE id = '{id}';",
+        p = shop.org.partner_id
+    ))
+    .unwrap();
+    let report = tokio::spawn(app.operator().post(
+        &format!("/v1/admin/orders/{id}/provisioning"),
+        &json!({"state": "retryable"}),
+    ));
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    side.batch_execute("COMMIT").unwrap();
+    report
+        .await
+        .unwrap()
+        .expect_problem(409, "order_not_failed");
+    let retryable: bool = app.db_query(|c| {
+        onyx::db::schema::orders::table
+            .find(&id)
+            .select(onyx::db::schema::orders::retryable)
+            .first(c)
+            .unwrap()
+    });
+    assert!(!retryable, "the reopened order was marked retryable");
+}
+
+/// Item 14: the provisioning worker takes the partner lock before it checks its claim and the
+/// order's attempt, in the order every other writer takes them (partner, then task). A writer
+/// that holds the partner lock and then reschedules the task (as a retry does) no longer
+/// deadlocks with a worker's answer: the answer is dropped and no job error is recorded.
+#[tokio::test]
+async fn a_provisioning_answer_waits_for_the_partner_lock_and_is_dropped_when_stale() {
+    use diesel::connection::SimpleConnection;
+    let app = TestApp::spawn().await;
+    let Some(mut side) = side_connection(&app) else {
+        return;
+    };
+    let shop = shop(&app).await;
+    let order = create_order(&app, &shop.machine.token, &activate(&["fr-plan"])).await;
+    let id = order["id"].as_str().unwrap().to_string();
+
+    side.batch_execute(&format!(
+        "BEGIN; SELECT id FROM partners WHERE id = '{}' FOR UPDATE;",
+        shop.org.partner_id
+    ))
+    .unwrap();
+    let workers = app.workers.clone();
+    let worker = tokio::spawn(async move { workers.run_provisioning().await });
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    // A newer attempt takes the task over (what a retry does under the partner lock).
+    side.batch_execute(&format!(
+        "UPDATE provisioning_tasks SET lease_owner = NULL, lease_until = NULL, step = 0 \
+         WHERE order_id = '{id}'; \
+         UPDATE orders SET attempt = attempt + 1 WHERE id = '{id}'; COMMIT;"
+    ))
+    .unwrap();
+    worker.await.unwrap().unwrap();
+    let (errors, last_error): (i32, Option<String>) = app.db_query(|c| {
+        use onyx::db::schema::provisioning_tasks as pt;
+        pt::table
+            .find(&id)
+            .select((pt::errors, pt::last_error))
+            .first(c)
+            .unwrap()
+    });
+    assert_eq!(errors, 0, "the worker's answer failed: {last_error:?}");
+    // A job that failed (a deadlock victim) is counted even when its error cannot be recorded
+    // on a task it no longer owns.
+    let metrics = app.anon().get("/metrics").await.text();
+    assert!(
+        !metrics.contains("onyx_job_outcomes_total{kind=\"provisioning\",outcome=\"error\"}"),
+        "{metrics}"
+    );
+    assert!(
+        metrics.contains("onyx_job_outcomes_total{kind=\"provisioning\",outcome=\"dropped\"} 1"),
+        "{metrics}"
+    );
+    let now = app
+        .bearer(&shop.machine.token)
+        .get_ok(&format!("/v1/orders/{id}"))
+        .await;
+    assert_eq!(
+        now["state"], order["state"],
+        "the stale answer was applied: {now}"
+    );
+}
