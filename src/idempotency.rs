@@ -4,6 +4,9 @@
 //!   response again, marked `Idempotent-Replayed: true`.
 //! - Same key, different request → 422 `idempotency_key_reused`.
 //! - Same key while the first request is still running → 409 `idempotency_key_in_use`.
+//!   A running request holds its key with a short lease ([`LEASE`]) that it renews while it
+//!   runs; when the process dies mid-request, the key is free again once the lease lapses
+//!   (at most [`LEASE`] later), and the next request with it runs afresh.
 //! - Keys belong to one partner and environment and are kept 24 hours.
 //! - Only successful (2xx) responses are stored: when a request fails, its key is freed so
 //!   the partner can fix the cause and send the same key again.
@@ -25,8 +28,9 @@ use crate::error::ApiError;
 pub const HEADER: &str = "idempotency-key";
 pub const REPLAYED_HEADER: &str = "idempotent-replayed";
 pub const RETENTION: Duration = Duration::hours(24);
-/// An in-flight key older than this is treated as abandoned (its request died).
-const ABANDONED_AFTER: Duration = Duration::minutes(5);
+/// How long an in-flight key stays held without renewal: a request renews it every third of
+/// this while it runs, so only a request whose process died lets it lapse.
+pub const LEASE: Duration = Duration::seconds(10);
 
 /// A claimed key: complete it inside the transaction that makes the change.
 #[derive(Debug, Clone)]
@@ -91,17 +95,17 @@ enum Found {
     },
     InFlight {
         hash: String,
-        created_at: DateTime<Utc>,
+        held: bool,
     },
 }
 
-/// (request hash, state, response status, response body, created, expires)
+/// (request hash, state, response status, response body, lease, expires)
 type KeyRow = (
     String,
     String,
     Option<i32>,
     Option<String>,
-    chrono::NaiveDateTime,
+    Option<chrono::NaiveDateTime>,
     chrono::NaiveDateTime,
 );
 
@@ -120,7 +124,7 @@ fn lookup(
             ik::state,
             ik::response_status,
             ik::response_body,
-            ik::created_at,
+            ik::lease_until,
             ik::expires_at,
         ))
         .first(conn)
@@ -131,9 +135,9 @@ fn lookup(
         Some((hash, state, Some(status), Some(body), _, _)) if state == "completed" => {
             Some(Found::Completed { hash, status, body })
         }
-        Some((hash, _, _, _, created, _)) => Some(Found::InFlight {
+        Some((hash, _, _, _, lease, _)) => Some(Found::InFlight {
             hash,
-            created_at: crate::time::utc(created),
+            held: lease.is_some_and(|l| crate::time::utc(l) > now),
         }),
     })
 }
@@ -149,7 +153,7 @@ fn delete(conn: &mut DbConnection, tenant: &Tenant, key: &str) -> Result<(), Api
     Ok(())
 }
 
-/// Deletes the key only if it expired or its request was abandoned. The condition is in the
+/// Deletes the key only if it expired or its request's lease lapsed. The condition is in the
 /// statement itself: a concurrent request may have claimed the key since `lookup` ran (on
 /// PostgreSQL each statement sees newly committed rows), and that fresh claim must survive.
 fn delete_stale(
@@ -159,20 +163,32 @@ fn delete_stale(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let at = now.naive_utc();
-    let abandoned = (now - ABANDONED_AFTER).naive_utc();
     diesel::delete(
         ik::table
             .filter(ik::partner_id.eq(tenant.partner_id()))
             .filter(ik::environment.eq(tenant.environment().as_str()))
             .filter(ik::key.eq(key))
             .filter(
-                ik::expires_at
-                    .le(at)
-                    .or(ik::state.eq("in_flight").and(ik::created_at.lt(abandoned))),
+                ik::expires_at.le(at).or(ik::state
+                    .eq("in_flight")
+                    .and(ik::lease_until.is_null().or(ik::lease_until.le(at)))),
             ),
     )
     .execute(conn)?;
     Ok(())
+}
+
+/// Extends the lease of a key whose request is still running; 0 when it is no longer in flight.
+fn renew(conn: &mut DbConnection, claim: &Claim, now: DateTime<Utc>) -> Result<usize, ApiError> {
+    Ok(diesel::update(
+        ik::table
+            .filter(ik::partner_id.eq(claim.tenant.partner_id()))
+            .filter(ik::environment.eq(claim.tenant.environment().as_str()))
+            .filter(ik::key.eq(&claim.key))
+            .filter(ik::state.eq("in_flight")),
+    )
+    .set(ik::lease_until.eq(Some((now + LEASE).naive_utc())))
+    .execute(conn)?)
 }
 
 fn reused() -> ApiError {
@@ -225,8 +241,8 @@ pub async fn begin(
             }
             Some(Found::InFlight {
                 hash: h,
-                created_at,
-            }) if now - created_at < ABANDONED_AFTER => {
+                held: true,
+            }) => {
                 return Err(if h == hash { in_use() } else { reused() });
             }
             _ => delete_stale(conn, &t, &key, now)?,
@@ -240,6 +256,7 @@ pub async fn begin(
                 ik::state.eq("in_flight"),
                 ik::created_at.eq(now.naive_utc()),
                 ik::expires_at.eq((now + RETENTION).naive_utc()),
+                ik::lease_until.eq(Some((now + LEASE).naive_utc())),
             ))
             .execute(conn);
         match inserted {
@@ -270,6 +287,7 @@ pub fn complete(
     )
     .set((
         ik::state.eq("completed"),
+        ik::lease_until.eq(None::<chrono::NaiveDateTime>),
         ik::response_status.eq(Some(status as i32)),
         ik::response_body.eq(Some(body.to_string())),
     ))
@@ -308,6 +326,19 @@ where
         Begin::Replay { status, body } => return Ok(replay(status, body)),
         Begin::Proceed(claim) => claim,
     };
+    // While the change runs, its key's lease is renewed (a slow request keeps its key).
+    let _heartbeat = claim.clone().map(|c| {
+        let clock = state.clock.clone();
+        let every = (LEASE / 3)
+            .to_std()
+            .unwrap_or(std::time::Duration::from_secs(3));
+        crate::jobs::Heartbeat::start(
+            state.db.clone(),
+            every,
+            "idempotency key".into(),
+            move |conn| renew(conn, &c, clock.now()),
+        )
+    });
     let inner_claim = claim.clone();
     let result = state
         .db

@@ -270,6 +270,7 @@ diesel::table! {
         response_body -> Nullable<Text>,
         created_at -> Timestamp,
         expires_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
     }
 }
 

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use onyx::db::schema::{packages, services};
 
-use crate::helpers::TestApp;
+use crate::helpers::{Fetch, TestApp};
 use crate::orders::{activate, create_order, post_order, shop, wallet};
 
 /// Item 3: an order's package or service lookup that fails inside the service is a 500 with a
@@ -346,4 +346,51 @@ async fn a_provisioning_answer_waits_for_the_partner_lock_and_is_dropped_when_st
         now["state"], order["state"],
         "the stale answer was applied: {now}"
     );
+}
+
+/// Item 17: a key whose request died with its process (left in flight, its lease no longer
+/// renewed) answers 409 only until its lease lapses, at most `idempotency::LEASE` (10 s) —
+/// not five minutes; then the same request runs afresh and its key replays as usual.
+#[tokio::test]
+async fn an_idempotency_key_of_a_dead_request_is_free_once_its_lease_lapses() {
+    use onyx::clock::Clock;
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let body = activate(&["fr-plan"]);
+    let now = app.clock.now();
+    app.db_query(|c| {
+        use onyx::db::schema::idempotency_keys as ik;
+        // What a process killed mid-request leaves behind.
+        diesel::insert_into(ik::table)
+            .values((
+                ik::partner_id.eq(&shop.org.partner_id),
+                ik::environment.eq("sandbox"),
+                ik::key.eq("crashed-1"),
+                ik::request_hash.eq(onyx::idempotency::request_hash("POST", "/v1/orders", &body)),
+                ik::state.eq("in_flight"),
+                ik::created_at.eq(now.naive_utc()),
+                ik::expires_at.eq((now + chrono::Duration::hours(24)).naive_utc()),
+                ik::lease_until.eq(Some((now + onyx::idempotency::LEASE).naive_utc())),
+            ))
+            .execute(c)
+            .unwrap();
+    });
+    let send = || {
+        app.bearer(&shop.machine.token)
+            .request(reqwest::Method::POST, "/v1/orders")
+            .header("Idempotency-Key", "crashed-1")
+            .json(&body)
+            .fetch()
+    };
+    app.clock.advance(chrono::Duration::seconds(9));
+    send().await.expect_problem(409, "idempotency_key_in_use");
+    app.clock.advance(chrono::Duration::seconds(1));
+    let first = send().await;
+    let created = first.expect(201);
+    assert!(first.header("idempotent-replayed").is_none());
+    let again = send().await;
+    assert_eq!(again.expect(201)["id"], created["id"]);
+    assert_eq!(again.header("idempotent-replayed"), Some("true"));
+    // One order, one reservation.
+    assert_eq!(wallet(&app, &shop.machine.token, "EUR").await.1, 1300);
 }

@@ -841,6 +841,7 @@ async fn idempotency_keys_replay_refuse_mismatches_and_in_flight_use() {
                 ik::state.eq("in_flight"),
                 ik::created_at.eq(app.clock_now()),
                 ik::expires_at.eq(app.clock_now() + chrono::Duration::hours(24)),
+                ik::lease_until.eq(Some(app.clock_now() + onyx::idempotency::LEASE)),
             ))
             .execute(c)
             .unwrap();

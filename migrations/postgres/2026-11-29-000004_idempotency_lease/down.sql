@@ -1,0 +1,2 @@
+DROP INDEX idempotency_keys_expires;
+ALTER TABLE idempotency_keys DROP COLUMN lease_until;
