@@ -141,7 +141,7 @@ impl Metrics {
         out
     }
 
-    pub fn render(&self, pool_connections: u32, pool_idle: u32) -> String {
+    pub fn render(&self, pool_connections: u32, pool_idle: u32, statements: u64) -> String {
         let map = self.requests.lock().unwrap_or_else(|p| p.into_inner());
         let mut out = String::new();
         out.push_str("# HELP onyx_http_requests_total HTTP requests answered.\n");
@@ -168,6 +168,9 @@ impl Metrics {
         out.push_str("# HELP onyx_db_pool_idle_connections Idle database connections.\n");
         out.push_str("# TYPE onyx_db_pool_idle_connections gauge\n");
         let _ = writeln!(out, "onyx_db_pool_idle_connections {pool_idle}");
+        out.push_str("# HELP onyx_db_statements_total Statements sent to the database.\n");
+        out.push_str("# TYPE onyx_db_statements_total counter\n");
+        let _ = writeln!(out, "onyx_db_statements_total {statements}");
         out
     }
 }

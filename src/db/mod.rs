@@ -61,6 +61,20 @@ pub fn sqlite_path(url: &str) -> &str {
 pub struct Manager {
     url: String,
     backend: Backend,
+    /// Statements sent on this manager's connections (for `onyx_db_statements_total`).
+    statements: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl Manager {
+    /// Counts every statement the connection sends.
+    fn instrument(&self, conn: &mut impl diesel::connection::Connection) {
+        let statements = Arc::clone(&self.statements);
+        conn.set_instrumentation(move |event: diesel::connection::InstrumentationEvent<'_>| {
+            if let diesel::connection::InstrumentationEvent::StartQuery { .. } = event {
+                statements.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            }
+        });
+    }
 }
 
 impl ManageConnection for Manager {
@@ -69,9 +83,12 @@ impl ManageConnection for Manager {
 
     fn connect(&self) -> Result<DbConnection, r2d2::Error> {
         match self.backend {
-            Backend::Postgres => PgConnection::establish(&self.url)
-                .map(DbConnection::Pg)
-                .map_err(r2d2::Error::ConnectionError),
+            Backend::Postgres => {
+                let mut c =
+                    PgConnection::establish(&self.url).map_err(r2d2::Error::ConnectionError)?;
+                self.instrument(&mut c);
+                Ok(DbConnection::Pg(c))
+            }
             Backend::Sqlite => {
                 let mut c = SqliteConnection::establish(sqlite_path(&self.url))
                     .map_err(r2d2::Error::ConnectionError)?;
@@ -82,6 +99,7 @@ impl ManageConnection for Manager {
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                self.instrument(&mut c);
                 Ok(DbConnection::Sqlite(c))
             }
         }
@@ -152,6 +170,7 @@ impl Db {
         let manager = Manager {
             url: url.to_string(),
             backend,
+            statements: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         };
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
@@ -359,6 +378,14 @@ impl Db {
     pub fn pool_state(&self) -> (u32, u32) {
         let s = self.pool.state();
         (s.connections, s.idle_connections)
+    }
+
+    /// How many statements this process has sent to the database (every connection of the
+    /// pool and the migrating one).
+    pub fn statements(&self) -> u64 {
+        self.manager
+            .statements
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 }
 

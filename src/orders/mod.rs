@@ -189,10 +189,21 @@ pub(super) fn items_of(
     conn: &mut DbConnection,
     order_id: &str,
 ) -> Result<Vec<OrderItem>, ApiError> {
-    let rows: Vec<(String, String, Option<String>, i64, String)> = order_items::table
-        .filter(order_items::order_id.eq(order_id))
-        .order(order_items::position.asc())
+    Ok(items_of_many(conn, &[order_id.to_string()])?
+        .remove(order_id)
+        .unwrap_or_default())
+}
+
+/// The items of several orders in one query, by order id (in item position order).
+fn items_of_many(
+    conn: &mut DbConnection,
+    order_ids: &[String],
+) -> Result<std::collections::HashMap<String, Vec<OrderItem>>, ApiError> {
+    let rows: Vec<(String, String, String, Option<String>, i64, String)> = order_items::table
+        .filter(order_items::order_id.eq_any(order_ids))
+        .order((order_items::order_id.asc(), order_items::position.asc()))
         .select((
+            order_items::order_id,
             order_items::package_id,
             order_items::kind,
             order_items::voice_type,
@@ -200,21 +211,26 @@ pub(super) fn items_of(
             order_items::currency,
         ))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(package_id, kind, voice_type, price_minor, currency)| {
-            Ok(OrderItem {
-                kind: PackageKind::from_stored(&kind, "order_items.kind")?,
-                package_id,
-                voice_type,
-                price_minor,
-                currency,
-            })
-        })
-        .collect()
+    let mut by_order: std::collections::HashMap<String, Vec<OrderItem>> =
+        std::collections::HashMap::with_capacity(order_ids.len());
+    for (order_id, package_id, kind, voice_type, price_minor, currency) in rows {
+        by_order.entry(order_id).or_default().push(OrderItem {
+            kind: PackageKind::from_stored(&kind, "order_items.kind")?,
+            package_id,
+            voice_type,
+            price_minor,
+            currency,
+        });
+    }
+    Ok(by_order)
 }
 
 fn view(conn: &mut DbConnection, r: Row) -> Result<Order, ApiError> {
     let items = items_of(conn, &r.id)?;
+    view_with(r, items)
+}
+
+fn view_with(r: Row, items: Vec<OrderItem>) -> Result<Order, ApiError> {
     let state = r.state()?;
     let failed = state == OrderState::Failed;
     Ok(Order {
@@ -461,10 +477,16 @@ pub fn list(
         q = q.filter(orders::created_at.lt(to.naive_utc()));
     }
     let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
+    // Two queries for the page, whatever its length: the orders, then all their items.
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut items = items_of_many(conn, &ids)?;
     Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        |r| view(conn, r),
+        |r| {
+            let own = items.remove(&r.id).unwrap_or_default();
+            view_with(r, own)
+        },
     )
 }

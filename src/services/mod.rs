@@ -391,13 +391,16 @@ pub fn list(
         q = q.filter(services::customer_reference.eq(c.clone()));
     }
     let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
+    // Two queries for the page: the services, then the newest usage of each.
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut usage = usage::latest_of_many(conn, &ids)?;
     Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
         |r| {
             let mut service = Service::try_from(r)?;
-            service.usage = usage::latest(conn, &service.id)?;
+            service.usage = usage.remove(&service.id);
             Ok(service)
         },
     )

@@ -83,6 +83,32 @@ pub fn latest(
         .transpose()
 }
 
+/// The newest snapshot of each of several services, in one query (a snapshot for which no
+/// newer one of the same service exists), by service id.
+pub fn latest_of_many(
+    conn: &mut DbConnection,
+    service_ids: &[String],
+) -> Result<std::collections::HashMap<String, UsageSnapshot>, ApiError> {
+    let newer = diesel::alias!(us as newer);
+    let rows: Vec<(String, Row)> = us::table
+        .filter(us::service_id.eq_any(service_ids))
+        .filter(diesel::dsl::not(diesel::dsl::exists(
+            newer
+                .filter(newer.field(us::service_id).eq(us::service_id))
+                .filter(
+                    newer.field(us::as_of).gt(us::as_of).or(newer
+                        .field(us::as_of)
+                        .eq(us::as_of)
+                        .and(newer.field(us::id).gt(us::id))),
+                ),
+        )))
+        .select((us::service_id, Row::as_select()))
+        .load(conn)?;
+    rows.into_iter()
+        .map(|(service_id, r)| UsageSnapshot::try_from(r).map(|s| (service_id, s)))
+        .collect()
+}
+
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"bytes_used": 4294967296_i64, "minutes_used": 12}))]

@@ -406,28 +406,33 @@ pub fn list_wallets(
         .load(conn)?;
     let start = period_start(now);
     let since = start.and_hms_opt(0, 0, 0).unwrap_or_default();
-    rows.into_iter()
-        .map(|(id, currency, available, reserved, updated_at)| {
-            // Summed here: SUM(bigint) is NUMERIC on PostgreSQL but INTEGER on SQLite.
-            let spent: i64 = ledger_entries::table
-                .filter(ledger_entries::wallet_id.eq(&id))
-                .filter(ledger_entries::entry_type.eq("capture"))
-                .filter(ledger_entries::created_at.ge(since))
-                .select(ledger_entries::amount)
-                .load::<i64>(conn)?
-                .into_iter()
-                .sum();
-            Ok(Wallet {
-                id,
-                currency,
-                available,
-                reserved,
-                spent_this_period: spent,
-                period_start: start,
-                updated_at: utc(updated_at),
-            })
+    // Captured this period, summed by the database for every wallet at once (CAST: SUM of a
+    // BIGINT is NUMERIC on PostgreSQL, INTEGER on SQLite).
+    let ids: Vec<&String> = rows.iter().map(|r| &r.0).collect();
+    let spent: std::collections::HashMap<String, i64> = ledger_entries::table
+        .filter(ledger_entries::wallet_id.eq_any(ids))
+        .filter(ledger_entries::entry_type.eq("capture"))
+        .filter(ledger_entries::created_at.ge(since))
+        .group_by(ledger_entries::wallet_id)
+        .select((
+            ledger_entries::wallet_id,
+            diesel::dsl::sql::<diesel::sql_types::BigInt>("CAST(SUM(amount) AS BIGINT)"),
+        ))
+        .load::<(String, i64)>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|(id, currency, available, reserved, updated_at)| Wallet {
+            spent_this_period: spent.get(&id).copied().unwrap_or(0),
+            id,
+            currency,
+            available,
+            reserved,
+            period_start: start,
+            updated_at: utc(updated_at),
         })
-        .collect()
+        .collect())
 }
 
 /// Ledger filters.

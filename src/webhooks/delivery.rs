@@ -1020,23 +1020,34 @@ pub fn list(
         q = q.filter(wd::status.eq(s.as_str()));
     }
     let rows: Vec<DeliveryRow> = q.select(DeliveryRow::as_select()).load(conn)?;
+    // Two queries for the page: the deliveries, then all their attempts.
+    let ids: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut attempts_of: std::collections::HashMap<String, Vec<AttemptRow>> =
+        std::collections::HashMap::with_capacity(ids.len());
+    let all: Vec<(String, AttemptRow)> = wa::table
+        .filter(wa::delivery_id.eq_any(&ids))
+        .order((wa::delivery_id.asc(), wa::attempt.asc()))
+        .select((
+            wa::delivery_id,
+            (
+                wa::attempt,
+                wa::status_code,
+                wa::latency_ms,
+                wa::error,
+                wa::response_excerpt,
+                wa::created_at,
+            ),
+        ))
+        .load(conn)?;
+    for (delivery_id, attempt) in all {
+        attempts_of.entry(delivery_id).or_default().push(attempt);
+    }
     Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
         |r| {
-            let attempts: Vec<AttemptRow> = wa::table
-                .filter(wa::delivery_id.eq(&r.id))
-                .order(wa::attempt.asc())
-                .select((
-                    wa::attempt,
-                    wa::status_code,
-                    wa::latency_ms,
-                    wa::error,
-                    wa::response_excerpt,
-                    wa::created_at,
-                ))
-                .load(conn)?;
+            let attempts = attempts_of.remove(&r.id).unwrap_or_default();
             Ok(Delivery {
                 status: DeliveryStatus::from_stored(&r.status, "webhook_deliveries.status")?,
                 attempts: attempts

@@ -394,3 +394,90 @@ async fn an_idempotency_key_of_a_dead_request_is_free_once_its_lease_lapses() {
     // One order, one reservation.
     assert_eq!(wallet(&app, &shop.machine.token, "EUR").await.1, 1300);
 }
+
+/// Statements the service sent to the database while answering `GET path` (the counter of
+/// `/metrics`; nothing else runs in a test app between the two scrapes but the scrape itself,
+/// whose share is the same every time).
+async fn statements_for(app: &TestApp, token: &str, path: &str) -> u64 {
+    let count = |text: String| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix("onyx_db_statements_total "))
+            .unwrap_or_else(|| panic!("no statement counter in:\n{text}"))
+            .parse()
+            .unwrap()
+    };
+    let before = count(app.anon().get("/metrics").await.text());
+    app.bearer(token).get(path).await.expect(200);
+    let after = count(app.anon().get("/metrics").await.text());
+    after - before
+}
+
+/// Item 18: list pages cost the same number of statements whatever their length (one for the
+/// rows, one for what hangs off them), and the wallet sums its month in the database: before,
+/// each order, service and delivery on a page cost one more query, and each wallet loaded
+/// every capture of the month.
+#[tokio::test]
+async fn list_pages_cost_the_same_statements_whatever_their_length() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let token = shop.machine.token.clone();
+    app.fund(&shop.org.partner_id, "sandbox", "EUR", 10_000)
+        .await;
+    let receiver = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(200))
+        .mount(&receiver)
+        .await;
+    app.bearer(&token)
+        .post(
+            "/v1/webhook-endpoints",
+            &json!({"url": format!("{}/hooks", receiver.uri()), "event_types": ["order.completed", "order.created"]}),
+        )
+        .await
+        .expect(201);
+    let paths = [
+        "/v1/orders?limit=100",
+        "/v1/services?limit=100",
+        "/v1/webhook-deliveries?limit=100",
+        "/v1/wallet",
+    ];
+    let mut costs = Vec::new();
+    for round in 0..2 {
+        let orders = if round == 0 { 1 } else { 6 };
+        for _ in 0..orders {
+            create_order(&app, &token, &activate(&["fr-plan", "eu-data-1"])).await;
+        }
+        app.drain().await;
+        app.deliver().await;
+        if round == 1 {
+            // More wallets too.
+            app.fund(&shop.org.partner_id, "sandbox", "GBP", 100).await;
+            app.fund(&shop.org.partner_id, "sandbox", "CHF", 100).await;
+        }
+        let mut cost = Vec::new();
+        for path in paths {
+            cost.push(statements_for(&app, &token, path).await);
+        }
+        costs.push(cost);
+    }
+    let deliveries = app
+        .bearer(&token)
+        .get_ok("/v1/webhook-deliveries?limit=100")
+        .await;
+    assert!(
+        deliveries["data"].as_array().unwrap().len() >= 14,
+        "{deliveries}"
+    );
+    let attempted = deliveries["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| !d["attempts"].as_array().unwrap().is_empty())
+        .count();
+    assert!(attempted >= 14, "{deliveries}");
+    assert_eq!(
+        costs[0], costs[1],
+        "statements per request for {paths:?}: with 1 order {:?}, with 7 orders {:?}",
+        costs[0], costs[1]
+    );
+}
