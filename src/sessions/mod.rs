@@ -74,7 +74,8 @@ pub enum Grant {
     Refused(ApiError),
 }
 
-/// Exchanges a client id and secret for an access token, counting failures per client id.
+/// Exchanges a client id and secret for an access token, counting attempts per client id
+/// (`throttle::TOKEN`). Runs inside one write transaction.
 pub fn exchange_client_credentials(
     c: &mut DbConnection,
     jwt_secret: &Secret,
@@ -84,9 +85,11 @@ pub fn exchange_client_credentials(
     now: DateTime<Utc>,
 ) -> Result<Grant, ApiError> {
     let key = throttle::key("token", client_id, jwt_secret);
-    throttle::check(c, &key, now)?;
+    // The attempt is counted before the secret is compared (a fast hash, so the counter's row
+    // may stay locked by this transaction meanwhile).
+    throttle::reserve(c, &key, throttle::TOKEN, now)?;
     let Some(client) = crate::credentials::verify_client(c, client_id, secret, now)? else {
-        throttle::record_failure(c, &key, throttle::TOKEN, now)?;
+        throttle::record_failure(c, &key, throttle::TOKEN)?;
         return Ok(Grant::BadClient);
     };
     throttle::clear(c, &key)?;
@@ -112,9 +115,11 @@ pub fn exchange_client_credentials(
     Ok(Grant::Issued(issued, client.environment))
 }
 
-/// Signs a team member in: the password is checked on the blocking pool (against a dummy hash
-/// when the email is unknown, so timing does not tell), failures are counted per email and
-/// audited, a success clears the count, records the login and returns a token.
+/// Signs a team member in: the attempt is counted per email before the password is checked
+/// (`throttle::reserve`, so simultaneous requests check at most the limit between them), the
+/// password is checked on the blocking pool (against a dummy hash when the email is unknown,
+/// so timing does not tell), a failure is audited, a success clears the count, records the
+/// login and returns a token.
 pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse, ApiError> {
     let email = normalize_email(&req.email);
     let environment = req.environment.unwrap_or(Environment::Sandbox);
@@ -125,7 +130,8 @@ pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse,
     let found: Option<(MemberRow, (String, bool))> = state
         .db
         .read(move |c| {
-            throttle::check(c, &k, now)?;
+            // A locked email is refused here without taking one of the instance's checks.
+            throttle::check(c, &k, throttle::LOGIN, now)?;
             Ok(members::table
                 .inner_join(partners::table)
                 .filter(members::email.eq(&e))
@@ -147,6 +153,11 @@ pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse,
         .password_checks
         .check()
         .map_err(crate::auth::rate_limited)?;
+    let k = key.clone();
+    state
+        .db
+        .write(move |c| throttle::reserve(c, &k, throttle::LOGIN, now))
+        .await?;
     let stored = member.as_ref().map(|m| m.password_hash.clone());
     let password = req.password;
     let ok = actix_web::web::block(move || {
@@ -156,7 +167,11 @@ pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse,
     .await?;
     match (member, gate) {
         (Some(m), Some((status, live_enabled))) if ok => {
-            check_partner_gate(&status, live_enabled, environment)?;
+            if let Err(refused) = check_partner_gate(&status, live_enabled, environment) {
+                // The password was right: not a guess, whatever the partner's state.
+                state.db.write(move |c| throttle::clear(c, &key)).await?;
+                return Err(refused);
+            }
             let issued = tokens::issue(
                 &state.config.jwt_secret,
                 tokens::Subject {
@@ -208,7 +223,7 @@ pub async fn login(state: &AppState, req: LoginRequest) -> Result<LoginResponse,
             state
                 .db
                 .write(move |c| {
-                    throttle::record_failure(c, &key, throttle::LOGIN, now)?;
+                    throttle::record_failure(c, &key, throttle::LOGIN)?;
                     if let Some((pid, mid)) = &target {
                         audit::record(
                             c,
