@@ -98,10 +98,11 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(AUTH, "forbidden", 403, "Your role (or a machine credential) may not do this; ask an owner or admin of your organisation."),
     p(AUTH, "partner_suspended", 403, "Onyx suspended your partner account; contact Onyx support to have it reinstated."),
     p(AUTH, "live_access_not_enabled", 403, "Live access is not enabled for your account yet; keep using sandbox until Onyx approves your production readiness."),
+    p(AUTH, "partner_choice_required", 409, "This email and password sign in to the teams of several partners; `partners` lists them: send the login again with `partner_id` set to one."),
     // Team and invitations
     p(TEAM, "owner_required", 403, "Only an owner may invite an owner, grant the owner role or change an owner."),
     p(TEAM, "invitation_not_found", 404, "No invitation matches this token; ask an owner or admin of your organisation for a new invitation."),
-    p(TEAM, "email_taken", 409, "A team member with this email already exists; each person signs in with one email."),
+    p(TEAM, "email_taken", 409, "A member of your team already has this email (members of other partners' teams never count); change that member's role instead."),
     p(TEAM, "invitation_already_accepted", 409, "The invitation was already accepted; sign in with `POST /v1/auth/login` instead."),
     p(TEAM, "last_owner", 409, "The last owner cannot be demoted or removed; make another member an owner first."),
     p(TEAM, "invitation_expired", 422, "The invitation has expired; ask an owner or admin of your organisation to invite you again."),

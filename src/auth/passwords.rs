@@ -1,6 +1,11 @@
 //! Hashing of passwords (argon2id, memory-hard) and of random secrets (SHA-256: the
 //! credential secrets and invitation tokens are 40 random characters, so a fast hash is
 //! enough and lets them be looked up by hash).
+//!
+//! One email may be a member of several partners, each membership with its own password.
+//! The memberships of one email share one salt ([`hash_password_like`]), so that a sign-in
+//! computes one hash and compares it with every membership's ([`matching`]): the cost of a
+//! sign-in, and the time it takes, do not depend on how many partners a person belongs to.
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
@@ -17,6 +22,84 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(ApiError::internal)
+}
+
+/// Hashes `password` for another membership of the email whose existing membership has
+/// `existing` as its hash: with the same salt (and the current parameters), so that one hash
+/// computation checks a password against all of them. A fresh salt when there is none (or it
+/// cannot be read).
+pub fn hash_password_like(password: &str, existing: Option<&str>) -> Result<String, ApiError> {
+    let parsed = existing.and_then(|h| PasswordHash::new(h).ok());
+    match parsed.as_ref().and_then(|p| p.salt) {
+        Some(salt) => Argon2::default()
+            .hash_password(password.as_bytes(), salt)
+            .map(|h| h.to_string())
+            .map_err(ApiError::internal),
+        None => hash_password(password),
+    }
+}
+
+/// What one hash computation is keyed by: everything in a PHC string but the output
+/// (algorithm, version, parameters, salt), and the output's length.
+fn computation_of(hash: &str) -> Option<(&str, usize)> {
+    let parsed = PasswordHash::new(hash).ok()?;
+    let output = parsed.hash?;
+    let (input, _) = hash.rsplit_once('$')?;
+    Some((input, output.len()))
+}
+
+/// How many hash computations [`matching`] makes for these stored hashes: one per distinct
+/// salt and parameters, and one (against a dummy hash) when none can be read.
+pub fn computations(hashes: &[String]) -> usize {
+    let mut seen: Vec<(&str, usize)> = hashes.iter().filter_map(|h| computation_of(h)).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    seen.len().max(1)
+}
+
+/// For each stored hash, whether `password` is its password. Computes the hash once per
+/// distinct salt and parameters (see [`computations`]) and compares outputs in constant time;
+/// with no readable hash it computes against a dummy one, so that an unknown email costs the
+/// same time as a wrong password.
+pub fn matching(password: &str, hashes: &[String]) -> Vec<bool> {
+    let mut computed: Vec<((&str, usize), Option<argon2::password_hash::Output>)> = Vec::new();
+    let answer = hashes
+        .iter()
+        .map(|stored| {
+            let (Some(at), Ok(parsed)) = (computation_of(stored), PasswordHash::new(stored)) else {
+                return false;
+            };
+            let output = match computed.iter().find(|(k, _)| *k == at) {
+                Some((_, output)) => *output,
+                None => {
+                    let output = compute(password, &parsed);
+                    computed.push((at, output));
+                    output
+                }
+            };
+            // `Output`'s equality is constant-time.
+            matches!((output, parsed.hash), (Some(a), Some(b)) if a == b)
+        })
+        .collect();
+    if computed.is_empty() {
+        verify_password(password, dummy_hash());
+    }
+    answer
+}
+
+/// The output of hashing `password` like `like` (its algorithm, version, parameters, salt).
+fn compute(password: &str, like: &PasswordHash<'_>) -> Option<argon2::password_hash::Output> {
+    let params = argon2::Params::try_from(like).ok()?;
+    Argon2::default()
+        .hash_password_customized(
+            password.as_bytes(),
+            Some(like.algorithm),
+            like.version,
+            params,
+            like.salt?,
+        )
+        .ok()?
+        .hash
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
@@ -60,6 +143,35 @@ mod tests {
         assert!(h.starts_with("$argon2id$"));
         assert!(verify_password("correct horse battery", &h));
         assert!(!verify_password("wrong", &h));
+    }
+
+    #[test]
+    fn memberships_sharing_a_salt_are_checked_with_one_computation() {
+        let first = hash_password("first password").unwrap();
+        let second = hash_password_like("second password", Some(&first)).unwrap();
+        let other = hash_password("first password").unwrap();
+        assert_ne!(first, second);
+        assert_eq!(
+            first.rsplit_once('$').unwrap().0,
+            second.rsplit_once('$').unwrap().0
+        );
+        let both = vec![first.clone(), second.clone()];
+        assert_eq!(computations(&both), 1);
+        assert_eq!(matching("first password", &both), vec![true, false]);
+        assert_eq!(matching("second password", &both), vec![false, true]);
+        assert_eq!(matching("neither", &both), vec![false, false]);
+        // Another salt is another computation; still correct.
+        let three = vec![first, second, other];
+        assert_eq!(computations(&three), 2);
+        assert_eq!(matching("first password", &three), vec![true, false, true]);
+        // Nothing readable: the dummy computation, no match.
+        assert_eq!(computations(&[]), 1);
+        assert!(matching("x", &[]).is_empty());
+        assert_eq!(matching("x", &["garbage".to_string()]), vec![false]);
+        assert_eq!(
+            hash_password_like("p", Some("garbage")).unwrap().len(),
+            hash_password("p").unwrap().len()
+        );
     }
 
     #[test]

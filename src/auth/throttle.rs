@@ -1,7 +1,9 @@
-//! Bounded guessing: failed logins per email and failed token requests per client id are
-//! counted in the database (so every instance sees them). After `max` failures inside the
-//! window the key is locked until the window ends: 429 with `Retry-After`, even for the right
-//! password. A success clears the counter.
+//! Bounded guessing: attempts at logins per email and at token requests per client id are
+//! counted in the database (so every instance sees them). An attempt is counted *before* its
+//! secret is checked ([`reserve`]), and stays counted as a failure unless it succeeds: after
+//! `max_failures` attempts inside the window the key is locked until the window ends (429 with
+//! `Retry-After`, even for the right password), and simultaneous requests cannot check more
+//! than `max_failures` secrets between them. A success clears the counter.
 //!
 //! The counter's key is a keyed hash ([`key`]) of what was typed, never the text itself: a
 //! password typed into the email field, or an operator token sent as a client id, must not be
@@ -45,30 +47,49 @@ pub fn key(kind: &str, identifier: &str, secret: &crate::config::Secret) -> Stri
     format!("{kind}:{hex}")
 }
 
-/// Refuses with 429 while `key` is locked.
-pub fn check(conn: &mut DbConnection, key: &str, now: DateTime<Utc>) -> Result<(), ApiError> {
-    let locked: Option<Option<chrono::NaiveDateTime>> = af::table
-        .find(key)
-        .select(af::locked_until)
-        .first(conn)
-        .optional()?;
-    if let Some(Some(until)) = locked {
-        let until = utc(until);
-        if until > now {
-            let secs = (until - now).num_seconds().max(1) as u64;
-            return Err(ApiError::RateLimited {
-                retry_after_secs: secs,
-            });
-        }
+/// The answer while `key` is locked: 429 until the window that reached the limit ends.
+fn locked(started: chrono::NaiveDateTime, limit: Limit, now: DateTime<Utc>) -> ApiError {
+    let secs = (utc(started) + limit.window - now).num_seconds().max(1) as u64;
+    ApiError::RateLimited {
+        retry_after_secs: secs,
     }
-    Ok(())
 }
 
-/// Counts one failure for `key`; locks it when the limit is reached. Safe under concurrency:
-/// the first failure inserts inside a savepoint (a concurrent insert of the same key falls
-/// back to the update), and the updates lock the row until the transaction ends, so
-/// simultaneous failures are all counted.
-pub fn record_failure(
+/// A cheap early refusal (one read, no write) while `key` is locked, so that a locked key
+/// costs nothing more. Not a guarantee: only [`reserve`] decides, atomically.
+pub fn check(
+    conn: &mut DbConnection,
+    key: &str,
+    limit: Limit,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let row: Option<(i32, chrono::NaiveDateTime)> = af::table
+        .find(key)
+        .select((af::failures, af::window_started_at))
+        .first(conn)
+        .optional()?;
+    match row {
+        Some((attempts, started))
+            if attempts >= limit.max_failures && utc(started) + limit.window > now =>
+        {
+            Err(locked(started, limit, now))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Takes one attempt for `key` before the secret is checked, or refuses with 429 when the
+/// window's attempts are used up. The count is taken, not merely read: the attempt is counted
+/// as a failure until a success [`clear`]s the key, so however many requests arrive at once,
+/// at most `max_failures` of them get to check a secret in one window.
+///
+/// One conditional update decides (`attempts + 1` only while below the limit): on PostgreSQL
+/// concurrent updates of the row wait for each other and re-check the condition, on SQLite
+/// write transactions take turns. The first attempt of a key inserts the row inside a
+/// savepoint; losing that race falls back to the update. Run it in a write transaction of
+/// its own when the check that follows is slow (a password hash), so that the row is not
+/// held while hashing.
+pub fn reserve(
     conn: &mut DbConnection,
     key: &str,
     limit: Limit,
@@ -76,6 +97,39 @@ pub fn record_failure(
 ) -> Result<(), ApiError> {
     use diesel::result::{DatabaseErrorKind, Error};
     let at = now.naive_utc();
+    // A window that is over starts again.
+    let expired_before = (now - limit.window).naive_utc();
+    diesel::update(
+        af::table
+            .find(key)
+            .filter(af::window_started_at.le(expired_before)),
+    )
+    .set((
+        af::failures.eq(0),
+        af::window_started_at.eq(at),
+        af::locked_until.eq(None::<chrono::NaiveDateTime>),
+    ))
+    .execute(conn)?;
+    let take = |c: &mut DbConnection| {
+        diesel::update(
+            af::table
+                .find(key)
+                .filter(af::failures.lt(limit.max_failures)),
+        )
+        .set(af::failures.eq(af::failures + 1))
+        .execute(c)
+    };
+    if take(conn)? == 1 {
+        return Ok(());
+    }
+    let started: Option<chrono::NaiveDateTime> = af::table
+        .find(key)
+        .select(af::window_started_at)
+        .first(conn)
+        .optional()?;
+    if let Some(started) = started {
+        return Err(locked(started, limit, now));
+    }
     let inserted = conn.transaction(|c| {
         diesel::insert_into(af::table)
             .values((
@@ -87,38 +141,37 @@ pub fn record_failure(
             .execute(c)
     });
     match inserted {
-        Ok(_) => {}
+        Ok(_) => Ok(()),
+        // A concurrent first attempt inserted the row: take from it like the others.
         Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            // A window that is over starts again; otherwise one more failure.
-            let expired_before = (now - limit.window).naive_utc();
-            let restarted = diesel::update(
-                af::table
-                    .find(key)
-                    .filter(af::window_started_at.le(expired_before)),
-            )
-            .set((
-                af::failures.eq(1),
-                af::window_started_at.eq(at),
-                af::locked_until.eq(None::<chrono::NaiveDateTime>),
-            ))
-            .execute(conn)?;
-            if restarted == 0 {
-                diesel::update(af::table.find(key))
-                    .set(af::failures.eq(af::failures + 1))
-                    .execute(conn)?;
+            if take(conn)? == 1 {
+                return Ok(());
             }
+            let started: chrono::NaiveDateTime = af::table
+                .find(key)
+                .select(af::window_started_at)
+                .first(conn)?;
+            Err(locked(started, limit, now))
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => Err(e.into()),
     }
-    let (failures, started): (i32, chrono::NaiveDateTime) = af::table
+}
+
+/// After a failed check of an attempt taken with [`reserve`] (already counted): when the
+/// window's attempts are used up, records until when the key is locked.
+pub fn record_failure(conn: &mut DbConnection, key: &str, limit: Limit) -> Result<(), ApiError> {
+    let row: Option<(i32, chrono::NaiveDateTime)> = af::table
         .find(key)
         .select((af::failures, af::window_started_at))
-        .first(conn)?;
-    if failures >= limit.max_failures {
-        let until = (utc(started) + limit.window).naive_utc();
-        diesel::update(af::table.find(key))
-            .set(af::locked_until.eq(Some(until)))
-            .execute(conn)?;
+        .first(conn)
+        .optional()?;
+    if let Some((attempts, started)) = row {
+        if attempts >= limit.max_failures {
+            let until = (utc(started) + limit.window).naive_utc();
+            diesel::update(af::table.find(key))
+                .set(af::locked_until.eq(Some(until)))
+                .execute(conn)?;
+        }
     }
     Ok(())
 }

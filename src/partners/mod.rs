@@ -102,7 +102,8 @@ pub struct CreatePartner {
     #[validate(email, length(max = 254))]
     #[schema(example = "billing@wanderlust.example", format = Email, max_length = 254)]
     pub billing_email: String,
-    /// The first owner; an invitation is created for this address.
+    /// The first owner; an invitation is created for this address (which may already belong
+    /// to the teams of other partners: membership is per partner).
     #[validate(email, length(max = 254))]
     #[schema(example = "cto@wanderlust.example", format = Email, max_length = 254)]
     pub owner_email: String,

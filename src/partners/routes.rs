@@ -20,7 +20,6 @@ use crate::validation::check;
     security(("operator_token" = [])),
     responses(
         (status = 201, description = "Partner created.", body = PartnerCreated),
-        (status = 409, description = "The owner email already belongs to a team member (`email_taken`).", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/partners")]

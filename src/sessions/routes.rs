@@ -4,14 +4,14 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{self, ContentType};
-use actix_web::{get, post, web, HttpRequest, HttpResponse};
+use actix_web::{get, post, web, HttpRequest, HttpResponse, ResponseError};
 use base64::Engine;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
-use super::{Grant, LoginRequest, LoginResponse};
+use super::{Grant, Login, LoginRequest, LoginResponse, PartnerChoice};
 use crate::auth::{Caller, Environment, Role};
-use crate::error::{ApiError, Problem};
+use crate::error::{ApiError, Problem, PROBLEM_CONTENT_TYPE};
 use crate::http::json::{is_json_content_type, read_body, BodyLimit};
 use crate::http::{request_id, Json};
 use crate::state::AppState;
@@ -210,8 +210,9 @@ pub async fn token(
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in.", body = LoginResponse),
-        (status = 401, description = "Wrong email or password (`invalid_login`).", body = Problem, content_type = "application/problem+json"),
+        (status = 401, description = "Wrong email or password, or no membership of `partner_id` (`invalid_login`).", body = Problem, content_type = "application/problem+json"),
         (status = 403, description = "The partner is suspended, or live access is not enabled.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "This email and password open the teams of several partners and no `partner_id` was sent (`partner_choice_required`): `partners` lists them; send the request again with one of their ids.", body = PartnerChoiceRequired, content_type = "application/problem+json"),
         (status = 429, description = "Too many failed attempts for this email, or too many sign-ins at once for the service; see `Retry-After`.", body = Problem, content_type = "application/problem+json"),
     )
 )]
@@ -222,10 +223,30 @@ pub async fn login(
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
     check(&req)?;
-    let session = super::login(&state, req).await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "no-store"))
-        .json(session))
+    Ok(match super::login(&state, req).await? {
+        Login::SignedIn(session) => HttpResponse::Ok()
+            .insert_header((header::CACHE_CONTROL, "no-store"))
+            .json(session),
+        Login::ChoosePartner(partners) => {
+            let refusal = super::partner_choice_required();
+            HttpResponse::build(refusal.status_code())
+                .insert_header((header::CONTENT_TYPE, PROBLEM_CONTENT_TYPE))
+                .insert_header((header::CACHE_CONTROL, "no-store"))
+                .json(PartnerChoiceRequired {
+                    problem: refusal.problem(),
+                    partners,
+                })
+        }
+    })
+}
+
+/// 409 `partner_choice_required`: a problem whose `partners` lists the partners this email
+/// and password sign in to (only those).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PartnerChoiceRequired {
+    #[serde(flatten)]
+    pub problem: Problem,
+    pub partners: Vec<PartnerChoice>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -1,5 +1,9 @@
 //! Team members and invitations. Invitation tokens are random, single-use, expire, and are
 //! stored only as hashes. An organisation always keeps at least one owner.
+//!
+//! Membership is per partner: one email may be a member of several partners' teams (each
+//! membership with its own password and role), and is unique only within one team. Inviting
+//! someone who belongs to another team answers exactly as for a fresh address.
 
 pub mod routes;
 
@@ -140,17 +144,40 @@ fn already_accepted() -> ApiError {
 fn email_taken() -> ApiError {
     ApiError::Conflict {
         code: "email_taken",
-        detail:
-            "A team member with this email already exists; each person signs in with one email."
-                .into(),
+        detail: "A member of your team already has this email; change that member's role instead of inviting them again.".into(),
     }
 }
 
-fn member_exists(conn: &mut DbConnection, email: &str) -> Result<bool, ApiError> {
+/// Whether `partner_id`'s team has a member with `email`. Only the partner's own team counts:
+/// the same person may be a member of other partners, and nothing here may tell.
+fn member_exists(conn: &mut DbConnection, partner_id: &str, email: &str) -> Result<bool, ApiError> {
     Ok(diesel::select(diesel::dsl::exists(
-        members::table.filter(members::email.eq(email)),
+        members::table
+            .filter(members::partner_id.eq(partner_id))
+            .filter(members::email.eq(email)),
     ))
     .get_result(conn)?)
+}
+
+/// The password hash of a membership (of any partner) of the email an invitation token was
+/// made for, if there is one: the new membership's password is hashed with the same salt
+/// (`passwords::hash_password_like`), so one hash computation checks a sign-in against all of
+/// that email's memberships. Internal only; what it finds never changes an answer.
+pub fn hash_to_share(conn: &mut DbConnection, token: &str) -> Result<Option<String>, ApiError> {
+    let email: Option<String> = invitations::table
+        .filter(invitations::token_hash.eq(hash_secret(token)))
+        .select(invitations::email)
+        .first(conn)
+        .optional()?;
+    let Some(email) = email else {
+        return Ok(None);
+    };
+    Ok(members::table
+        .filter(members::email.eq(&email))
+        .order((members::created_at.asc(), members::id.asc()))
+        .select(members::password_hash)
+        .first(conn)
+        .optional()?)
 }
 
 pub fn create_invitation(
@@ -163,7 +190,7 @@ pub fn create_invitation(
     ttl: Duration,
 ) -> Result<CreatedInvitation, ApiError> {
     let email = normalize_email(email);
-    if member_exists(conn, &email)? {
+    if member_exists(conn, partner_id, &email)? {
         return Err(email_taken());
     }
     let id = crate::ids::new_id("inv");
@@ -256,7 +283,7 @@ pub fn accept(
         });
     }
     lock_partner(conn, &row.partner_id)?;
-    if member_exists(conn, &row.email)? {
+    if member_exists(conn, &row.partner_id, &row.email)? {
         return Err(email_taken());
     }
     let id = crate::ids::new_id("mem");

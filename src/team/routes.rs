@@ -32,7 +32,7 @@ pub struct CreateInvitation {
     security(("partner_jwt" = [])),
     responses(
         (status = 201, description = "Invitation created; send the token to the invitee.", body = CreatedInvitation),
-        (status = 409, description = "A member with this email exists (`email_taken`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "A member of your team already has this email (`email_taken`); members of other partners' teams are never considered.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/invitations")]
@@ -120,7 +120,7 @@ pub struct AcceptInvitation {
     responses(
         (status = 201, description = "Member created; sign in with POST /v1/auth/login.", body = Member),
         (status = 404, description = "Unknown token (`invitation_not_found`).", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Already accepted, or the email is taken.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Already accepted (`invitation_already_accepted`), or a member of the inviting team already has this email (`email_taken`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/invitations/accept")]
@@ -135,7 +135,10 @@ pub async fn accept(
         name,
         password,
     } = req;
-    let hash = web::block(move || passwords::hash_password(&password)).await??;
+    let t = token.clone();
+    let share = state.db.read(move |c| super::hash_to_share(c, &t)).await?;
+    let hash =
+        web::block(move || passwords::hash_password_like(&password, share.as_deref())).await??;
     let now = state.now();
     let member = state
         .db

@@ -8,6 +8,7 @@ mod catalogue;
 mod errors;
 mod hardening;
 mod hardening_data;
+mod hardening_identity;
 mod helpers;
 mod identity;
 mod jobs;
