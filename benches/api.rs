@@ -3,7 +3,7 @@
 //! Run: `cargo bench --bench api` (SQLite in a temporary directory), or with
 //! `BENCH_DATABASE_URL=postgres://…/some_empty_db` for PostgreSQL. Prints p50/p95/p99 latency,
 //! requests per second and the process's memory high-water mark. Speed and memory targets
-//! belong here, not in timed tests.
+//! belong here, not in timed tests. `BENCH_SKIP_WEBHOOKS=1` stops after the request paths.
 //!
 //! Webhooks, end to end through the service's own worker pools to a local sink: test events
 //! created through the API (`POST /v1/webhook-endpoints/{id}/test`, 8 concurrent clients)
@@ -262,6 +262,46 @@ async fn paced(
     }
 }
 
+/// `clients` concurrent clients sending `GET path` for `run`; prints latency and returns req/s.
+async fn concurrent_gets(
+    http: &reqwest::Client,
+    base: &str,
+    path: &str,
+    token: Option<&str>,
+    clients: usize,
+    run: Duration,
+) -> f64 {
+    let wall = Instant::now();
+    let mut tasks = Vec::new();
+    for _ in 0..clients {
+        let (http, url, token) = (http.clone(), format!("{base}{path}"), token.map(str::to_string));
+        tasks.push(tokio::spawn(async move {
+            let mut s = Vec::new();
+            let end = Instant::now() + run;
+            while Instant::now() < end {
+                let t = Instant::now();
+                let mut req = http.get(&url);
+                if let Some(token) = &token {
+                    req = req.bearer_auth(token);
+                }
+                let r = req.send().await.unwrap();
+                assert_eq!(r.status(), 200);
+                r.bytes().await.unwrap();
+                s.push(t.elapsed());
+            }
+            s
+        }));
+    }
+    let mut samples = Vec::new();
+    for t in tasks {
+        samples.extend(t.await.unwrap());
+    }
+    let elapsed = wall.elapsed();
+    let rate = samples.len() as f64 / elapsed.as_secs_f64();
+    report(&format!("GET {path} ({clients} concurrent)"), samples, elapsed);
+    rate
+}
+
 fn main() {
     let dir = tempfile::tempdir().expect("temp dir");
     let url = std::env::var("BENCH_DATABASE_URL")
@@ -371,6 +411,18 @@ fn main() {
         }
         report("POST /v1/orders (8 concurrent)", samples, wall.elapsed());
 
+        // Reads against the framework's own floor: the same process, the same 8 clients, the
+        // same duration; the ratio is the target (catalogue >= 0.5, orders list >= 0.3).
+        let healthz = concurrent_gets(&http, &base, "/healthz", None, 8, Duration::from_secs(5)).await;
+        let catalogue = concurrent_gets(&http, &base, "/v1/packages?limit=20", Some(&token), 8, Duration::from_secs(5)).await;
+        let orders = concurrent_gets(&http, &base, "/v1/orders?limit=20", Some(&token), 8, Duration::from_secs(5)).await;
+        println!(
+            "{:<34} catalogue/healthz = {:.3} (target >= 0.5), orders/healthz = {:.3} (target >= 0.3)",
+            "read ratios (8 concurrent)",
+            catalogue / healthz,
+            orders / healthz
+        );
+
         let wall = Instant::now();
         let mut steps = 0;
         loop {
@@ -383,6 +435,9 @@ fn main() {
         let secs = wall.elapsed().as_secs_f64();
         println!("{:<34} {steps} steps in {secs:.2}s ({:.0} steps/s)", "provisioning worker", steps as f64 / secs);
 
+        if std::env::var("BENCH_SKIP_WEBHOOKS").is_ok_and(|v| v == "1") {
+            return;
+        }
         // Webhooks through the service's own pools.
         let with = |per_endpoint: usize| {
             let mut config = (*state.config).clone();
