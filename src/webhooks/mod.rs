@@ -441,16 +441,31 @@ pub fn rotate_secret(
     let current = row(conn, tenant, id)?;
     let secret = signing::new_secret();
     let (nonce, sealed) = vault.seal_bytes(&format!("{id}/secret"), secret.as_bytes())?;
-    diesel::update(we::table.find(id))
-        .set((
-            we::secret_nonce.eq(nonce),
-            we::secret_sealed.eq(sealed),
-            we::previous_secret_nonce.eq(Some(current.secret_nonce)),
-            we::previous_secret_sealed.eq(Some(current.secret_sealed)),
-            we::previous_secret_expires_at.eq(Some((now + grace).naive_utc())),
-            we::updated_at.eq(now.naive_utc()),
-        ))
-        .execute(conn)?;
+    // A conditional write on the secret that was read (each sealing has its own random
+    // nonce, so the nonce names the stored secret): of two rotations that read the same
+    // secret, the second finds it replaced and answers 409, instead of overwriting the first
+    // one's secret after that caller was shown it.
+    let rotated = diesel::update(
+        we::table
+            .find(id)
+            .filter(we::deleted_at.is_null())
+            .filter(we::secret_nonce.eq(current.secret_nonce.clone())),
+    )
+    .set((
+        we::secret_nonce.eq(nonce),
+        we::secret_sealed.eq(sealed),
+        we::previous_secret_nonce.eq(Some(current.secret_nonce)),
+        we::previous_secret_sealed.eq(Some(current.secret_sealed)),
+        we::previous_secret_expires_at.eq(Some((now + grace).naive_utc())),
+        we::updated_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    if rotated == 0 {
+        return Err(ApiError::Conflict {
+            code: "concurrent_change",
+            detail: "Another request rotated or deleted this endpoint's secret at the same moment; read the endpoint and rotate again if you still need a new secret.".into(),
+        });
+    }
     Ok(EndpointWithSecret {
         endpoint: get(conn, tenant, id)?,
         secret,

@@ -151,7 +151,9 @@ pub struct RotateSecret {
     pub grace_period_seconds: Option<i64>,
 }
 
-/// Rotate the signing secret; both secrets sign during the grace period.
+/// Rotate the signing secret; both secrets sign during the grace period. Of two rotations
+/// at the same moment one wins; the other answers 409 `concurrent_change` (its secret was
+/// never stored), so a secret you are shown is always the one that signs.
 #[utoipa::path(
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),
@@ -160,6 +162,7 @@ pub struct RotateSecret {
     responses(
         (status = 200, description = "The endpoint with its new secret (shown once).", body = EndpointWithSecret),
         (status = 404, description = "No such endpoint in this environment.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`concurrent_change`: another rotation of this endpoint won at the same moment; read the endpoint and rotate again if needed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/webhook-endpoints/{endpoint_id}/rotate-secret")]

@@ -7,6 +7,7 @@ mod architecture;
 mod catalogue;
 mod errors;
 mod hardening;
+mod hardening_webhooks;
 mod helpers;
 mod identity;
 mod jobs;
