@@ -13,11 +13,13 @@ use diesel::connection::SimpleConnection;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::config::Config;
 use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
 use crate::provisioning::Upstreams;
 use crate::state::AppState;
 use crate::webhooks::delivery::Clients;
+use crate::webhooks::ssrf::{GuardedResolver, Reach};
 
 /// What background jobs run with.
 #[derive(Clone)]
@@ -31,10 +33,35 @@ pub struct Context {
     pub webhook_clients: Arc<Clients>,
 }
 
+/// The webhook worker's clients: loopback receivers the URL names get their own client, whose
+/// resolver hands out loopback addresses only; everything else resolves through the SSRF
+/// guard.
+pub fn webhook_clients(config: &Config) -> Clients {
+    use crate::webhooks::delivery::TIMEOUT;
+    let build = |reach: Reach| {
+        reqwest::Client::builder()
+            .timeout(TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .dns_resolver(Arc::new(GuardedResolver { reach }))
+            .build()
+            .expect("webhook HTTP client")
+    };
+    let reach = if config.webhook_dev_mode {
+        Reach::Any
+    } else {
+        Reach::Public
+    };
+    Clients {
+        public: build(reach),
+        reach,
+        loopback: build(Reach::Loopback),
+    }
+}
+
 impl Context {
     pub fn new(state: AppState) -> Context {
         let upstreams = Arc::new(Upstreams::from_config(&state.config));
-        let webhook_clients = Arc::new(Clients::new(state.config.webhook_dev_mode));
+        let webhook_clients = Arc::new(webhook_clients(&state.config));
         Context {
             state,
             owner: crate::jobs::Owner::new(),

@@ -15,8 +15,9 @@ use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
 /// Create an endpoint. Live endpoints need https to a public address; sandbox also accepts
-/// http to loopback. The signing secret (`whsec_…`) is shown once. An environment has at most
-/// 10 endpoints (409 `endpoint_limit_reached`).
+/// http to loopback (not the service's own port; only the status code of a loopback answer is
+/// recorded). The signing secret (`whsec_…`) is shown once. An environment has at most 10
+/// endpoints (409 `endpoint_limit_reached`).
 #[utoipa::path(
     tag = "webhooks",
     request_body = CreateEndpoint,
@@ -33,9 +34,10 @@ pub async fn create(
     let req = body.into_inner();
     let now = state.now();
     let st = state.clone();
+    let policy = super::UrlPolicy::of(&state);
     let created = state
         .db
-        .write(move |c| super::create(c, &st.vault, &tenant, req, &st.config, now))
+        .write(move |c| super::create(c, &st.vault, &tenant, req, &st.config, &policy, now))
         .await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -107,11 +109,11 @@ pub async fn update(
     let id = path.into_inner();
     let req = body.into_inner();
     let now = state.now();
-    let dev = state.config.webhook_dev_mode;
+    let policy = super::UrlPolicy::of(&state);
     Ok(HttpResponse::Ok().json(
         state
             .db
-            .write(move |c| super::update(c, &tenant, &id, req, dev, now))
+            .write(move |c| super::update(c, &tenant, &id, req, &policy, now))
             .await?,
     ))
 }

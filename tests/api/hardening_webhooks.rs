@@ -2,12 +2,17 @@
 //! and 15): loopback receivers are not a read channel, proxies never bypass the request
 //! forgery guard, and concurrent secret rotations never hand out a secret that does not sign.
 
+use std::collections::BTreeSet;
+
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
+use diesel::prelude::*;
 use hmac::{Hmac, Mac};
-use serde_json::json;
+use serde_json::{json, Value};
 use sha2::Sha256;
-use wiremock::matchers::method;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpListener;
+use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 use crate::helpers::TestApp;
@@ -30,6 +35,210 @@ async fn send_test(app: &TestApp, token: &str, we: &str) {
         .post_empty(&format!("/v1/webhook-endpoints/{we}/test"))
         .await
         .expect(202);
+}
+
+/// The deliveries of one endpoint, as the partner sees them.
+async fn deliveries_of(app: &TestApp, token: &str, we: &str) -> Vec<Value> {
+    let b = app
+        .bearer(token)
+        .get_ok(&format!("/v1/webhook-deliveries?endpoint_id={we}"))
+        .await;
+    b["data"].as_array().unwrap().clone()
+}
+
+/// The first attempt of an endpoint's only delivery.
+async fn first_attempt(app: &TestApp, token: &str, we: &str) -> (Value, Value) {
+    let list = deliveries_of(app, token, we).await;
+    assert_eq!(list.len(), 1, "{list:?}");
+    (list[0].clone(), list[0]["attempts"][0].clone())
+}
+
+/// Points an endpoint at another URL behind the API's back (as DNS rebinding or an old row
+/// would), to exercise the checks made at delivery time.
+fn set_url(app: &TestApp, we: &str, url: &str) {
+    app.db_query(|c| {
+        use onyx::db::schema::webhook_endpoints as t;
+        diesel::update(t::table.find(we))
+            .set(t::url.eq(url))
+            .execute(c)
+            .unwrap()
+    });
+}
+
+fn port_of(app: &TestApp) -> u16 {
+    url::Url::parse(&app.base).unwrap().port().unwrap()
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 11: loopback receivers
+
+/// Item 11: what a local service answers never comes back to the partner: the status code
+/// is kept, the body (`response_excerpt`) is not; for `127.0.0.1` and `localhost` URLs
+/// alike.
+#[tokio::test]
+async fn a_loopback_receiver_is_not_a_read_channel() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Curious").await;
+    let m = app.machine(&org.owner.token).await;
+    // A "local service" with something to hide.
+    let service = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/ok"))
+        .respond_with(ResponseTemplate::new(200).set_body_string("internal-s3cr3t-ok"))
+        .mount(&service)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/busy"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("internal-s3cr3t-busy"))
+        .mount(&service)
+        .await;
+    let port = service.address().port();
+    for (host, route, status) in [
+        ("127.0.0.1", "ok", 200),
+        ("localhost", "ok", 200),
+        ("127.0.0.1", "busy", 503),
+        ("localhost", "busy", 503),
+    ] {
+        let (we, _) = endpoint(&app, &m.token, &format!("http://{host}:{port}/{route}")).await;
+        send_test(&app, &m.token, &we).await;
+        app.deliver().await;
+        let (delivery, attempt) = first_attempt(&app, &m.token, &we).await;
+        assert_eq!(attempt["status_code"], status, "{host}/{route}: {attempt}");
+        assert_eq!(
+            attempt["response_excerpt"],
+            Value::Null,
+            "{host}/{route}: {attempt}"
+        );
+        assert!(
+            !delivery.to_string().contains("s3cr3t"),
+            "{host}/{route}: nothing of the answer is shown: {delivery}"
+        );
+        if status == 503 {
+            assert_eq!(delivery["last_error"], "receiver answered 503");
+        }
+    }
+    assert_eq!(service.received_requests().await.unwrap().len(), 4);
+}
+
+/// A local port that accepts connections and then does `behaviour` with each.
+async fn local_port(behaviour: &'static str) -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                match behaviour {
+                    "close" => drop(conn),
+                    "banner" => {
+                        let _ = conn.write_all(b"SSH-2.0-OpenSSH_9.6 internal\r\n").await;
+                        let mut buf = [0u8; 1024];
+                        let _ = conn.read(&mut buf).await;
+                    }
+                    _ => unreachable!(),
+                }
+            });
+        }
+    });
+    port
+}
+
+/// Item 11: a loopback receiver that cannot be reached fails with one wording and no timing,
+/// whatever the cause, so failures cannot tell a closed port from an open one.
+#[tokio::test]
+async fn loopback_connection_errors_are_uniform() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Scanner").await;
+    let m = app.machine(&org.owner.token).await;
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let hangs_up = local_port("close").await;
+    let not_http = local_port("banner").await;
+    let targets = [
+        format!("http://127.0.0.1:{closed}/x"),   // connection refused
+        format!("http://127.0.0.1:{hangs_up}/x"), // accepted, then closed
+        format!("http://localhost:{not_http}/x"), // another protocol answers
+        format!("https://127.0.0.1:{hangs_up}/x"), // TLS cut short
+        format!("https://127.0.0.1:{not_http}/x"), // TLS answered by another protocol
+    ];
+    let mut errors = BTreeSet::new();
+    for url in &targets {
+        let (we, _) = endpoint(&app, &m.token, url).await;
+        send_test(&app, &m.token, &we).await;
+        app.deliver().await;
+        let (delivery, attempt) = first_attempt(&app, &m.token, &we).await;
+        assert_eq!(attempt["status_code"], Value::Null, "{url}: {attempt}");
+        assert_eq!(attempt["latency_ms"], 0, "{url}: {attempt}");
+        assert_eq!(attempt["response_excerpt"], Value::Null, "{url}: {attempt}");
+        assert_eq!(delivery["last_error"], attempt["error"], "{url}");
+        errors.insert(attempt["error"].as_str().unwrap().to_string());
+    }
+    assert_eq!(errors.len(), 1, "one wording for every cause: {errors:#?}");
+    let error = errors.into_iter().next().unwrap();
+    assert!(error.contains("loopback"), "{error}");
+    assert!(!error.contains("internal"), "{error}");
+}
+
+/// Item 11: a loopback URL on the service's own port is refused at creation and on update
+/// (the port was chosen at startup: ONYX_LISTEN is `127.0.0.1:0` in tests), and a stored one
+/// is not called at delivery.
+#[tokio::test]
+async fn the_services_own_port_is_refused() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Loop").await;
+    let m = app.machine(&org.owner.token).await;
+    let own = port_of(&app);
+    for url in [
+        format!("http://127.0.0.1:{own}/v1/webhook-endpoints"),
+        format!("http://localhost:{own}/x"),
+        format!("http://LOCALHOST.:{own}/x"),
+        format!("https://127.0.0.2:{own}/x"),
+        format!("http://[::1]:{own}/x"),
+    ] {
+        let p = app
+            .bearer(&m.token)
+            .post("/v1/webhook-endpoints", &json!({ "url": url }))
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(p["errors"][0]["field"], "url", "{url}: {p}");
+        assert_eq!(p["errors"][0]["code"], "forbidden_address", "{url}: {p}");
+        assert!(
+            p["errors"][0]["message"]
+                .as_str()
+                .unwrap()
+                .contains("own port"),
+            "{url}: {p}"
+        );
+    }
+    // Another loopback port is fine (a receiver on the developer's machine)...
+    let rx = MockServer::start().await;
+    let (we, _) = endpoint(&app, &m.token, &format!("{}/hook", rx.uri())).await;
+    // ...but not moving it onto the service's port.
+    let p = app
+        .bearer(&m.token)
+        .patch(
+            &format!("/v1/webhook-endpoints/{we}"),
+            &json!({ "url": format!("http://localhost:{own}/x") }),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["code"], "forbidden_address", "{p}");
+
+    // At delivery: a stored URL on the own port is not called.
+    set_url(&app, &we, &format!("http://127.0.0.1:{own}/healthz"));
+    send_test(&app, &m.token, &we).await;
+    app.deliver().await;
+    let (_, attempt) = first_attempt(&app, &m.token, &we).await;
+    assert_eq!(
+        attempt["status_code"],
+        Value::Null,
+        "the service did not answer itself: {attempt}"
+    );
+    assert!(
+        attempt["error"].as_str().unwrap().contains("own port"),
+        "{attempt}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------
