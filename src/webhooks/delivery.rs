@@ -22,6 +22,8 @@
 //! Loopback receivers (a sandbox URL naming loopback) reach the machine the service runs on:
 //! of their answer only the status code is recorded, every failure to reach them is the one
 //! text [`LOOPBACK_UNREACHABLE`], and a loopback URL on the service's own port is not called.
+//! Webhooks never go through a proxy named by the environment; through `ONYX_OUTBOUND_PROXY`
+//! each destination is checked before it is handed over (see `ssrf`).
 
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
@@ -491,6 +493,13 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
     let client = if direct {
         &clients.loopback
     } else {
+        // Through a proxy the destination is resolved and checked first: the proxy resolves
+        // it again itself, the guarded resolver never sees it.
+        if clients.proxied {
+            if let Err(why) = super::ssrf::check_destination(&host, clients.reach).await {
+                return refused(format!("not sent: {why}"));
+            }
+        }
         &clients.public
     };
     let request = client
@@ -540,12 +549,15 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<i64>().ok());
             // A loopback answer is not a read channel: of it only what steers delivery is
-            // kept (the status code, a Retry-After in seconds), never its body. The connected
-            // address is checked too, whatever the URL named.
+            // kept (the status code, a Retry-After in seconds), never its body. A direct
+            // answer's connected address is checked too, whatever the URL named (through a
+            // proxy it is the proxy's address).
+            let via_proxy = clients.proxied && !direct;
             if loopback
-                || resp
-                    .remote_addr()
-                    .is_none_or(|a| super::ssrf::is_loopback(a.ip()))
+                || (!via_proxy
+                    && resp
+                        .remote_addr()
+                        .is_none_or(|a| super::ssrf::is_loopback(a.ip())))
             {
                 return Outcome {
                     status: Some(status),
@@ -941,13 +953,17 @@ async fn deliver_one(
     Ok(())
 }
 
-/// The HTTP clients of the webhook worker (built by `workers`).
+/// The HTTP clients of the webhook worker (built by `workers`, like every outbound client:
+/// proxy variables of the environment are ignored).
 pub struct Clients {
-    /// Every destination that is not a loopback receiver, through the guarded resolver (what
-    /// `reach` admits).
+    /// Every destination that is not a loopback receiver: direct through the guarded resolver
+    /// (what `reach` admits), or through `ONYX_OUTBOUND_PROXY`.
     pub public: reqwest::Client,
     /// What `public` may reach: public addresses, or any in `ONYX_WEBHOOK_DEV_MODE`.
     pub reach: super::ssrf::Reach,
+    /// Whether `public` goes through a proxy: each destination is then resolved and checked
+    /// before the request is handed to it.
+    pub proxied: bool,
     /// Loopback receivers the URL names (sandbox, or dev mode): always direct, and the
     /// resolver hands out loopback addresses only.
     pub loopback: reqwest::Client,

@@ -8,7 +8,8 @@
 //! see `delivery`). The check runs inside the HTTP client's DNS resolver, so the address that
 //! was checked is the address connected to: a name that re-resolves to a private address
 //! later (DNS rebinding) is refused at that moment. IP-literal URLs bypass DNS and are
-//! checked directly.
+//! checked directly. Through an explicitly configured outbound proxy the destination is
+//! resolved and checked before the request is handed to the proxy ([`check_destination`]).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -174,6 +175,27 @@ impl Resolve for GuardedResolver {
     }
 }
 
+/// Checks a destination before a request to it is handed to an outbound proxy (which
+/// resolves the name itself): a literal must be admitted, and a name must resolve, every one
+/// of its addresses admitted (the proxy may pick any of them).
+pub async fn check_destination(host: &str, reach: Reach) -> Result<(), String> {
+    if let Some(ip) = literal(host) {
+        return if reach.admits(ip) {
+            Ok(())
+        } else {
+            Err(format!("refused: {ip} is not a public address"))
+        };
+    }
+    let found: Vec<SocketAddr> = tokio::net::lookup_host((host, 0))
+        .await
+        .map_err(|e| format!("cannot resolve `{host}`: {e}"))?
+        .collect();
+    if found.is_empty() || found.iter().any(|a| !reach.admits(a.ip())) {
+        return Err(reach.refusal(host));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,5 +285,17 @@ mod tests {
         assert!(!Reach::Loopback.admits("8.8.8.8".parse().unwrap()));
         assert!(!Reach::Public.admits("127.0.0.1".parse().unwrap()));
         assert!(Reach::Any.admits("10.0.0.1".parse().unwrap()));
+    }
+
+    #[tokio::test]
+    async fn a_destination_is_checked_before_it_is_handed_to_a_proxy() {
+        assert!(check_destination("8.8.8.8", Reach::Public).await.is_ok());
+        assert!(check_destination("[::1]", Reach::Public).await.is_err());
+        assert!(check_destination("10.0.0.1", Reach::Public).await.is_err());
+        // A name is resolved and every address must pass.
+        assert!(check_destination("localhost", Reach::Public).await.is_err());
+        assert!(check_destination("localhost", Reach::Loopback)
+            .await
+            .is_ok());
     }
 }

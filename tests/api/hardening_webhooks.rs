@@ -3,6 +3,7 @@
 //! forgery guard, and concurrent secret rotations never hand out a secret that does not sign.
 
 use std::collections::BTreeSet;
+use std::sync::{Arc, Mutex};
 
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -15,7 +16,8 @@ use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, TestOptions};
+use crate::orders::{activate, create_order, shop};
 
 /// Creates an endpoint; (id, secret).
 async fn endpoint(app: &TestApp, token: &str, url: &str) -> (String, String) {
@@ -239,6 +241,232 @@ async fn the_services_own_port_is_refused() {
         attempt["error"].as_str().unwrap().contains("own port"),
         "{attempt}"
     );
+}
+
+// ---------------------------------------------------------------------------------------
+// Item 12: proxies
+
+/// A stand-in proxy: records the request line of every connection (`CONNECT host:port`, or
+/// `POST http://…` for plain http) and refuses it.
+struct FakeProxy {
+    port: u16,
+    seen: Arc<Mutex<Vec<String>>>,
+}
+
+impl FakeProxy {
+    async fn start() -> FakeProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let record = Arc::clone(&seen);
+        tokio::spawn(async move {
+            while let Ok((mut conn, _)) = listener.accept().await {
+                let record = Arc::clone(&record);
+                tokio::spawn(async move {
+                    let mut buf = Vec::new();
+                    let mut chunk = [0u8; 1024];
+                    while !buf.windows(4).any(|w| w == b"\r\n\r\n") && buf.len() < 16 * 1024 {
+                        match conn.read(&mut chunk).await {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => buf.extend_from_slice(&chunk[..n]),
+                        }
+                    }
+                    let text = String::from_utf8_lossy(&buf);
+                    let line = text.lines().next().unwrap_or("(nothing)").to_string();
+                    record.lock().unwrap().push(line);
+                    let _ = conn
+                        .write_all(
+                            b"HTTP/1.1 403 Forbidden\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+                        )
+                        .await;
+                });
+            }
+        });
+        FakeProxy { port, seen }
+    }
+
+    fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    fn seen(&self) -> Vec<String> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// The environment variable that makes [`proxy_variables_child`] run.
+const CHILD_MARKER: &str = "ONYX_TEST_PROXY_VARIABLES_CHILD";
+
+/// Item 12: `HTTP_PROXY`, `HTTPS_PROXY` and `ALL_PROXY` in the service's environment are
+/// ignored: webhooks (sandbox and live) and the live provisioning upstream go direct, so the
+/// request forgery guard (which runs in the client's DNS resolution) is never bypassed. The
+/// variables are process-wide, so the calls are made by [`proxy_variables_child`] in a child
+/// process of this test binary that has them set; the proxy must see nothing.
+#[tokio::test]
+async fn proxy_variables_of_the_environment_are_ignored() {
+    let proxy = FakeProxy::start().await;
+    let exe = std::env::current_exe().unwrap();
+    let proxy_url = proxy.url();
+    let output = tokio::task::spawn_blocking(move || {
+        std::process::Command::new(exe)
+            .args([
+                "hardening_webhooks::proxy_variables_child",
+                "--exact",
+                "--ignored",
+                "--test-threads=1",
+            ])
+            .env(CHILD_MARKER, "1")
+            .env("HTTP_PROXY", &proxy_url)
+            .env("HTTPS_PROXY", &proxy_url)
+            .env("ALL_PROXY", &proxy_url)
+            .env("http_proxy", &proxy_url)
+            .env("https_proxy", &proxy_url)
+            .env("all_proxy", &proxy_url)
+            // The test harness talks to the app on 127.0.0.1 directly; the service's own
+            // calls name `localhost` and public names, which this list does not cover.
+            .env("NO_PROXY", "127.0.0.1")
+            .env("no_proxy", "127.0.0.1")
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        output.status.success() && stdout.contains("1 passed"),
+        "the child run failed:\n{stdout}\n{stderr}"
+    );
+    assert_eq!(proxy.seen(), Vec::<String>::new(), "the proxy saw nothing");
+}
+
+/// The calls of [`proxy_variables_of_the_environment_are_ignored`], made in a child process
+/// whose environment names a proxy (does nothing when run on its own).
+#[tokio::test]
+#[ignore = "run in a child process by proxy_variables_of_the_environment_are_ignored"]
+async fn proxy_variables_child() {
+    if std::env::var(CHILD_MARKER).is_err() {
+        return;
+    }
+    assert!(std::env::var("HTTPS_PROXY").is_ok());
+    let upstream = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/provisioning/steps"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"state": "failed", "failure_code": "imsi_blocked", "failure_message": "The network blocked the profile.", "retryable": false})))
+        .mount(&upstream)
+        .await;
+    let mut opts = TestOptions::default();
+    opts.env.push((
+        "ONYX_UPSTREAM_URL",
+        format!("http://localhost:{}", upstream.address().port()),
+    ));
+    let app = TestApp::spawn_with(opts).await;
+    let shop = shop(&app).await;
+
+    // Sandbox: a receiver on this machine, named `localhost`, gets the delivery directly.
+    let rx = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200))
+        .mount(&rx)
+        .await;
+    let sandbox = &shop.machine.token;
+    let (we, _) = endpoint(
+        &app,
+        sandbox,
+        &format!("http://localhost:{}/hook", rx.address().port()),
+    )
+    .await;
+    send_test(&app, sandbox, &we).await;
+    app.deliver().await;
+    assert_eq!(
+        rx.received_requests().await.unwrap().len(),
+        1,
+        "sent direct"
+    );
+
+    // Live: a public name is resolved here (and this one does not resolve), never handed to a
+    // proxy; the live upstream is called directly.
+    app.enable_live(&shop.org.partner_id).await;
+    let live = app
+        .machine(&app.login_token(&shop.org.owner.email, "live").await)
+        .await;
+    app.fund(&shop.org.partner_id, "live", "EUR", 2_000).await;
+    let (we, _) = endpoint(&app, &live.token, "https://hooks.invalid/onyx").await;
+    send_test(&app, &live.token, &we).await;
+    app.deliver().await;
+    let (_, attempt) = first_attempt(&app, &live.token, &we).await;
+    assert_eq!(attempt["status_code"], Value::Null, "{attempt}");
+    create_order(&app, &live.token, &activate(&["fr-plan"])).await;
+    app.drain().await;
+    assert_eq!(
+        upstream.received_requests().await.unwrap().len(),
+        1,
+        "the upstream was called directly"
+    );
+}
+
+/// Item 12: a proxy configured explicitly (`ONYX_OUTBOUND_PROXY`) carries webhooks and the
+/// provisioning upstream, but the guard still applies: the destination is resolved and checked
+/// before anything is handed to the proxy, and loopback receivers are reached directly.
+#[tokio::test]
+async fn an_explicit_outbound_proxy_is_used_and_the_guard_still_applies() {
+    let proxy = FakeProxy::start().await;
+    let mut opts = TestOptions::default();
+    opts.env.push(("ONYX_OUTBOUND_PROXY", proxy.url()));
+    opts.env
+        .push(("ONYX_UPSTREAM_URL", "http://upstream.invalid:8181".into()));
+    let app = TestApp::spawn_with(opts).await;
+    let shop = shop(&app).await;
+    app.enable_live(&shop.org.partner_id).await;
+    let live = app
+        .machine(&app.login_token(&shop.org.owner.email, "live").await)
+        .await;
+
+    // A public destination goes through the proxy.
+    let (we, _) = endpoint(&app, &live.token, "https://93.184.216.34/onyx").await;
+    send_test(&app, &live.token, &we).await;
+    app.deliver().await;
+    assert_eq!(proxy.seen(), vec!["CONNECT 93.184.216.34:443 HTTP/1.1"]);
+
+    // A name that resolves to loopback, and a private literal: refused before the proxy.
+    for url in ["https://localhost/x", "https://10.0.0.8/x"] {
+        let (we, _) = endpoint(&app, &live.token, "https://93.184.216.34/later").await;
+        set_url(&app, &we, url);
+        send_test(&app, &live.token, &we).await;
+        app.deliver().await;
+        let (_, attempt) = first_attempt(&app, &live.token, &we).await;
+        let error = attempt["error"].as_str().unwrap();
+        assert!(
+            error.contains("may not reach") || error.contains("not a public address"),
+            "{url}: {error}"
+        );
+    }
+    assert_eq!(proxy.seen().len(), 1, "{:?}", proxy.seen());
+
+    // A sandbox receiver on this machine is reached directly.
+    let rx = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(204))
+        .mount(&rx)
+        .await;
+    let (we, _) = endpoint(&app, &shop.machine.token, &format!("{}/hook", rx.uri())).await;
+    send_test(&app, &shop.machine.token, &we).await;
+    app.deliver().await;
+    assert_eq!(rx.received_requests().await.unwrap().len(), 1);
+    assert_eq!(proxy.seen().len(), 1, "{:?}", proxy.seen());
+
+    // The live provisioning upstream goes through the proxy too.
+    app.fund(&shop.org.partner_id, "live", "EUR", 2_000).await;
+    create_order(&app, &live.token, &activate(&["fr-plan"])).await;
+    app.drain().await;
+    assert!(
+        proxy.seen()[1..]
+            .iter()
+            .all(|l| l == "POST http://upstream.invalid:8181/provisioning/steps HTTP/1.1"),
+        "{:?}",
+        proxy.seen()
+    );
+    assert!(proxy.seen().len() > 1, "{:?}", proxy.seen());
 }
 
 // ---------------------------------------------------------------------------------------
