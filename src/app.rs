@@ -100,6 +100,8 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
     let doc_data = web::Data::from(doc);
     let listener = TcpListener::bind(state.config.listen)?;
     let addr = listener.local_addr()?;
+    // Outbound calls (webhooks) learn the bound port here, so they can refuse to call it.
+    state.listening.add(addr);
     let body_limit = BodyLimit(state.config.max_body_bytes);
     let workers = state.config.http_workers;
     let metrics = Arc::clone(&state.metrics);

@@ -125,6 +125,11 @@ pub struct Config {
     /// whole instance (each costs a memory-hard hash), default 20; beyond it sign-ins answer
     /// 429 with `Retry-After`.
     pub password_checks_per_second: u32,
+    /// `ONYX_OUTBOUND_PROXY`: an http(s) proxy URL for every outbound call (webhooks, the
+    /// provisioning upstream); loopback destinations never use it. Unset (the default): calls
+    /// go direct, and `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` in the environment are ignored.
+    /// A secret, since a proxy URL may carry credentials.
+    pub outbound_proxy: Option<Secret>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -266,6 +271,22 @@ impl Config {
             provisioning_concurrency: parse_num(&get, "ONYX_PROVISIONING_CONCURRENCY", 8)?,
             webhook_endpoints_max: parse_num(&get, "ONYX_WEBHOOK_ENDPOINTS_MAX", 10)?,
             password_checks_per_second: parse_num(&get, "ONYX_PASSWORD_CHECKS_PER_SECOND", 20)?,
+            outbound_proxy: match get("ONYX_OUTBOUND_PROXY") {
+                None => None,
+                Some(raw) => match url::Url::parse(raw.trim()) {
+                    Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.has_host() => {
+                        Some(Secret::new(raw.trim()))
+                    }
+                    _ => {
+                        return Err(ConfigError {
+                            var: "ONYX_OUTBOUND_PROXY",
+                            message:
+                                "is not an http(s) proxy URL such as http://proxy.internal:3128"
+                                    .into(),
+                        })
+                    }
+                },
+            },
             smdp_address: get("ONYX_SMDP_ADDRESS").unwrap_or_else(|| "smdp.onyx.example".into()),
             upstream_url: match get("ONYX_UPSTREAM_URL") {
                 None => None,
@@ -341,6 +362,23 @@ mod tests {
             cfg(&[("ONYX_LOG_FORMAT", "xml")]).unwrap_err().var,
             "ONYX_LOG_FORMAT"
         );
+        assert_eq!(
+            cfg(&[("ONYX_OUTBOUND_PROXY", "socks5://proxy:1080")])
+                .unwrap_err()
+                .var,
+            "ONYX_OUTBOUND_PROXY"
+        );
+    }
+
+    #[test]
+    fn the_outbound_proxy_is_explicit_and_never_shown() {
+        assert!(cfg(&[]).unwrap().outbound_proxy.is_none());
+        let c = cfg(&[("ONYX_OUTBOUND_PROXY", "http://user:pw@proxy.internal:3128")]).unwrap();
+        assert_eq!(
+            c.outbound_proxy.as_ref().map(Secret::expose),
+            Some("http://user:pw@proxy.internal:3128")
+        );
+        assert!(!format!("{c:?}").contains("user:pw"));
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! the request rate limiter. Background workers carry their own extra context
 //! (`workers::Context`); nothing here names a resource area.
 
-use std::sync::Arc;
+use std::net::SocketAddr;
+use std::sync::{Arc, RwLock};
 
 use crate::clock::SharedClock;
 use crate::config::Config;
@@ -22,6 +23,27 @@ pub struct AppState {
     pub rate_limiter: Arc<governor::DefaultKeyedRateLimiter<String>>,
     /// Password verifications of this process, whoever asks (each costs a memory-hard hash).
     pub password_checks: Arc<governor::DefaultDirectRateLimiter>,
+    /// The addresses this process's HTTP server is bound to, learned when it binds (with
+    /// `ONYX_LISTEN` port 0 the port is only known then).
+    pub listening: Arc<Listening>,
+}
+
+/// The addresses the HTTP server of this process is bound to (see `app::start`).
+#[derive(Debug, Default)]
+pub struct Listening(RwLock<Vec<SocketAddr>>);
+
+impl Listening {
+    /// Records an address the server is now bound to.
+    pub fn add(&self, addr: SocketAddr) {
+        let mut addrs = self.0.write().unwrap_or_else(|p| p.into_inner());
+        if !addrs.contains(&addr) {
+            addrs.push(addr);
+        }
+    }
+
+    pub fn addrs(&self) -> Vec<SocketAddr> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
 }
 
 impl AppState {
@@ -45,7 +67,19 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             rate_limiter,
             vault,
+            listening: Arc::default(),
         }
+    }
+
+    /// The ports this service answers on: the configured `ONYX_LISTEN` port (unless 0) and
+    /// every port the server was actually bound to.
+    pub fn listening_ports(&self) -> Vec<u16> {
+        let mut ports: Vec<u16> = self.listening.addrs().iter().map(|a| a.port()).collect();
+        ports.push(self.config.listen.port());
+        ports.retain(|p| *p != 0);
+        ports.sort_unstable();
+        ports.dedup();
+        ports
     }
 
     /// The current time, at the precision the databases store.

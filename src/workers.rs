@@ -13,11 +13,13 @@ use diesel::connection::SimpleConnection;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
+use crate::config::Config;
 use crate::db::{Backend, DbConnection};
 use crate::error::ApiError;
-use crate::provisioning::Upstreams;
+use crate::provisioning::{HttpUpstream, OperatorReports, Simulator, Upstream, Upstreams};
 use crate::state::AppState;
 use crate::webhooks::delivery::Clients;
+use crate::webhooks::ssrf::{GuardedResolver, Reach};
 
 /// What background jobs run with.
 #[derive(Clone)]
@@ -31,10 +33,97 @@ pub struct Context {
     pub webhook_clients: Arc<Clients>,
 }
 
+/// Destinations that never go through `ONYX_OUTBOUND_PROXY` (a proxy elsewhere cannot reach
+/// this machine's loopback). `localhost` covers `*.localhost` too.
+const NEVER_PROXIED: &str = "localhost,127.0.0.0/8,::1";
+
+/// The start of every outbound HTTP client of the service: proxy variables of the
+/// environment (`HTTP_PROXY`, `HTTPS_PROXY`, `ALL_PROXY`) are ignored, since a proxy resolves
+/// names itself and so would bypass the webhook guard; `ONYX_OUTBOUND_PROXY` is used when it
+/// is set (loopback destinations excepted). Redirects are not followed.
+pub fn outbound_client(config: &Config, timeout: Duration) -> reqwest::ClientBuilder {
+    let builder = direct_client(timeout);
+    match &config.outbound_proxy {
+        None => builder,
+        Some(url) => builder.proxy(
+            reqwest::Proxy::all(url.expose())
+                .expect("ONYX_OUTBOUND_PROXY is checked when the configuration is read")
+                .no_proxy(reqwest::NoProxy::from_string(NEVER_PROXIED)),
+        ),
+    }
+}
+
+/// An outbound client that always connects directly (no proxy of any kind).
+fn direct_client(timeout: Duration) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
+        .no_proxy()
+        .timeout(timeout)
+        .redirect(reqwest::redirect::Policy::none())
+}
+
+/// The webhook worker's clients. Direct sends resolve through the SSRF guard; through a
+/// proxy the guard cannot run in the resolver (the proxy resolves), so the worker checks each
+/// destination before handing it over (see `webhooks::delivery`). Loopback receivers are
+/// always reached directly.
+pub fn webhook_clients(config: &Config) -> Clients {
+    use crate::webhooks::delivery::TIMEOUT;
+    let reach = if config.webhook_dev_mode {
+        Reach::Any
+    } else {
+        Reach::Public
+    };
+    let proxied = config.outbound_proxy.is_some();
+    let mut public = outbound_client(config, TIMEOUT);
+    if !proxied {
+        public = public.dns_resolver(Arc::new(GuardedResolver { reach }));
+    }
+    let loopback = direct_client(TIMEOUT).dns_resolver(Arc::new(GuardedResolver {
+        reach: Reach::Loopback,
+    }));
+    Clients {
+        public: public.build().expect("webhook HTTP client"),
+        reach,
+        proxied,
+        loopback: loopback.build().expect("webhook HTTP client"),
+    }
+}
+
+/// How long the live provisioning upstream may take to answer one request.
+pub const UPSTREAM_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The provisioning adapters: the simulator for sandbox; for live the HTTP upstream (its
+/// client built by [`outbound_client`]) or, without `ONYX_UPSTREAM_URL`, operator reports.
+pub fn upstreams(config: &Config) -> Upstreams {
+    let live: Arc<dyn Upstream> = match &config.upstream_url {
+        None => Arc::new(OperatorReports),
+        Some(url) => {
+            let client = outbound_client(config, UPSTREAM_TIMEOUT).build();
+            match client {
+                Ok(client) => Arc::new(HttpUpstream {
+                    base_url: url.trim_end_matches('/').to_string(),
+                    client,
+                    attempts: 3,
+                    poll_every: chrono::Duration::seconds(5),
+                }),
+                Err(e) => {
+                    tracing::error!(error = %e, "cannot build the upstream client; live orders wait for operator reports");
+                    Arc::new(OperatorReports)
+                }
+            }
+        }
+    };
+    Upstreams {
+        sandbox: Arc::new(Simulator {
+            step_delay: chrono::Duration::milliseconds(config.sandbox_step_ms),
+        }),
+        live,
+    }
+}
+
 impl Context {
     pub fn new(state: AppState) -> Context {
-        let upstreams = Arc::new(Upstreams::from_config(&state.config));
-        let webhook_clients = Arc::new(Clients::new(state.config.webhook_dev_mode));
+        let upstreams = Arc::new(upstreams(&state.config));
+        let webhook_clients = Arc::new(webhook_clients(&state.config));
         Context {
             state,
             owner: crate::jobs::Owner::new(),

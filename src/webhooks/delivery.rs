@@ -18,6 +18,12 @@
 //! only by the claim's owner. A worker that dies leaves a lease that expires, and the delivery
 //! is sent again later (at least once). An attempt whose signing secret cannot be decrypted
 //! is recorded as a failed attempt (`signing_secret_unreadable`) and follows the schedule.
+//!
+//! Loopback receivers (a sandbox URL naming loopback) reach the machine the service runs on:
+//! of their answer only the status code is recorded, every failure to reach them is the one
+//! text [`LOOPBACK_UNREACHABLE`], and a loopback URL on the service's own port is not called.
+//! Webhooks never go through a proxy named by the environment; through `ONYX_OUTBOUND_PROXY`
+//! each destination is checked before it is handed over (see `ssrf`).
 
 use std::sync::Arc;
 use std::time::{Duration as StdDuration, Instant};
@@ -458,34 +464,46 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
         }
     };
     let elapsed = |s: Instant| s.elapsed().as_millis().min(i32::MAX as u128) as i32;
+    let refused = |why: String| Outcome {
+        status: None,
+        error: Some(why),
+        excerpt: None,
+        latency_ms: 0,
+        retry_after_secs: None,
+    };
+    let Ok(url) = url::Url::parse(&job.endpoint.url) else {
+        return refused("not sent: the endpoint's URL cannot be parsed".into());
+    };
+    let host = url.host_str().unwrap_or("").to_string();
+    let policy = super::UrlPolicy::of(state);
+    let dev_mode = policy.dev_mode;
+    // A loopback target is known from the URL alone (sandbox names that merely resolve to
+    // loopback are refused by the resolver), so it is known before anything is sent.
+    let loopback = super::ssrf::names_loopback(&host);
+    if policy.calls_itself(&url) {
+        return refused("refused: the URL points at this service's own port".into());
+    }
     // IP-literal hosts skip DNS, so they are checked here; names are checked by the resolver.
-    if let Ok(url) = url::Url::parse(&job.endpoint.url) {
-        let host = url
-            .host_str()
-            .unwrap_or("")
-            .trim_start_matches('[')
-            .trim_end_matches(']')
-            .to_string();
-        if let Ok(ip) = host.parse::<std::net::IpAddr>() {
-            if !state.config.webhook_dev_mode
-                && !super::ssrf::allowed(ip, env == Environment::Sandbox)
-            {
-                return Outcome {
-                    status: None,
-                    error: Some(format!("refused: {ip} is not a public address")),
-                    excerpt: None,
-                    latency_ms: 0,
-                    retry_after_secs: None,
-                };
-            }
+    if let Some(ip) = super::ssrf::literal(&host) {
+        if !dev_mode && !super::ssrf::allowed(ip, env == Environment::Sandbox) {
+            return refused(format!("refused: {ip} is not a public address"));
         }
     }
-    let client = match env {
-        Environment::Sandbox => &clients.sandbox,
-        Environment::Live => &clients.live,
+    let direct = loopback && (env == Environment::Sandbox || dev_mode);
+    let client = if direct {
+        &clients.loopback
+    } else {
+        // Through a proxy the destination is resolved and checked first: the proxy resolves
+        // it again itself, the guarded resolver never sees it.
+        if clients.proxied {
+            if let Err(why) = super::ssrf::check_destination(&host, clients.reach).await {
+                return refused(format!("not sent: {why}"));
+            }
+        }
+        &clients.public
     };
     let request = client
-        .post(&job.endpoint.url)
+        .post(url)
         .header("content-type", "application/json")
         .header("user-agent", "Onyx-Webhooks/1.0")
         .header("webhook-id", &job.message_id)
@@ -496,6 +514,16 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
         )
         .body(job.body.clone());
     match request.send().await {
+        // A loopback receiver must not be a port scanner: one wording whatever the cause
+        // (refused, reset, not HTTP, TLS, timeout), and no time taken. (A loopback name in
+        // live is refused by the resolver before any connection: that error stays precise.)
+        Err(_) if direct => Outcome {
+            status: None,
+            error: Some(LOOPBACK_UNREACHABLE.into()),
+            excerpt: None,
+            latency_ms: 0,
+            retry_after_secs: None,
+        },
         Err(e) => {
             let mut msg = e.to_string();
             let mut source = std::error::Error::source(&e);
@@ -513,11 +541,32 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
         }
         Ok(mut resp) => {
             let status = resp.status().as_u16();
+            let error =
+                (!(200..300).contains(&status)).then(|| format!("receiver answered {status}"));
             let retry_after = resp
                 .headers()
                 .get("retry-after")
                 .and_then(|v| v.to_str().ok())
                 .and_then(|v| v.trim().parse::<i64>().ok());
+            // A loopback answer is not a read channel: of it only what steers delivery is
+            // kept (the status code, a Retry-After in seconds), never its body. A direct
+            // answer's connected address is checked too, whatever the URL named (through a
+            // proxy it is the proxy's address).
+            let via_proxy = clients.proxied && !direct;
+            if loopback
+                || (!via_proxy
+                    && resp
+                        .remote_addr()
+                        .is_none_or(|a| super::ssrf::is_loopback(a.ip())))
+            {
+                return Outcome {
+                    status: Some(status),
+                    error,
+                    excerpt: None,
+                    latency_ms: elapsed(started),
+                    retry_after_secs: retry_after,
+                };
+            }
             let mut body = Vec::new();
             while body.len() < EXCERPT_BYTES * 4 {
                 match resp.chunk().await {
@@ -528,8 +577,7 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
             let text = String::from_utf8_lossy(&body);
             Outcome {
                 status: Some(status),
-                error: (!(200..300).contains(&status))
-                    .then(|| format!("receiver answered {status}")),
+                error,
                 excerpt: (!text.is_empty()).then(|| truncate(&text, EXCERPT_BYTES)),
                 latency_ms: elapsed(started),
                 retry_after_secs: retry_after,
@@ -537,6 +585,10 @@ async fn send(state: &AppState, clients: &Clients, job: &Job, timestamp: i64) ->
         }
     }
 }
+
+/// The one error text of a loopback receiver that could not be reached, whatever the cause:
+/// the cause would tell a closed port from a service that does not speak HTTP.
+pub const LOOPBACK_UNREACHABLE: &str = "no answer from the loopback receiver (for loopback addresses the cause is not recorded: refused, reset, timed out or not HTTP)";
 
 /// The error text of an attempt that could not be signed: the endpoint's signing secret does
 /// not open with the service's current key.
@@ -901,30 +953,20 @@ async fn deliver_one(
     Ok(())
 }
 
-/// The two HTTP clients of the worker: sandbox may reach loopback, live only public addresses.
+/// The HTTP clients of the webhook worker (built by `workers`, like every outbound client:
+/// proxy variables of the environment are ignored).
 pub struct Clients {
-    pub sandbox: reqwest::Client,
-    pub live: reqwest::Client,
-}
-
-impl Clients {
-    pub fn new(dev_mode: bool) -> Clients {
-        let build = |allow_loopback: bool| {
-            reqwest::Client::builder()
-                .timeout(TIMEOUT)
-                .redirect(reqwest::redirect::Policy::none())
-                .dns_resolver(std::sync::Arc::new(super::ssrf::GuardedResolver {
-                    allow_loopback,
-                    allow_private: dev_mode,
-                }))
-                .build()
-                .expect("webhook HTTP client")
-        };
-        Clients {
-            sandbox: build(true),
-            live: build(dev_mode),
-        }
-    }
+    /// Every destination that is not a loopback receiver: direct through the guarded resolver
+    /// (what `reach` admits), or through `ONYX_OUTBOUND_PROXY`.
+    pub public: reqwest::Client,
+    /// What `public` may reach: public addresses, or any in `ONYX_WEBHOOK_DEV_MODE`.
+    pub reach: super::ssrf::Reach,
+    /// Whether `public` goes through a proxy: each destination is then resolved and checked
+    /// before the request is handed to it.
+    pub proxied: bool,
+    /// Loopback receivers the URL names (sandbox, or dev mode): always direct, and the
+    /// resolver hands out loopback addresses only.
+    pub loopback: reqwest::Client,
 }
 
 crate::stored_enum! {
@@ -941,7 +983,8 @@ pub struct Attempt {
     pub status_code: Option<i32>,
     pub latency_ms: i32,
     pub error: Option<String>,
-    /// The first 1024 bytes of the receiver's answer.
+    /// The first 1024 bytes of the receiver's answer. Never kept for a loopback receiver
+    /// (sandbox `http://127.0.0.1:…`/`localhost`): only its status code is.
     pub response_excerpt: Option<String>,
     pub created_at: DateTime<Utc>,
 }

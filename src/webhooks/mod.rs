@@ -150,9 +150,37 @@ impl From<Row> for WebhookEndpoint {
     }
 }
 
+/// What a webhook URL is checked against besides its environment.
+#[derive(Clone, Debug, Default)]
+pub struct UrlPolicy {
+    /// `ONYX_WEBHOOK_DEV_MODE`: live endpoints may use http and private addresses.
+    pub dev_mode: bool,
+    /// The ports this service listens on: a loopback URL on one of them would call the
+    /// service itself, and is refused in every environment.
+    pub own_ports: Vec<u16>,
+}
+
+impl UrlPolicy {
+    pub fn of(state: &crate::state::AppState) -> UrlPolicy {
+        UrlPolicy {
+            dev_mode: state.config.webhook_dev_mode,
+            own_ports: state.listening_ports(),
+        }
+    }
+
+    /// True when `url` names loopback on one of the service's own ports.
+    pub fn calls_itself(&self, url: &url::Url) -> bool {
+        let port = url.port_or_known_default();
+        url.host_str().is_some_and(ssrf::names_loopback)
+            && port.is_some_and(|p| self.own_ports.contains(&p))
+    }
+}
+
 /// Checks a webhook URL for its environment. Live: https to a public address only (unless
-/// `dev_mode`). Sandbox: https, or http to loopback (a receiver on your machine).
-pub fn check_url(raw: &str, env: Environment, dev_mode: bool) -> Result<url::Url, ApiError> {
+/// `dev_mode`). Sandbox: https, or http to loopback (a receiver on your machine). Never a
+/// loopback URL on the service's own port.
+pub fn check_url(raw: &str, env: Environment, policy: &UrlPolicy) -> Result<url::Url, ApiError> {
+    let dev_mode = policy.dev_mode;
     let refuse = |code: &str, message: &str| {
         ApiError::validation(vec![FieldError::new("url", code, message)])
     };
@@ -171,14 +199,9 @@ pub fn check_url(raw: &str, env: Environment, dev_mode: bool) -> Result<url::Url
         .host_str()
         .ok_or_else(|| refuse("invalid_url", "must name a host"))?
         .to_string();
-    let literal: Option<IpAddr> = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse()
-        .ok();
+    let literal: Option<IpAddr> = ssrf::literal(&host);
     // `localhost.` (the absolute form) and `*.localhost` (RFC 6761) name loopback too.
-    let name = host.trim_end_matches('.').to_ascii_lowercase();
-    let local_name = name == "localhost" || name.ends_with(".localhost");
+    let local_name = ssrf::is_local_name(&host);
     let loopback = literal.is_some_and(|ip| ip.is_loopback()) || local_name;
     match url.scheme() {
         "https" => {}
@@ -201,6 +224,12 @@ pub fn check_url(raw: &str, env: Environment, dev_mode: bool) -> Result<url::Url
                 "must not point at loopback, private, link-local or other non-public addresses",
             ));
         }
+    }
+    if policy.calls_itself(&url) {
+        return Err(refuse(
+            "forbidden_address",
+            "must not point at this service's own port; run your receiver on another port",
+        ));
     }
     Ok(url)
 }
@@ -297,9 +326,10 @@ pub fn create(
     tenant: &Tenant,
     req: CreateEndpoint,
     config: &crate::config::Config,
+    policy: &UrlPolicy,
     now: DateTime<Utc>,
 ) -> Result<EndpointWithSecret, ApiError> {
-    let url = check_url(&req.url, tenant.environment(), config.webhook_dev_mode)?;
+    let url = check_url(&req.url, tenant.environment(), policy)?;
     check_types(&req.event_types)?;
     check_description(&req.description)?;
     crate::db::lock_partner(conn, tenant.partner_id())?;
@@ -371,12 +401,12 @@ pub fn update(
     tenant: &Tenant,
     id: &str,
     req: UpdateEndpoint,
-    dev_mode: bool,
+    policy: &UrlPolicy,
     now: DateTime<Utc>,
 ) -> Result<WebhookEndpoint, ApiError> {
     let current = row(conn, tenant, id)?;
     let url = match &req.url {
-        Some(u) => check_url(u, tenant.environment(), dev_mode)?.to_string(),
+        Some(u) => check_url(u, tenant.environment(), policy)?.to_string(),
         None => current.url.clone(),
     };
     if let Some(types) = &req.event_types {
@@ -441,16 +471,31 @@ pub fn rotate_secret(
     let current = row(conn, tenant, id)?;
     let secret = signing::new_secret();
     let (nonce, sealed) = vault.seal_bytes(&format!("{id}/secret"), secret.as_bytes())?;
-    diesel::update(we::table.find(id))
-        .set((
-            we::secret_nonce.eq(nonce),
-            we::secret_sealed.eq(sealed),
-            we::previous_secret_nonce.eq(Some(current.secret_nonce)),
-            we::previous_secret_sealed.eq(Some(current.secret_sealed)),
-            we::previous_secret_expires_at.eq(Some((now + grace).naive_utc())),
-            we::updated_at.eq(now.naive_utc()),
-        ))
-        .execute(conn)?;
+    // A conditional write on the secret that was read (each sealing has its own random
+    // nonce, so the nonce names the stored secret): of two rotations that read the same
+    // secret, the second finds it replaced and answers 409, instead of overwriting the first
+    // one's secret after that caller was shown it.
+    let rotated = diesel::update(
+        we::table
+            .find(id)
+            .filter(we::deleted_at.is_null())
+            .filter(we::secret_nonce.eq(current.secret_nonce.clone())),
+    )
+    .set((
+        we::secret_nonce.eq(nonce),
+        we::secret_sealed.eq(sealed),
+        we::previous_secret_nonce.eq(Some(current.secret_nonce)),
+        we::previous_secret_sealed.eq(Some(current.secret_sealed)),
+        we::previous_secret_expires_at.eq(Some((now + grace).naive_utc())),
+        we::updated_at.eq(now.naive_utc()),
+    ))
+    .execute(conn)?;
+    if rotated == 0 {
+        return Err(ApiError::Conflict {
+            code: "concurrent_change",
+            detail: "Another request rotated or deleted this endpoint's secret at the same moment; read the endpoint and rotate again if you still need a new secret.".into(),
+        });
+    }
     Ok(EndpointWithSecret {
         endpoint: get(conn, tenant, id)?,
         secret,

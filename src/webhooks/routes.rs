@@ -15,8 +15,9 @@ use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
 /// Create an endpoint. Live endpoints need https to a public address; sandbox also accepts
-/// http to loopback. The signing secret (`whsec_…`) is shown once. An environment has at most
-/// 10 endpoints (409 `endpoint_limit_reached`).
+/// http to loopback (not the service's own port; only the status code of a loopback answer is
+/// recorded). The signing secret (`whsec_…`) is shown once. An environment has at most 10
+/// endpoints (409 `endpoint_limit_reached`).
 #[utoipa::path(
     tag = "webhooks",
     request_body = CreateEndpoint,
@@ -33,9 +34,10 @@ pub async fn create(
     let req = body.into_inner();
     let now = state.now();
     let st = state.clone();
+    let policy = super::UrlPolicy::of(&state);
     let created = state
         .db
-        .write(move |c| super::create(c, &st.vault, &tenant, req, &st.config, now))
+        .write(move |c| super::create(c, &st.vault, &tenant, req, &st.config, &policy, now))
         .await?;
     Ok(HttpResponse::Created().json(created))
 }
@@ -107,11 +109,11 @@ pub async fn update(
     let id = path.into_inner();
     let req = body.into_inner();
     let now = state.now();
-    let dev = state.config.webhook_dev_mode;
+    let policy = super::UrlPolicy::of(&state);
     Ok(HttpResponse::Ok().json(
         state
             .db
-            .write(move |c| super::update(c, &tenant, &id, req, dev, now))
+            .write(move |c| super::update(c, &tenant, &id, req, &policy, now))
             .await?,
     ))
 }
@@ -151,7 +153,9 @@ pub struct RotateSecret {
     pub grace_period_seconds: Option<i64>,
 }
 
-/// Rotate the signing secret; both secrets sign during the grace period.
+/// Rotate the signing secret; both secrets sign during the grace period. Of two rotations
+/// at the same moment one wins; the other answers 409 `concurrent_change` (its secret was
+/// never stored), so a secret you are shown is always the one that signs.
 #[utoipa::path(
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),
@@ -160,6 +164,7 @@ pub struct RotateSecret {
     responses(
         (status = 200, description = "The endpoint with its new secret (shown once).", body = EndpointWithSecret),
         (status = 404, description = "No such endpoint in this environment.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`concurrent_change`: another rotation of this endpoint won at the same moment; read the endpoint and rotate again if needed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/webhook-endpoints/{endpoint_id}/rotate-secret")]

@@ -1,10 +1,15 @@
 //! Server-side request forgery guard for webhook URLs.
 //!
 //! Live endpoints may only reach globally routable addresses; sandbox endpoints may also
-//! use loopback (a receiver on the developer's machine). The check runs inside the HTTP
-//! client's DNS resolver, so the address that was checked is the address connected to:
-//! a name that re-resolves to a private address later (DNS rebinding) is refused at that
-//! moment. IP-literal URLs bypass DNS and are checked directly.
+//! use loopback (a receiver on the developer's machine), but only when the URL names it
+//! (`127.0.0.0/8`, `[::1]`, `localhost`, `*.localhost`): a public-looking name that resolves
+//! to loopback is refused as in live, so whether a target is loopback is known before
+//! anything is sent (and loopback targets get no response excerpt and one uniform error,
+//! see `delivery`). The check runs inside the HTTP client's DNS resolver, so the address that
+//! was checked is the address connected to: a name that re-resolves to a private address
+//! later (DNS rebinding) is refused at that moment. IP-literal URLs bypass DNS and are
+//! checked directly. Through an explicitly configured outbound proxy the destination is
+//! resolved and checked before the request is handed to the proxy ([`check_destination`]).
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -89,33 +94,106 @@ pub fn allowed(ip: IpAddr, allow_loopback: bool) -> bool {
     is_global(ip) || (allow_loopback && ip.is_loopback())
 }
 
-/// A DNS resolver that returns only acceptable addresses (and fails when none is).
+/// True for loopback addresses in every form: `127.0.0.0/8`, `::1`, and IPv4 loopback
+/// embedded in IPv6 (`::ffff:127.0.0.1`, `::127.0.0.1`, NAT64, 6to4).
+pub fn is_loopback(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_loopback(),
+        IpAddr::V6(v6) => v6.is_loopback() || embedded_v4(v6).is_some_and(|v4| v4.is_loopback()),
+    }
+}
+
+/// The IP address a URL host is written as, if it is a literal (`[…]` stripped).
+pub fn literal(host: &str) -> Option<IpAddr> {
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()
+}
+
+/// True for names that mean this machine by definition: `localhost` and `*.localhost`
+/// (RFC 6761), with or without the trailing dot of the absolute form.
+pub fn is_local_name(host: &str) -> bool {
+    let name = host.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost" || name.ends_with(".localhost")
+}
+
+/// True when a URL host names loopback: a loopback literal or a local name.
+pub fn names_loopback(host: &str) -> bool {
+    literal(host).is_some_and(is_loopback) || is_local_name(host)
+}
+
+/// Which addresses a resolver may hand out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reach {
+    /// Globally routable addresses only.
+    Public,
+    /// Loopback addresses only: a sandbox receiver the URL names as loopback.
+    Loopback,
+    /// Any address (`ONYX_WEBHOOK_DEV_MODE`, development only).
+    Any,
+}
+
+impl Reach {
+    pub fn admits(self, ip: IpAddr) -> bool {
+        match self {
+            Reach::Public => is_global(ip),
+            Reach::Loopback => is_loopback(ip),
+            Reach::Any => true,
+        }
+    }
+
+    fn refusal(self, host: &str) -> String {
+        match self {
+            Reach::Loopback => format!("`{host}` does not resolve to a loopback address"),
+            _ => format!("`{host}` resolves only to addresses webhooks may not reach (loopback, private, link-local or reserved)"),
+        }
+    }
+}
+
+/// A DNS resolver that returns only the addresses its [`Reach`] admits (and fails when none
+/// is).
 pub struct GuardedResolver {
-    pub allow_loopback: bool,
-    pub allow_private: bool,
+    pub reach: Reach,
 }
 
 impl Resolve for GuardedResolver {
     fn resolve(&self, name: Name) -> Resolving {
-        let allow_loopback = self.allow_loopback;
-        let allow_private = self.allow_private;
+        let reach = self.reach;
         Box::pin(async move {
             let host = name.as_str().to_string();
             let found: Vec<SocketAddr> =
                 tokio::net::lookup_host((host.as_str(), 0)).await?.collect();
-            let ok: Vec<SocketAddr> = found
-                .into_iter()
-                .filter(|a| allow_private || allowed(a.ip(), allow_loopback))
-                .collect();
+            let ok: Vec<SocketAddr> = found.into_iter().filter(|a| reach.admits(a.ip())).collect();
             if ok.is_empty() {
-                let err: Box<dyn std::error::Error + Send + Sync> =
-                    format!("`{host}` resolves only to addresses webhooks may not reach (loopback, private, link-local or reserved)").into();
+                let err: Box<dyn std::error::Error + Send + Sync> = reach.refusal(&host).into();
                 return Err(err);
             }
             let addrs: Addrs = Box::new(ok.into_iter());
             Ok(addrs)
         })
     }
+}
+
+/// Checks a destination before a request to it is handed to an outbound proxy (which
+/// resolves the name itself): a literal must be admitted, and a name must resolve, every one
+/// of its addresses admitted (the proxy may pick any of them).
+pub async fn check_destination(host: &str, reach: Reach) -> Result<(), String> {
+    if let Some(ip) = literal(host) {
+        return if reach.admits(ip) {
+            Ok(())
+        } else {
+            Err(format!("refused: {ip} is not a public address"))
+        };
+    }
+    let found: Vec<SocketAddr> = tokio::net::lookup_host((host, 0))
+        .await
+        .map_err(|e| format!("cannot resolve `{host}`: {e}"))?
+        .collect();
+    if found.is_empty() || found.iter().any(|a| !reach.admits(a.ip())) {
+        return Err(reach.refusal(host));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -178,5 +256,46 @@ mod tests {
         }
         assert!(allowed("127.0.0.1".parse().unwrap(), true));
         assert!(!allowed("10.0.0.1".parse().unwrap(), true));
+    }
+
+    #[test]
+    fn loopback_targets_are_known_from_the_url_host() {
+        for host in [
+            "127.0.0.1",
+            "127.9.9.9",
+            "[::1]",
+            "[::ffff:127.0.0.1]",
+            "localhost",
+            "LOCALHOST.",
+            "hooks.localhost",
+        ] {
+            assert!(names_loopback(host), "{host} names loopback");
+        }
+        for host in [
+            "hooks.example.com",
+            "localhost.example.com",
+            "mylocalhost",
+            "10.0.0.1",
+            "[::2]",
+            "0.0.0.0",
+        ] {
+            assert!(!names_loopback(host), "{host} does not name loopback");
+        }
+        assert!(Reach::Loopback.admits("127.0.0.1".parse().unwrap()));
+        assert!(!Reach::Loopback.admits("8.8.8.8".parse().unwrap()));
+        assert!(!Reach::Public.admits("127.0.0.1".parse().unwrap()));
+        assert!(Reach::Any.admits("10.0.0.1".parse().unwrap()));
+    }
+
+    #[tokio::test]
+    async fn a_destination_is_checked_before_it_is_handed_to_a_proxy() {
+        assert!(check_destination("8.8.8.8", Reach::Public).await.is_ok());
+        assert!(check_destination("[::1]", Reach::Public).await.is_err());
+        assert!(check_destination("10.0.0.1", Reach::Public).await.is_err());
+        // A name is resolved and every address must pass.
+        assert!(check_destination("localhost", Reach::Public).await.is_err());
+        assert!(check_destination("localhost", Reach::Loopback)
+            .await
+            .is_ok());
     }
 }

@@ -9,6 +9,7 @@ mod errors;
 mod hardening;
 mod hardening_data;
 mod hardening_identity;
+mod hardening_webhooks;
 mod helpers;
 mod identity;
 mod jobs;
