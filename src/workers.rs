@@ -99,12 +99,9 @@ pub fn upstreams(config: &Config) -> Upstreams {
         Some(url) => {
             let client = outbound_client(config, UPSTREAM_TIMEOUT).build();
             match client {
-                Ok(client) => Arc::new(HttpUpstream {
-                    base_url: url.trim_end_matches('/').to_string(),
-                    client,
-                    attempts: 3,
-                    poll_every: chrono::Duration::seconds(5),
-                }),
+                Ok(client) => {
+                    Arc::new(HttpUpstream::new(url, client, chrono::Duration::seconds(5)))
+                }
                 Err(e) => {
                     tracing::error!(error = %e, "cannot build the upstream client; live orders wait for operator reports");
                     Arc::new(OperatorReports)

@@ -168,18 +168,15 @@ struct UpstreamReply {
 }
 
 impl HttpUpstream {
-    pub fn new(base_url: &str, timeout: StdDuration, poll_every: Duration) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
-            .timeout(timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .map_err(|e| e.to_string())?;
-        Ok(HttpUpstream {
+    /// The upstream at `base_url`, called with `client` (built by the wiring, which decides
+    /// timeouts and proxies for every outbound call).
+    pub fn new(base_url: &str, client: reqwest::Client, poll_every: Duration) -> Self {
+        HttpUpstream {
             base_url: base_url.trim_end_matches('/').to_string(),
             client,
             attempts: 3,
             poll_every,
-        })
+        }
     }
 
     fn interpret(&self, reply: UpstreamReply) -> Result<Answer, UpstreamError> {
@@ -259,36 +256,10 @@ impl Upstream for HttpUpstream {
 }
 
 /// The provisioning worker's adapters: the simulator for sandbox, the configured upstream for
-/// live.
+/// live (built by `workers::upstreams`).
 pub struct Upstreams {
     pub sandbox: Arc<dyn Upstream>,
     pub live: Arc<dyn Upstream>,
-}
-
-impl Upstreams {
-    pub fn from_config(config: &crate::config::Config) -> Upstreams {
-        Upstreams {
-            sandbox: Arc::new(Simulator {
-                step_delay: Duration::milliseconds(config.sandbox_step_ms),
-            }),
-            live: live_upstream(config),
-        }
-    }
-}
-
-/// The adapter for live orders, from configuration.
-pub fn live_upstream(config: &crate::config::Config) -> Arc<dyn Upstream> {
-    match &config.upstream_url {
-        Some(url) => match HttpUpstream::new(url, StdDuration::from_secs(10), Duration::seconds(5))
-        {
-            Ok(http) => Arc::new(http),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot build the upstream client; live orders wait for operator reports");
-                Arc::new(OperatorReports)
-            }
-        },
-        None => Arc::new(OperatorReports),
-    }
 }
 
 /// One claimed task: the step to ask the adapter for, and the owner that may answer it.
