@@ -274,7 +274,11 @@ async fn concurrent_gets(
     let wall = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..clients {
-        let (http, url, token) = (http.clone(), format!("{base}{path}"), token.map(str::to_string));
+        let (http, url, token) = (
+            http.clone(),
+            format!("{base}{path}"),
+            token.map(str::to_string),
+        );
         tasks.push(tokio::spawn(async move {
             let mut s = Vec::new();
             let end = Instant::now() + run;
@@ -298,7 +302,11 @@ async fn concurrent_gets(
     }
     let elapsed = wall.elapsed();
     let rate = samples.len() as f64 / elapsed.as_secs_f64();
-    report(&format!("GET {path} ({clients} concurrent)"), samples, elapsed);
+    report(
+        &format!("GET {path} ({clients} concurrent)"),
+        samples,
+        elapsed,
+    );
     rate
 }
 
