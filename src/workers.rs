@@ -9,12 +9,11 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 use crate::config::Config;
-use crate::db::{Backend, DbConnection};
+use crate::db::Backend;
 use crate::error::ApiError;
 use crate::provisioning::{HttpUpstream, OperatorReports, Simulator, Upstream, Upstreams};
 use crate::state::AppState;
@@ -209,12 +208,10 @@ fn housekeeping(state: &AppState) -> Result<usize, ApiError> {
     })
 }
 
-/// Keeps the SQLite write-ahead log from growing without bound under steady reads.
+/// Keeps the SQLite write-ahead log from growing without bound under steady reads (a passive
+/// checkpoint on the writers' turn: it never makes a request's write fail).
 fn checkpoint_wal(state: &AppState) -> Result<usize, ApiError> {
-    let mut conn = state.db.get()?;
-    if let DbConnection::Sqlite(c) = &mut *conn {
-        c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
-    }
+    state.db.checkpoint_wal()?;
     Ok(0)
 }
 

@@ -22,6 +22,7 @@ use diesel::prelude::*;
 use subtle::ConstantTimeEq;
 
 use crate::db::schema::{credentials, members, partners};
+use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::state::AppState;
 
@@ -322,47 +323,62 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     let (actor, touch) = state
         .db
         .read(move |conn| {
-            let gate: PartnerGate = partners::table
-                .find(&partner_id)
-                .select((partners::status, partners::live_enabled))
-                .first(conn)
-                .optional()?
-                .ok_or_else(|| unauthenticated("invalid_token", "The access token is not valid; request a new one."))?;
-            check_partner_gate(&gate.status, gate.live_enabled, environment)?;
+            // One statement per request: the credential or member with its partner's gate.
+            let invalid = || unauthenticated("invalid_token", "The access token is not valid; request a new one.");
+            let partner_known = |conn: &mut DbConnection| -> Result<bool, ApiError> {
+                Ok(diesel::select(diesel::dsl::exists(partners::table.find(&partner_id)))
+                    .get_result(conn)?)
+            };
             match kind.as_str() {
                 "credential" => {
-                    let row: (String, String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>) =
-                        credentials::table
-                            .filter(credentials::id.eq(&sub))
-                            .filter(credentials::partner_id.eq(&partner_id))
-                            .filter(credentials::environment.eq(environment.as_str()))
-                            .select((
-                                credentials::status,
-                                credentials::environment,
-                                credentials::expires_at,
-                                credentials::last_used_at,
-                            ))
-                            .first(conn)
-                            .optional()?
-                            .ok_or_else(|| unauthenticated("credential_revoked", "This credential no longer exists; create a new one."))?;
-                    credential_usable(&row.0, crate::time::utc_opt(row.2), now)?;
-                    let stale = row
-                        .3
+                    type CredentialRow = (String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, PartnerGate);
+                    let row: Option<CredentialRow> = credentials::table
+                        .inner_join(partners::table)
+                        .filter(credentials::id.eq(&sub))
+                        .filter(credentials::partner_id.eq(&partner_id))
+                        .filter(credentials::environment.eq(environment.as_str()))
+                        .select((
+                            credentials::status,
+                            credentials::expires_at,
+                            credentials::last_used_at,
+                            (partners::status, partners::live_enabled),
+                        ))
+                        .first(conn)
+                        .optional()?;
+                    let Some((status, expires_at, last_used_at, gate)) = row else {
+                        // Rare: tell a vanished partner (invalid token) from a deleted credential.
+                        return Err(if partner_known(conn)? {
+                            unauthenticated("credential_revoked", "This credential no longer exists; create a new one.")
+                        } else {
+                            invalid()
+                        });
+                    };
+                    check_partner_gate(&gate.status, gate.live_enabled, environment)?;
+                    credential_usable(&status, crate::time::utc_opt(expires_at), now)?;
+                    let stale = last_used_at
                         .is_none_or(|t| now - crate::time::utc(t) >= Duration::seconds(LAST_USED_RESOLUTION_SECS));
                     Ok((Actor::Credential { id: sub }, stale))
                 }
                 "member" => {
-                    let role: String = members::table
+                    let row: Option<(String, PartnerGate)> = members::table
+                        .inner_join(partners::table)
                         .filter(members::id.eq(&sub))
                         .filter(members::partner_id.eq(&partner_id))
-                        .select(members::role)
+                        .select((members::role, (partners::status, partners::live_enabled)))
                         .first(conn)
-                        .optional()?
-                        .ok_or_else(|| unauthenticated("member_removed", "This team member no longer has access; ask an owner or admin to invite you again."))?;
+                        .optional()?;
+                    let Some((role, gate)) = row else {
+                        return Err(if partner_known(conn)? {
+                            unauthenticated("member_removed", "This team member no longer has access; ask an owner or admin to invite you again.")
+                        } else {
+                            invalid()
+                        });
+                    };
+                    check_partner_gate(&gate.status, gate.live_enabled, environment)?;
                     let role = Role::from_stored(&role, "members.role")?;
                     Ok((Actor::Member { id: sub, role }, false))
                 }
-                _ => Err(unauthenticated("invalid_token", "The access token is not valid; request a new one.")),
+                _ => Err(invalid()),
             }
         })
         .await?;

@@ -512,10 +512,11 @@ pub fn list(
 ) -> Result<Page<Package>, ApiError> {
     let mut q = paginate!(packages::table, packages, page);
     if let Viewer::Partner(partner_id) = viewer {
-        let markets: Vec<String> = partner_markets::table
-            .filter(partner_markets::partner_id.eq(partner_id))
-            .select(partner_markets::country)
-            .load(conn)?;
+        // The partner's markets as a subquery (one statement of one shape, whatever the
+        // number of markets, so the prepared statement is reused).
+        let markets = partner_markets::table
+            .filter(partner_markets::partner_id.eq(partner_id.to_string()))
+            .select(partner_markets::country);
         q = q
             .filter(exists(
                 package_approvals::table

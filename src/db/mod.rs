@@ -168,14 +168,23 @@ impl Db {
     pub fn connect(url: &str, max_size: u32) -> Result<Db, DbError> {
         let backend = Backend::of_url(url);
         let manager = Manager {
-            url: url.to_string(),
+            url: match backend {
+                Backend::Postgres => postgres_url(url),
+                Backend::Sqlite => url.to_string(),
+            },
             backend,
             statements: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         };
+        if backend == Backend::Sqlite {
+            sqlite_memory_statistics_off();
+        }
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            // No `SELECT 1` on every checkout: a connection that broke fails its statement
+            // and is then discarded by `has_broken`/`is_valid` on the way back.
+            .test_on_check_out(false)
             .build(manager.clone())?;
         Ok(Db {
             pool,
@@ -344,6 +353,48 @@ impl Db {
     }
 }
 
+/// SQLite keeps global memory statistics behind one process-wide mutex unless told not to;
+/// every allocation of every connection takes it. Turned off once, before the first
+/// connection opens (afterwards SQLite refuses the change, which is harmless).
+fn sqlite_memory_statistics_off() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        // SAFETY: sqlite3_config is called with an int option and an int argument, as its
+        // documentation requires for SQLITE_CONFIG_MEMSTATUS, before any other SQLite call of
+        // this process (the Once runs before the pool opens its first connection).
+        let rc =
+            unsafe { libsqlite3_sys::sqlite3_config(libsqlite3_sys::SQLITE_CONFIG_MEMSTATUS, 0) };
+        if rc != libsqlite3_sys::SQLITE_OK {
+            tracing::debug!(
+                rc,
+                "SQLite memory statistics stay on (SQLite already started)"
+            );
+        }
+    });
+}
+
+/// A PostgreSQL URL for a loopback host without an `sslmode` gets `sslmode=disable`: TLS on
+/// loopback protects nothing and cost ~5 % of the service's CPU (libpq's default `prefer`
+/// negotiates it). Any explicit `sslmode`, and every other host, is left as given.
+pub fn postgres_url(url: &str) -> String {
+    if url.contains("sslmode=") {
+        return url.to_string();
+    }
+    let rest = url.split_once("://").map(|(_, rest)| rest).unwrap_or(url);
+    let authority = rest.split(['/', '?']).next().unwrap_or("");
+    let host_port = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = if let Some(bracketed) = host_port.strip_prefix('[') {
+        bracketed.split(']').next().unwrap_or("")
+    } else {
+        host_port.split(':').next().unwrap_or("")
+    };
+    if !matches!(host, "localhost" | "127.0.0.1" | "::1") {
+        return url.to_string();
+    }
+    let separator = if url.contains('?') { '&' } else { '?' };
+    format!("{url}{separator}sslmode=disable")
+}
+
 /// The PostgreSQL advisory lock (session level) held while migrating: the ASCII of
 /// `onyxmigr`. Nothing else in the database may use this key.
 pub const MIGRATION_LOCK_KEY: i64 = 0x6f6e_7978_6d69_6772;
@@ -378,6 +429,19 @@ impl Db {
     pub fn pool_state(&self) -> (u32, u32) {
         let s = self.pool.state();
         (s.connections, s.idle_connections)
+    }
+
+    /// Moves the SQLite write-ahead log into the database file without ever failing or
+    /// blocking a writer: a passive checkpoint, taken on the writers' turn (so no write of
+    /// this process is in progress). Nothing to do on PostgreSQL.
+    pub fn checkpoint_wal(&self) -> Result<(), ApiError> {
+        if self.backend != Backend::Sqlite {
+            return Ok(());
+        }
+        let _turn = self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner());
+        let mut conn = self.get()?;
+        conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")?;
+        Ok(())
     }
 
     /// How many statements this process has sent to the database (every connection of the
