@@ -97,6 +97,8 @@ pub struct Running {
 pub fn start(state: AppState) -> std::io::Result<Running> {
     let doc = Arc::new(openapi_document());
     let table = web::Data::new(RouteTable::from_openapi(&doc));
+    // One access cache for every worker thread of this server (see `auth::cache`).
+    let access_cache = web::Data::new(crate::auth::cache::AccessCache::default());
     let doc_data = web::Data::from(doc);
     let listener = TcpListener::bind(state.config.listen)?;
     let addr = listener.local_addr()?;
@@ -113,6 +115,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
             .split_for_parts();
         app.app_data(data.clone())
             .app_data(table.clone())
+            .app_data(access_cache.clone())
             .app_data(doc_data.clone())
             .app_data(body_limit)
             .app_data(web::QueryConfig::default().error_handler(query_error))

@@ -1,12 +1,14 @@
 //! Who is calling and what they may do.
 //!
 //! - [`Caller`] is the extractor every partner route takes: it verifies the bearer JWT, loads
-//!   the partner and the member or credential behind it (so revocation, removal, role changes
-//!   and suspension take effect on the next request), and carries the [`Tenant`] that every
-//!   partner-scoped query requires.
+//!   the partner and the member or credential behind it with one statement, or takes them from
+//!   the [`cache`] while no access change has committed since (so revocation, removal, role
+//!   changes and suspension still take effect on the next request), and carries the
+//!   [`Tenant`] that every partner-scoped query requires.
 //! - [`Operator`] guards `/v1/admin`.
 //! - [`Permission`] and [`allows`] are the role matrix of the spec, in one table.
 
+pub mod cache;
 pub mod passwords;
 pub mod throttle;
 pub mod tokens;
@@ -247,10 +249,155 @@ pub fn bearer(req: &HttpRequest) -> Option<&str> {
 /// How often `last_used_at` of a credential is written at most.
 const LAST_USED_RESOLUTION_SECS: i64 = 60;
 
-#[derive(Queryable)]
+#[derive(Debug, Clone, Queryable)]
 struct PartnerGate {
     status: String,
     live_enabled: bool,
+}
+
+/// What the database says about a token's subject: loaded with one statement, checked on
+/// every request against the clock (so a rotated credential's grace period ends on time even
+/// while the record is cached).
+#[derive(Debug, Clone)]
+pub struct AccessRecord {
+    gate: PartnerGate,
+    subject: Subject,
+}
+
+#[derive(Debug, Clone)]
+enum Subject {
+    Credential {
+        id: String,
+        status: String,
+        expires_at: Option<chrono::NaiveDateTime>,
+        last_used_at: Option<chrono::NaiveDateTime>,
+    },
+    Member {
+        id: String,
+        role: Role,
+    },
+}
+
+impl AccessRecord {
+    /// The caller this record allows at `now`, and whether the credential's `last_used_at`
+    /// is due to be written.
+    fn check(
+        &self,
+        environment: Environment,
+        now: DateTime<Utc>,
+    ) -> Result<(Actor, bool), ApiError> {
+        check_partner_gate(&self.gate.status, self.gate.live_enabled, environment)?;
+        match &self.subject {
+            Subject::Credential {
+                id,
+                status,
+                expires_at,
+                last_used_at,
+            } => {
+                credential_usable(status, crate::time::utc_opt(*expires_at), now)?;
+                let stale = last_used_at.is_none_or(|t| {
+                    now - crate::time::utc(t) >= Duration::seconds(LAST_USED_RESOLUTION_SECS)
+                });
+                Ok((Actor::Credential { id: id.clone() }, stale))
+            }
+            Subject::Member { id, role } => Ok((
+                Actor::Member {
+                    id: id.clone(),
+                    role: *role,
+                },
+                false,
+            )),
+        }
+    }
+
+    fn used(&mut self, at: chrono::NaiveDateTime) {
+        if let Subject::Credential { last_used_at, .. } = &mut self.subject {
+            *last_used_at = Some(at);
+        }
+    }
+}
+
+/// Loads the credential or member a token names, with its partner's gate, in one statement.
+fn load_access(conn: &mut DbConnection, key: &cache::Key) -> Result<AccessRecord, ApiError> {
+    let invalid = || {
+        unauthenticated(
+            "invalid_token",
+            "The access token is not valid; request a new one.",
+        )
+    };
+    let partner_known = |conn: &mut DbConnection| -> Result<bool, ApiError> {
+        Ok(
+            diesel::select(diesel::dsl::exists(partners::table.find(&key.partner_id)))
+                .get_result(conn)?,
+        )
+    };
+    match key.kind.as_str() {
+        "credential" => {
+            type CredentialRow = (
+                String,
+                Option<chrono::NaiveDateTime>,
+                Option<chrono::NaiveDateTime>,
+                PartnerGate,
+            );
+            let row: Option<CredentialRow> = credentials::table
+                .inner_join(partners::table)
+                .filter(credentials::id.eq(&key.subject))
+                .filter(credentials::partner_id.eq(&key.partner_id))
+                .filter(credentials::environment.eq(key.environment.as_str()))
+                .select((
+                    credentials::status,
+                    credentials::expires_at,
+                    credentials::last_used_at,
+                    (partners::status, partners::live_enabled),
+                ))
+                .first(conn)
+                .optional()?;
+            let Some((status, expires_at, last_used_at, gate)) = row else {
+                // Rare: tell a vanished partner (invalid token) from a deleted credential.
+                return Err(if partner_known(conn)? {
+                    unauthenticated(
+                        "credential_revoked",
+                        "This credential no longer exists; create a new one.",
+                    )
+                } else {
+                    invalid()
+                });
+            };
+            Ok(AccessRecord {
+                gate,
+                subject: Subject::Credential {
+                    id: key.subject.clone(),
+                    status,
+                    expires_at,
+                    last_used_at,
+                },
+            })
+        }
+        "member" => {
+            let row: Option<(String, PartnerGate)> = members::table
+                .inner_join(partners::table)
+                .filter(members::id.eq(&key.subject))
+                .filter(members::partner_id.eq(&key.partner_id))
+                .select((members::role, (partners::status, partners::live_enabled)))
+                .first(conn)
+                .optional()?;
+            let Some((role, gate)) = row else {
+                return Err(if partner_known(conn)? {
+                    unauthenticated("member_removed", "This team member no longer has access; ask an owner or admin to invite you again.")
+                } else {
+                    invalid()
+                });
+            };
+            Ok(AccessRecord {
+                gate,
+                subject: Subject::Member {
+                    id: key.subject.clone(),
+                    role: Role::from_stored(&role, "members.role")?,
+                },
+            })
+        }
+        _ => Err(invalid()),
+    }
 }
 
 /// Refuses a suspended partner, and live access before Onyx enabled it.
@@ -317,76 +464,40 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
         partner_id: claims.ptr.clone(),
         environment,
     };
-    let kind = claims.kind.clone();
-    let sub = claims.sub.clone();
-    let partner_id = claims.ptr.clone();
-    let (actor, touch) = state
+    let key = cache::Key {
+        kind: claims.kind.clone(),
+        subject: claims.sub.clone(),
+        partner_id: claims.ptr.clone(),
+        environment,
+    };
+    // Who the token's subject is now: from the access cache while nothing that changes
+    // access has committed since it was loaded, else from the database (one statement).
+    let access_cache = req.app_data::<web::Data<cache::AccessCache>>().cloned();
+    let generation = state
         .db
-        .read(move |conn| {
-            // One statement per request: the credential or member with its partner's gate.
-            let invalid = || unauthenticated("invalid_token", "The access token is not valid; request a new one.");
-            let partner_known = |conn: &mut DbConnection| -> Result<bool, ApiError> {
-                Ok(diesel::select(diesel::dsl::exists(partners::table.find(&partner_id)))
-                    .get_result(conn)?)
-            };
-            match kind.as_str() {
-                "credential" => {
-                    type CredentialRow = (String, Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>, PartnerGate);
-                    let row: Option<CredentialRow> = credentials::table
-                        .inner_join(partners::table)
-                        .filter(credentials::id.eq(&sub))
-                        .filter(credentials::partner_id.eq(&partner_id))
-                        .filter(credentials::environment.eq(environment.as_str()))
-                        .select((
-                            credentials::status,
-                            credentials::expires_at,
-                            credentials::last_used_at,
-                            (partners::status, partners::live_enabled),
-                        ))
-                        .first(conn)
-                        .optional()?;
-                    let Some((status, expires_at, last_used_at, gate)) = row else {
-                        // Rare: tell a vanished partner (invalid token) from a deleted credential.
-                        return Err(if partner_known(conn)? {
-                            unauthenticated("credential_revoked", "This credential no longer exists; create a new one.")
-                        } else {
-                            invalid()
-                        });
-                    };
-                    check_partner_gate(&gate.status, gate.live_enabled, environment)?;
-                    credential_usable(&status, crate::time::utc_opt(expires_at), now)?;
-                    let stale = last_used_at
-                        .is_none_or(|t| now - crate::time::utc(t) >= Duration::seconds(LAST_USED_RESOLUTION_SECS));
-                    Ok((Actor::Credential { id: sub }, stale))
-                }
-                "member" => {
-                    let row: Option<(String, PartnerGate)> = members::table
-                        .inner_join(partners::table)
-                        .filter(members::id.eq(&sub))
-                        .filter(members::partner_id.eq(&partner_id))
-                        .select((members::role, (partners::status, partners::live_enabled)))
-                        .first(conn)
-                        .optional()?;
-                    let Some((role, gate)) = row else {
-                        return Err(if partner_known(conn)? {
-                            unauthenticated("member_removed", "This team member no longer has access; ask an owner or admin to invite you again.")
-                        } else {
-                            invalid()
-                        });
-                    };
-                    check_partner_gate(&gate.status, gate.live_enabled, environment)?;
-                    let role = Role::from_stored(&role, "members.role")?;
-                    Ok((Actor::Member { id: sub, role }, false))
-                }
-                _ => Err(invalid()),
+        .access_generation()
+        .filter(|_| access_cache.is_some());
+    let cached = generation.and_then(|g| access_cache.as_ref()?.get(&key, g));
+    let record = match cached {
+        Some(record) => record,
+        None => {
+            let k = key.clone();
+            let record = state.db.read(move |conn| load_access(conn, &k)).await?;
+            if let (Some(g), Some(cache)) = (generation, &access_cache) {
+                cache.put(key.clone(), g, record.clone());
             }
-        })
-        .await?;
+            record
+        }
+    };
+    let (actor, touch) = record.check(environment, now)?;
     // Rate limit per credential or member (429 with Retry-After).
-    let key = match &actor {
+    let limit_key = match &actor {
         Actor::Member { id, .. } | Actor::Credential { id } => id.clone(),
     };
-    state.rate_limiter.check_key(&key).map_err(rate_limited)?;
+    state
+        .rate_limiter
+        .check_key(&limit_key)
+        .map_err(rate_limited)?;
     if touch {
         if let Actor::Credential { id } = &actor {
             let id = id.clone();
@@ -400,6 +511,9 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
                     Ok(())
                 })
                 .await?;
+            if let Some(cache) = &access_cache {
+                cache.used(&key, at);
+            }
         }
     }
     Ok(Caller { tenant, actor })

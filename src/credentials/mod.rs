@@ -262,6 +262,7 @@ pub fn rotate(
     let new = insert(conn, tenant, &old.name, &created_by, now)?;
     let expires_at = now + grace;
     // Guarded update: of two concurrent rotations only one finds the credential active.
+    crate::db::mark_access_changed(conn)?;
     let changed = diesel::update(
         credentials::table
             .find(id)
@@ -307,6 +308,7 @@ pub fn revoke(
             detail: "This credential is already revoked.".into(),
         });
     }
+    crate::db::mark_access_changed(conn)?;
     diesel::update(credentials::table.find(id))
         .set((
             credentials::status.eq("revoked"),

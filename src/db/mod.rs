@@ -134,10 +134,33 @@ pub struct Db {
     /// Counts committed transactions that queued background work (see [`mark_work_queued`]);
     /// idle workers wait on it instead of only polling.
     work_queued: Arc<tokio::sync::watch::Sender<u64>>,
+    /// Moves on with every committed access change (see [`mark_access_changed`]).
+    access_generation: Arc<std::sync::atomic::AtomicU64>,
+    /// On PostgreSQL: whether this process currently hears other instances' access changes
+    /// (the listener is connected). Cached access is only trusted while it does.
+    access_heard: Arc<std::sync::atomic::AtomicBool>,
 }
 
 thread_local! {
     static QUEUED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    static ACCESS_CHANGED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// The PostgreSQL channel on which a committed change of who may call the API (a credential
+/// revoked or rotated, a member's role changed or removed, a partner suspended, reinstated or
+/// given live access) reaches the other instances.
+pub const ACCESS_CHANNEL: &str = "onyx_access_changed";
+
+/// Says that the write transaction on `conn` changes who may call the API: once it commits,
+/// this process's [`Db::access_generation`] moves on (cached access is loaded again), and on
+/// PostgreSQL a `NOTIFY` does the same in every other instance.
+pub fn mark_access_changed(conn: &mut DbConnection) -> Result<(), ApiError> {
+    if !ACCESS_CHANGED_IN_THIS_TRANSACTION.with(|q| q.replace(true)) {
+        if let DbConnection::Pg(pg) = conn {
+            diesel::sql_query(format!("NOTIFY {ACCESS_CHANNEL}")).execute(pg)?;
+        }
+    }
+    Ok(())
 }
 
 /// The PostgreSQL channel on which committed work wakes the workers of every instance.
@@ -192,6 +215,8 @@ impl Db {
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
             work_queued: Arc::new(tokio::sync::watch::channel(0).0),
+            access_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            access_heard: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })
     }
 
@@ -276,11 +301,34 @@ impl Db {
         };
         let mut conn = self.get()?;
         QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(false));
+        ACCESS_CHANGED_IN_THIS_TRANSACTION.with(|q| q.set(false));
         let result = (*conn).transaction(f);
         if QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false)) && result.is_ok() {
             self.work_queued.send_modify(|n| *n = n.wrapping_add(1));
         }
+        if ACCESS_CHANGED_IN_THIS_TRANSACTION.with(|q| q.replace(false)) && result.is_ok() {
+            self.note_access_changed();
+        }
         result
+    }
+
+    /// The current access generation, when cached access may be trusted: always on SQLite
+    /// (one process per file, so every change goes through [`mark_access_changed`] here); on
+    /// PostgreSQL only while this process hears the other instances ([`Db::listen_for_work`]).
+    /// `None`: load access from the database on every request.
+    pub fn access_generation(&self) -> Option<u64> {
+        use std::sync::atomic::Ordering;
+        if self.backend == Backend::Postgres && !self.access_heard.load(Ordering::Acquire) {
+            return None;
+        }
+        Some(self.access_generation.load(Ordering::Acquire))
+    }
+
+    /// Moves the access generation on: every cached access is loaded again. Committed writes
+    /// that call [`mark_access_changed`] do this; so may a tool that changed rows by hand.
+    pub fn note_access_changed(&self) {
+        self.access_generation
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Changes whenever a committed write queued background work: of this process, and on
@@ -302,6 +350,7 @@ impl Db {
         }
         let url = self.manager.url.clone();
         let signal = Arc::clone(&self.work_queued);
+        let db = self.clone();
         let spawned = std::thread::Builder::new()
             .name("onyx-listen".into())
             .spawn(move || {
@@ -315,16 +364,21 @@ impl Db {
                             continue;
                         }
                     };
-                    if let Err(e) = diesel::sql_query(format!("LISTEN {WORK_CHANNEL}")).execute(&mut conn) {
+                    if let Err(e) = conn.batch_execute(&format!("LISTEN {WORK_CHANNEL}; LISTEN {ACCESS_CHANNEL};")) {
                         tracing::warn!(error = %e, "LISTEN failed; polling only");
                         std::thread::sleep(Duration::from_secs(1));
                         continue;
                     }
+                    // Changes made while nobody listened are unknown: drop what is cached.
+                    db.note_access_changed();
+                    db.access_heard.store(true, Ordering::Release);
                     while !stop.load(Ordering::Relaxed) {
                         let mut woke = false;
+                        let mut access = false;
                         let mut broken = false;
                         for n in conn.notifications_iter() {
                             match n {
+                                Ok(n) if n.channel == ACCESS_CHANNEL => access = true,
                                 Ok(_) => woke = true,
                                 Err(_) => {
                                     broken = true;
@@ -332,16 +386,21 @@ impl Db {
                                 }
                             }
                         }
+                        if access {
+                            db.note_access_changed();
+                        }
                         if woke {
                             signal.send_modify(|n| *n = n.wrapping_add(1));
                         }
                         if broken {
+                            db.access_heard.store(false, Ordering::Release);
                             tracing::warn!("the work listener connection broke; opening it again");
                             break;
                         }
                         std::thread::sleep(Duration::from_millis(20));
                     }
                 }
+                db.access_heard.store(false, Ordering::Release);
             });
         match spawned {
             Ok(handle) => Some(handle),

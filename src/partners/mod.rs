@@ -282,6 +282,8 @@ pub fn transition(
             )
         }
     };
+    // Suspension, reinstatement and live access change who may call: tokens notice at once.
+    crate::db::mark_access_changed(conn)?;
     audit::record(
         conn,
         audit::Entry {

@@ -401,6 +401,7 @@ pub fn change_role(
     if current.role == Role::Owner && role != Role::Owner && owner_count(conn, &partner_id)? <= 1 {
         return Err(last_owner("demoted"));
     }
+    crate::db::mark_access_changed(conn)?;
     diesel::update(members::table.find(member_id))
         .set((
             members::role.eq(role.as_str()),
@@ -440,6 +441,7 @@ pub fn remove(
             return Err(last_owner("removed"));
         }
     }
+    crate::db::mark_access_changed(conn)?;
     diesel::delete(members::table.find(member_id)).execute(conn)?;
     audit::record(
         conn,

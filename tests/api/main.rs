@@ -16,6 +16,7 @@ mod jobs;
 mod migrations;
 mod order_retry;
 mod orders;
+mod performance;
 mod platform;
 mod problem_codes;
 mod stored_values;

@@ -1,0 +1,245 @@
+//! Issue 18 (performance) behaviour that tests can hold without timing anything: how many
+//! statements a request costs, and that the access cache never outlives a change of access.
+
+use serde_json::json;
+
+use crate::helpers::TestApp;
+
+/// Statements the service sent while answering `GET path` with `token` (see
+/// `hardening_data::statements_for`).
+async fn cost(app: &TestApp, token: &str, path: &str) -> u64 {
+    let count = |text: String| -> u64 {
+        text.lines()
+            .find_map(|l| l.strip_prefix("onyx_db_statements_total "))
+            .unwrap()
+            .parse()
+            .unwrap()
+    };
+    let before = count(app.anon().get("/metrics").await.text());
+    app.bearer(token).get(path).await.expect(200);
+    let after = count(app.anon().get("/metrics").await.text());
+    after - before
+}
+
+/// On PostgreSQL the access cache is trusted only while the instance hears other instances'
+/// changes: start the listener the service runs beside its workers.
+fn hear_access_changes(app: &TestApp) -> Option<Listening> {
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let handle = app.state.db.listen_for_work(stop.clone())?;
+    // Wait until it listens (its first act is to note a change).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while app.state.db.access_generation().is_none() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the listener did not start"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    Some(Listening(stop, Some(handle)))
+}
+
+struct Listening(
+    std::sync::Arc<std::sync::atomic::AtomicBool>,
+    Option<std::thread::JoinHandle<()>>,
+);
+
+impl Drop for Listening {
+    fn drop(&mut self) {
+        self.0.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(h) = self.1.take() {
+            let _ = h.join();
+        }
+    }
+}
+
+/// A token's subject is loaded once and then authenticated from memory (one statement fewer
+/// per request), and every change of access applies to the very next request: a credential
+/// revoked, a member's role lowered, a member removed, a partner suspended.
+#[tokio::test]
+async fn access_is_cached_until_it_changes_and_changes_apply_at_once() {
+    let app = TestApp::spawn().await;
+    let _listening = hear_access_changes(&app);
+    let org = app.onboard("Cached").await;
+    let machine = app.machine(&org.owner.token).await;
+    let dev = app.add_member(&org, "developer").await;
+    let admin = app.add_member(&org, "admin").await;
+
+    // Warm: the first request loads the subject; later ones cost one statement fewer.
+    let first = cost(&app, &machine.token, "/v1/packages?limit=5").await;
+    let warm = cost(&app, &machine.token, "/v1/packages?limit=5").await;
+    assert_eq!(
+        warm,
+        cost(&app, &machine.token, "/v1/packages?limit=5").await
+    );
+    assert!(warm < first, "cached: {warm} statements, first: {first}");
+
+    // Role lowered: the developer's cached token loses what viewers may not do, at once.
+    app.bearer(&dev.token)
+        .get("/v1/credentials")
+        .await
+        .expect(200);
+    app.bearer(&org.owner.token)
+        .patch(
+            &format!("/v1/members/{}", dev.id),
+            &json!({"role": "viewer"}),
+        )
+        .await
+        .expect(200);
+    app.bearer(&dev.token)
+        .get("/v1/credentials")
+        .await
+        .expect_problem(403, "forbidden");
+
+    // Removed: the admin's cached token stops at once.
+    app.bearer(&admin.token).get("/v1/me").await.expect(200);
+    app.bearer(&org.owner.token)
+        .delete(&format!("/v1/members/{}", admin.id))
+        .await
+        .expect(204);
+    app.bearer(&admin.token)
+        .get("/v1/me")
+        .await
+        .expect_problem(401, "member_removed");
+
+    // Revoked: the machine's cached token stops at once.
+    app.bearer(&machine.token)
+        .get("/v1/packages?limit=5")
+        .await
+        .expect(200);
+    app.bearer(&org.owner.token)
+        .post_empty(&format!("/v1/credentials/{}/revoke", machine.id))
+        .await
+        .expect(200);
+    app.bearer(&machine.token)
+        .get("/v1/packages?limit=5")
+        .await
+        .expect_problem(401, "credential_revoked");
+
+    // Suspended: the owner's cached token is refused at once.
+    app.bearer(&org.owner.token).get("/v1/me").await.expect(200);
+    app.operator()
+        .post(
+            &format!("/v1/admin/partners/{}/suspend", org.partner_id),
+            &json!({"reason": "Unpaid invoice"}),
+        )
+        .await
+        .expect(200);
+    app.bearer(&org.owner.token)
+        .get("/v1/me")
+        .await
+        .expect_problem(403, "partner_suspended");
+}
+
+/// The catalogue list costs the same statements whatever the page size or the number of the
+/// partner's markets (one statement shape; countries are columns, not per-row queries).
+#[tokio::test]
+async fn a_catalogue_page_costs_the_same_statements_whatever_its_size() {
+    let app = TestApp::spawn().await;
+    let shop = crate::orders::shop(&app).await;
+    let token = &shop.machine.token;
+    cost(&app, token, "/v1/packages?limit=1").await;
+    let one = cost(&app, token, "/v1/packages?limit=1").await;
+    let many = cost(&app, token, "/v1/packages?limit=100").await;
+    let page = app.bearer(token).get_ok("/v1/packages?limit=100").await;
+    assert!(page["data"].as_array().unwrap().len() >= 8, "{page}");
+    assert_eq!(one, many);
+}
+
+/// A second instance of the service on the same PostgreSQL database (its own pool, access
+/// cache and listener), serving on its own port.
+struct Instance {
+    base: String,
+    stop: Option<actix_web::dev::ServerHandle>,
+    thread: Option<std::thread::JoinHandle<()>>,
+    _listening: Option<Listening>,
+}
+
+impl Instance {
+    fn start(app: &TestApp) -> Instance {
+        let db = onyx::db::Db::connect(&app.db.url, 4).unwrap();
+        let state = onyx::state::AppState::new(
+            db,
+            (*app.state.config).clone(),
+            std::sync::Arc::new(app.clock.clone()),
+        );
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let handle = state.db.listen_for_work(stop.clone()).unwrap();
+        while state.db.access_generation().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        let (tx, rx) = std::sync::mpsc::channel();
+        let thread = std::thread::spawn(move || {
+            actix_web::rt::System::new().block_on(async move {
+                let running = onyx::app::start(state).unwrap();
+                tx.send((running.addr, running.server.handle())).unwrap();
+                let _ = running.server.await;
+            })
+        });
+        let (addr, server) = rx.recv().unwrap();
+        Instance {
+            base: format!("http://{addr}"),
+            stop: Some(server),
+            thread: Some(thread),
+            _listening: Some(Listening(stop, Some(handle))),
+        }
+    }
+
+    async fn get(&self, app: &TestApp, token: &str, path: &str) -> (u16, serde_json::Value) {
+        let r = app
+            .client
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or_default())
+    }
+}
+
+impl Drop for Instance {
+    fn drop(&mut self) {
+        if let Some(h) = self.stop.take() {
+            drop(h.stop(false));
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// PostgreSQL, two instances: a credential revoked through one instance is refused by the
+/// other, whose cache held it, as soon as the change's notification arrives (the listener
+/// reads every 20 ms); the test allows 5 s for it before failing.
+#[tokio::test]
+async fn a_revocation_through_one_instance_reaches_the_other_instances_cache() {
+    let app = TestApp::spawn().await;
+    if app.db.backend != onyx::db::Backend::Postgres {
+        return; // one SQLite file serves one process
+    }
+    let org = app.onboard("Two instances").await;
+    let machine = app.machine(&org.owner.token).await;
+    let other = Instance::start(&app);
+    for _ in 0..2 {
+        let (status, body) = other.get(&app, &machine.token, "/v1/packages").await;
+        assert_eq!(status, 200, "{body}");
+    }
+    app.bearer(&org.owner.token)
+        .post_empty(&format!("/v1/credentials/{}/revoke", machine.id))
+        .await
+        .expect(200);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    loop {
+        let (status, body) = other.get(&app, &machine.token, "/v1/packages").await;
+        if status == 401 {
+            assert_eq!(body["code"], "credential_revoked", "{body}");
+            break;
+        }
+        assert_eq!(status, 200, "{body}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the other instance still accepts a revoked credential"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+    }
+}
