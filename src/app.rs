@@ -98,7 +98,8 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
     let doc = Arc::new(openapi_document());
     let table = web::Data::new(RouteTable::from_openapi(&doc));
     // One access cache for every worker thread of this server (see `auth::cache`).
-    let access_cache = web::Data::new(crate::auth::cache::AccessCache::default());
+    let access_cache = web::Data::new(crate::auth::cache::new_cache());
+    let catalogue_views = web::Data::new(crate::catalogue::routes::new_views());
     let doc_data = web::Data::from(doc);
     let listener = TcpListener::bind(state.config.listen)?;
     let addr = listener.local_addr()?;
@@ -116,6 +117,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
         app.app_data(data.clone())
             .app_data(table.clone())
             .app_data(access_cache.clone())
+            .app_data(catalogue_views.clone())
             .app_data(doc_data.clone())
             .app_data(body_limit)
             .app_data(web::QueryConfig::default().error_handler(query_error))

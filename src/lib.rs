@@ -18,6 +18,7 @@ pub mod http;
 pub mod idempotency;
 pub mod ids;
 pub mod jobs;
+pub mod memo;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;

@@ -475,7 +475,7 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     let access_cache = req.app_data::<web::Data<cache::AccessCache>>().cloned();
     let generation = state
         .db
-        .access_generation()
+        .generation(crate::db::Change::Access)
         .filter(|_| access_cache.is_some());
     let cached = generation.and_then(|g| access_cache.as_ref()?.get(&key, g));
     let record = match cached {
@@ -512,7 +512,7 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
                 })
                 .await?;
             if let Some(cache) = &access_cache {
-                cache.used(&key, at);
+                cache.update(&key, |record| record.used(at));
             }
         }
     }

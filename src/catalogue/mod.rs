@@ -417,6 +417,8 @@ pub fn create(
     p: ValidPackage,
     now: DateTime<Utc>,
 ) -> Result<Package, ApiError> {
+    // Partners' catalogue views are cached until the catalogue changes.
+    crate::db::mark_changed(conn, crate::db::Change::Catalogue)?;
     let id = p.0.package_id.clone();
     let taken: bool = diesel::select(exists(packages::table.find(&id))).get_result(conn)?;
     if taken {
@@ -452,6 +454,8 @@ pub fn update(
     p: ValidPackage,
     now: DateTime<Utc>,
 ) -> Result<Package, ApiError> {
+    // Partners' catalogue views are cached until the catalogue changes.
+    crate::db::mark_changed(conn, crate::db::Change::Catalogue)?;
     let id = p.0.package_id.clone();
     diesel::update(packages::table.find(&id))
         .set(p.columns(now))
@@ -607,6 +611,8 @@ pub fn set_markets(
     partner_id: &str,
     countries: &[String],
 ) -> Result<(), ApiError> {
+    // Partners' catalogue views are cached until the catalogue changes.
+    crate::db::mark_changed(conn, crate::db::Change::Catalogue)?;
     diesel::delete(partner_markets::table.filter(partner_markets::partner_id.eq(partner_id)))
         .execute(conn)?;
     for c in countries {
@@ -635,6 +641,8 @@ pub fn approve(
     package_id: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
+    // Partners' catalogue views are cached until the catalogue changes.
+    crate::db::mark_changed(conn, crate::db::Change::Catalogue)?;
     get(conn, package_id)?;
     let already: bool = diesel::select(exists(
         package_approvals::table
@@ -660,6 +668,8 @@ pub fn withdraw(
     partner_id: &str,
     package_id: &str,
 ) -> Result<(), ApiError> {
+    // Partners' catalogue views are cached until the catalogue changes.
+    crate::db::mark_changed(conn, crate::db::Change::Catalogue)?;
     let n = diesel::delete(
         package_approvals::table
             .filter(package_approvals::partner_id.eq(partner_id))

@@ -1,10 +1,12 @@
 //! Partner catalogue routes: only approved packages within the partner's markets.
 
-use actix_web::{get, web, HttpResponse};
+use actix_web::{get, web, HttpRequest, HttpResponse};
 
 use super::{Package, PackageFilter, Viewer};
 use crate::auth::{Caller, Permission};
+use crate::db::Change;
 use crate::error::{ApiError, Problem};
+use crate::memo::Memo;
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
@@ -18,6 +20,8 @@ use crate::state::AppState;
 #[get("/packages")]
 pub async fn list(
     state: web::Data<AppState>,
+    views: Option<web::Data<CatalogueViews>>,
+    req: HttpRequest,
     caller: Caller,
     page: web::Query<PageQuery>,
     filter: web::Query<PackageFilter>,
@@ -29,11 +33,45 @@ pub async fn list(
     let page = page.parse()?;
     let filter = filter.into_inner();
     filter.check()?;
+    // The same page for the same partner and query is answered from memory until the
+    // catalogue changes (any package, country, approval or market write; see `CatalogueViews`).
+    let key = (partner_id.clone(), req.query_string().to_string());
+    let generation = state
+        .db
+        .generation(Change::Catalogue)
+        .filter(|_| views.is_some());
+    if let (Some(g), Some(views)) = (generation, &views) {
+        if let Some(body) = views.get(&key, g) {
+            return Ok(json_body(body));
+        }
+    }
     let result = state
         .db
         .read(move |c| super::list(c, Viewer::Partner(&partner_id), &filter, &page))
         .await?;
-    Ok(HttpResponse::Ok().json(result))
+    let body = web::Bytes::from(
+        serde_json::to_vec(&result).map_err(|e| ApiError::internal(format!("json: {e}")))?,
+    );
+    if let (Some(g), Some(views)) = (generation, &views) {
+        views.put(key, g, body.clone());
+    }
+    Ok(json_body(body))
+}
+
+fn json_body(body: web::Bytes) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
+}
+
+/// Partners' catalogue pages as last answered, by (partner, query string), kept while the
+/// database's catalogue generation holds (every catalogue write moves it on, in every
+/// instance on PostgreSQL) and for at most 10 s. A few hundred pages at most.
+pub type CatalogueViews = Memo<(String, String), web::Bytes>;
+
+/// One per server (shared by its worker threads).
+pub fn new_views() -> CatalogueViews {
+    Memo::new(std::time::Duration::from_secs(10), 512)
 }
 
 /// Read one package (also retired ones, which old orders refer to).

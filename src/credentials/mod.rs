@@ -262,7 +262,7 @@ pub fn rotate(
     let new = insert(conn, tenant, &old.name, &created_by, now)?;
     let expires_at = now + grace;
     // Guarded update: of two concurrent rotations only one finds the credential active.
-    crate::db::mark_access_changed(conn)?;
+    crate::db::mark_changed(conn, crate::db::Change::Access)?;
     let changed = diesel::update(
         credentials::table
             .find(id)
@@ -308,7 +308,7 @@ pub fn revoke(
             detail: "This credential is already revoked.".into(),
         });
     }
-    crate::db::mark_access_changed(conn)?;
+    crate::db::mark_changed(conn, crate::db::Change::Access)?;
     diesel::update(credentials::table.find(id))
         .set((
             credentials::status.eq("revoked"),

@@ -134,30 +134,55 @@ pub struct Db {
     /// Counts committed transactions that queued background work (see [`mark_work_queued`]);
     /// idle workers wait on it instead of only polling.
     work_queued: Arc<tokio::sync::watch::Sender<u64>>,
-    /// Moves on with every committed access change (see [`mark_access_changed`]).
-    access_generation: Arc<std::sync::atomic::AtomicU64>,
-    /// On PostgreSQL: whether this process currently hears other instances' access changes
-    /// (the listener is connected). Cached access is only trusted while it does.
-    access_heard: Arc<std::sync::atomic::AtomicBool>,
+    /// One counter per [`Change`], moving on with every committed change of that kind.
+    generations: Arc<[std::sync::atomic::AtomicU64; 2]>,
+    /// On PostgreSQL: whether this process currently hears other instances' changes (the
+    /// listener is connected). Caches are only trusted while it does.
+    changes_heard: Arc<std::sync::atomic::AtomicBool>,
 }
 
 thread_local! {
     static QUEUED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
-    static ACCESS_CHANGED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Bit set of the [`Change`]s the open transaction made (see [`mark_changed`]).
+    static CHANGED_IN_THIS_TRANSACTION: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
 }
 
-/// The PostgreSQL channel on which a committed change of who may call the API (a credential
-/// revoked or rotated, a member's role changed or removed, a partner suspended, reinstated or
-/// given live access) reaches the other instances.
-pub const ACCESS_CHANNEL: &str = "onyx_access_changed";
+/// Kinds of committed change that in-process caches follow (see [`mark_changed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// Who may call the API: a credential revoked or rotated, a member's role changed or
+    /// removed, a partner suspended, reinstated or given live access.
+    Access,
+    /// What the catalogue shows a partner: packages, their countries, approvals, markets.
+    Catalogue,
+}
 
-/// Says that the write transaction on `conn` changes who may call the API: once it commits,
-/// this process's [`Db::access_generation`] moves on (cached access is loaded again), and on
-/// PostgreSQL a `NOTIFY` does the same in every other instance.
-pub fn mark_access_changed(conn: &mut DbConnection) -> Result<(), ApiError> {
-    if !ACCESS_CHANGED_IN_THIS_TRANSACTION.with(|q| q.replace(true)) {
+impl Change {
+    const ALL: [Change; 2] = [Change::Access, Change::Catalogue];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The PostgreSQL channel on which this change reaches the other instances.
+    pub fn channel(self) -> &'static str {
+        match self {
+            Change::Access => "onyx_access_changed",
+            Change::Catalogue => "onyx_catalogue_changed",
+        }
+    }
+}
+
+/// Says that the write transaction on `conn` makes a `change`: once it commits, this
+/// process's [`Db::generation`] of that change moves on (caches built on it load again), and
+/// on PostgreSQL a `NOTIFY` (sent by the server at commit, never for a rolled-back
+/// transaction) does the same in every other instance.
+pub fn mark_changed(conn: &mut DbConnection, change: Change) -> Result<(), ApiError> {
+    let bit = 1u8 << change.index();
+    let before = CHANGED_IN_THIS_TRANSACTION.with(|c| c.replace(c.get() | bit));
+    if before & bit == 0 {
         if let DbConnection::Pg(pg) = conn {
-            diesel::sql_query(format!("NOTIFY {ACCESS_CHANNEL}")).execute(pg)?;
+            diesel::sql_query(format!("NOTIFY {}", change.channel())).execute(pg)?;
         }
     }
     Ok(())
@@ -215,8 +240,8 @@ impl Db {
             backend,
             sqlite_writer: Arc::new(Mutex::new(())),
             work_queued: Arc::new(tokio::sync::watch::channel(0).0),
-            access_generation: Arc::new(std::sync::atomic::AtomicU64::new(0)),
-            access_heard: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            generations: Arc::new(Default::default()),
+            changes_heard: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         })
     }
 
@@ -301,34 +326,38 @@ impl Db {
         };
         let mut conn = self.get()?;
         QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(false));
-        ACCESS_CHANGED_IN_THIS_TRANSACTION.with(|q| q.set(false));
+        CHANGED_IN_THIS_TRANSACTION.with(|c| c.set(0));
         let result = (*conn).transaction(f);
         if QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false)) && result.is_ok() {
             self.work_queued.send_modify(|n| *n = n.wrapping_add(1));
         }
-        if ACCESS_CHANGED_IN_THIS_TRANSACTION.with(|q| q.replace(false)) && result.is_ok() {
-            self.note_access_changed();
+        let changed = CHANGED_IN_THIS_TRANSACTION.with(|c| c.replace(0));
+        if result.is_ok() {
+            for change in Change::ALL {
+                if changed & (1 << change.index()) != 0 {
+                    self.note_changed(change);
+                }
+            }
         }
         result
     }
 
-    /// The current access generation, when cached access may be trusted: always on SQLite
-    /// (one process per file, so every change goes through [`mark_access_changed`] here); on
+    /// The current generation of `change`, when caches built on it may be trusted: always on
+    /// SQLite (one process per file, so every change goes through [`mark_changed`] here); on
     /// PostgreSQL only while this process hears the other instances ([`Db::listen_for_work`]).
-    /// `None`: load access from the database on every request.
-    pub fn access_generation(&self) -> Option<u64> {
+    /// `None`: read from the database every time.
+    pub fn generation(&self, change: Change) -> Option<u64> {
         use std::sync::atomic::Ordering;
-        if self.backend == Backend::Postgres && !self.access_heard.load(Ordering::Acquire) {
+        if self.backend == Backend::Postgres && !self.changes_heard.load(Ordering::Acquire) {
             return None;
         }
-        Some(self.access_generation.load(Ordering::Acquire))
+        Some(self.generations[change.index()].load(Ordering::Acquire))
     }
 
-    /// Moves the access generation on: every cached access is loaded again. Committed writes
-    /// that call [`mark_access_changed`] do this; so may a tool that changed rows by hand.
-    pub fn note_access_changed(&self) {
-        self.access_generation
-            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+    /// Moves the generation of `change` on: caches built on it load again. Committed writes
+    /// that call [`mark_changed`] do this; so may a tool that changed rows by hand.
+    pub fn note_changed(&self, change: Change) {
+        self.generations[change.index()].fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
     /// Changes whenever a committed write queued background work: of this process, and on
@@ -364,43 +393,53 @@ impl Db {
                             continue;
                         }
                     };
-                    if let Err(e) = conn.batch_execute(&format!("LISTEN {WORK_CHANNEL}; LISTEN {ACCESS_CHANNEL};")) {
+                    let listen = std::iter::once(WORK_CHANNEL)
+                        .chain(Change::ALL.iter().map(|c| c.channel()))
+                        .map(|channel| format!("LISTEN {channel};"))
+                        .collect::<String>();
+                    if let Err(e) = conn.batch_execute(&listen) {
                         tracing::warn!(error = %e, "LISTEN failed; polling only");
                         std::thread::sleep(Duration::from_secs(1));
                         continue;
                     }
                     // Changes made while nobody listened are unknown: drop what is cached.
-                    db.note_access_changed();
-                    db.access_heard.store(true, Ordering::Release);
+                    for change in Change::ALL {
+                        db.note_changed(change);
+                    }
+                    db.changes_heard.store(true, Ordering::Release);
                     while !stop.load(Ordering::Relaxed) {
                         let mut woke = false;
-                        let mut access = false;
+                        let mut changed = [false; Change::ALL.len()];
                         let mut broken = false;
                         for n in conn.notifications_iter() {
                             match n {
-                                Ok(n) if n.channel == ACCESS_CHANNEL => access = true,
-                                Ok(_) => woke = true,
+                                Ok(n) => match Change::ALL.iter().find(|c| c.channel() == n.channel) {
+                                    Some(change) => changed[change.index()] = true,
+                                    None => woke = true,
+                                },
                                 Err(_) => {
                                     broken = true;
                                     break;
                                 }
                             }
                         }
-                        if access {
-                            db.note_access_changed();
+                        for change in Change::ALL {
+                            if changed[change.index()] {
+                                db.note_changed(change);
+                            }
                         }
                         if woke {
                             signal.send_modify(|n| *n = n.wrapping_add(1));
                         }
                         if broken {
-                            db.access_heard.store(false, Ordering::Release);
+                            db.changes_heard.store(false, Ordering::Release);
                             tracing::warn!("the work listener connection broke; opening it again");
                             break;
                         }
                         std::thread::sleep(Duration::from_millis(20));
                     }
                 }
-                db.access_heard.store(false, Ordering::Release);
+                db.changes_heard.store(false, Ordering::Release);
             });
         match spawned {
             Ok(handle) => Some(handle),

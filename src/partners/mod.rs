@@ -283,7 +283,7 @@ pub fn transition(
         }
     };
     // Suspension, reinstatement and live access change who may call: tokens notice at once.
-    crate::db::mark_access_changed(conn)?;
+    crate::db::mark_changed(conn, crate::db::Change::Access)?;
     audit::record(
         conn,
         audit::Entry {

@@ -401,7 +401,7 @@ pub fn change_role(
     if current.role == Role::Owner && role != Role::Owner && owner_count(conn, &partner_id)? <= 1 {
         return Err(last_owner("demoted"));
     }
-    crate::db::mark_access_changed(conn)?;
+    crate::db::mark_changed(conn, crate::db::Change::Access)?;
     diesel::update(members::table.find(member_id))
         .set((
             members::role.eq(role.as_str()),
@@ -441,7 +441,7 @@ pub fn remove(
             return Err(last_owner("removed"));
         }
     }
-    crate::db::mark_access_changed(conn)?;
+    crate::db::mark_changed(conn, crate::db::Change::Access)?;
     diesel::delete(members::table.find(member_id)).execute(conn)?;
     audit::record(
         conn,

@@ -24,6 +24,7 @@ const GROUND: &[&str] = &[
     "idempotency",
     "jobs",
     "ids",
+    "memo",
     "metrics",
     "pagination",
     "request_context",

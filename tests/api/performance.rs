@@ -28,7 +28,7 @@ fn hear_access_changes(app: &TestApp) -> Option<Listening> {
     let handle = app.state.db.listen_for_work(stop.clone())?;
     // Wait until it listens (its first act is to note a change).
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while app.state.db.access_generation().is_none() {
+    while app.state.db.generation(onyx::db::Change::Access).is_none() {
         assert!(
             std::time::Instant::now() < deadline,
             "the listener did not start"
@@ -137,7 +137,8 @@ async fn a_catalogue_page_costs_the_same_statements_whatever_its_size() {
     let app = TestApp::spawn().await;
     let shop = crate::orders::shop(&app).await;
     let token = &shop.machine.token;
-    cost(&app, token, "/v1/packages?limit=1").await;
+    cost(&app, token, "/v1/packages?limit=2").await; // the token's access, now cached
+                                                     // Each page's first answer (a page seen before is answered from memory).
     let one = cost(&app, token, "/v1/packages?limit=1").await;
     let many = cost(&app, token, "/v1/packages?limit=100").await;
     let page = app.bearer(token).get_ok("/v1/packages?limit=100").await;
@@ -164,7 +165,7 @@ impl Instance {
         );
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let handle = state.db.listen_for_work(stop.clone()).unwrap();
-        while state.db.access_generation().is_none() {
+        while state.db.generation(onyx::db::Change::Access).is_none() {
             std::thread::sleep(std::time::Duration::from_millis(10));
         }
         let (tx, rx) = std::sync::mpsc::channel();
@@ -242,4 +243,86 @@ async fn a_revocation_through_one_instance_reaches_the_other_instances_cache() {
         );
         tokio::time::sleep(std::time::Duration::from_millis(5)).await;
     }
+}
+
+/// A partner's catalogue page is answered from memory until the catalogue changes: a warm
+/// page costs no statement more than `/healthz`, and every catalogue write (a price change,
+/// a new approval, a withdrawn one, the markets) shows in the very next page.
+#[tokio::test]
+async fn catalogue_pages_are_served_from_memory_until_the_catalogue_changes() {
+    let app = TestApp::spawn().await;
+    let _listening = hear_access_changes(&app);
+    let shop = crate::orders::shop(&app).await;
+    let token = &shop.machine.token;
+    let path = "/v1/packages?limit=100";
+    cost(&app, token, path).await;
+    let floor = cost(&app, token, "/healthz").await;
+    assert_eq!(
+        cost(&app, token, path).await,
+        floor,
+        "a warm page reads nothing"
+    );
+
+    let price = |page: &serde_json::Value, id: &str| {
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["package_id"] == id)
+            .map(|p| p["price_minor"].clone())
+    };
+    let ids = |page: &serde_json::Value| {
+        let mut ids: Vec<String> = page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["package_id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let before = app.bearer(token).get_ok(path).await;
+    assert!(ids(&before).contains(&"fr-plan".to_string()), "{before}");
+
+    // A price change.
+    let package = app.operator().get_ok("/v1/admin/packages/fr-plan").await;
+    let old_price = package["price_minor"].as_i64().unwrap();
+    app.operator()
+        .patch(
+            "/v1/admin/packages/fr-plan",
+            &json!({"price_minor": old_price + 1}),
+        )
+        .await
+        .expect(200);
+    let page = app.bearer(token).get_ok(path).await;
+    assert_eq!(price(&page, "fr-plan"), Some(json!(old_price + 1)));
+
+    // An approval withdrawn, then given again.
+    let approvals = format!(
+        "/v1/admin/partners/{}/package-approvals",
+        shop.org.partner_id
+    );
+    app.operator()
+        .delete(&format!("{approvals}/fr-plan"))
+        .await
+        .expect(204);
+    let page = app.bearer(token).get_ok(path).await;
+    assert!(!ids(&page).contains(&"fr-plan".to_string()), "{page}");
+    app.operator()
+        .post(&approvals, &json!({"package_id": "fr-plan"}))
+        .await;
+    let page = app.bearer(token).get_ok(path).await;
+    assert!(ids(&page).contains(&"fr-plan".to_string()), "{page}");
+
+    // Markets narrowed: packages outside them disappear at once.
+    app.operator()
+        .put(
+            &format!("/v1/admin/partners/{}/markets", shop.org.partner_id),
+            &json!({"countries": ["US"]}),
+        )
+        .await
+        .expect(200);
+    let page = app.bearer(token).get_ok(path).await;
+    assert!(!ids(&page).contains(&"fr-plan".to_string()), "{page}");
+    assert!(ids(&page).contains(&"us-plan".to_string()), "{page}");
 }

@@ -46,7 +46,7 @@ async fn an_unknown_stored_value_answers_500_and_logs_its_column() {
     })
     .unwrap();
     // A change by hand bypasses the writes that announce access changes.
-    app.state.db.note_access_changed();
+    app.state.db.note_changed(onyx::db::Change::Access);
     app.bearer(&org.owner.token)
         .get("/v1/me")
         .await

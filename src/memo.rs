@@ -1,0 +1,86 @@
+//! An in-process cache whose entries hold only while nothing they depend on has changed: each
+//! entry remembers the database generation of a [`crate::db::Change`] it was built under, and
+//! is used only while that generation is current (and for at most its time to live, which
+//! bounds rows changed by hand in the database). Capacity is bounded: a full memo is emptied.
+
+use std::collections::HashMap;
+use std::hash::Hash;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+struct Entry<V> {
+    generation: u64,
+    built: Instant,
+    value: V,
+}
+
+pub struct Memo<K, V> {
+    entries: Mutex<HashMap<K, Entry<V>>>,
+    ttl: Duration,
+    capacity: usize,
+}
+
+impl<K: Eq + Hash, V: Clone> Memo<K, V> {
+    pub fn new(ttl: Duration, capacity: usize) -> Self {
+        Memo {
+            entries: Mutex::new(HashMap::new()),
+            ttl,
+            capacity,
+        }
+    }
+
+    /// The value for `key` if it was built under `generation` less than the time to live ago.
+    pub fn get(&self, key: &K, generation: u64) -> Option<V> {
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|e| e.generation == generation && e.built.elapsed() < self.ttl)
+            .map(|e| e.value.clone())
+    }
+
+    /// Keeps `value`, built under `generation` (read *before* building it, so that a change
+    /// committed meanwhile leaves the entry already outdated).
+    pub fn put(&self, key: K, generation: u64, value: V) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= self.capacity && !entries.contains_key(&key) {
+            entries.clear();
+        }
+        entries.insert(
+            key,
+            Entry {
+                generation,
+                built: Instant::now(),
+                value,
+            },
+        );
+    }
+
+    /// Changes the value kept for `key`, if any (keeping its generation and age).
+    pub fn update(&self, key: &K, change: impl FnOnce(&mut V)) {
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(e) = entries.get_mut(key) {
+            change(&mut e.value);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_entry_holds_for_its_generation_and_time_to_live_only() {
+        let memo: Memo<&str, i32> = Memo::new(Duration::from_millis(50), 2);
+        memo.put("a", 1, 10);
+        assert_eq!(memo.get(&"a", 1), Some(10));
+        assert_eq!(memo.get(&"a", 2), None, "a newer generation");
+        memo.update(&"a", |v| *v += 1);
+        assert_eq!(memo.get(&"a", 1), Some(11));
+        memo.put("b", 1, 20);
+        memo.put("c", 1, 30);
+        assert_eq!(memo.get(&"a", 1), None, "full: emptied");
+        assert_eq!(memo.get(&"c", 1), Some(30));
+        std::thread::sleep(Duration::from_millis(60));
+        assert_eq!(memo.get(&"c", 1), None, "expired");
+    }
+}
