@@ -100,6 +100,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
     // One access cache for every worker thread of this server (see `auth::cache`).
     let access_cache = web::Data::new(crate::auth::cache::new_cache());
     let catalogue_views = web::Data::new(crate::catalogue::routes::new_views());
+    let order_pages = web::Data::new(crate::orders::routes::new_pages());
     let doc_data = web::Data::from(doc);
     let listener = TcpListener::bind(state.config.listen)?;
     let addr = listener.local_addr()?;
@@ -118,6 +119,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
             .app_data(table.clone())
             .app_data(access_cache.clone())
             .app_data(catalogue_views.clone())
+            .app_data(order_pages.clone())
             .app_data(doc_data.clone())
             .app_data(body_limit)
             .app_data(web::QueryConfig::default().error_handler(query_error))

@@ -64,6 +64,46 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
     }
 }
 
+/// Pages of JSON as answered, by (partner, environment, query string).
+pub type JsonPages = Memo<(String, &'static str, String), actix_web::web::Bytes>;
+
+/// A JSON answer kept in `pages` while the database's generation of `change` holds: from
+/// memory when it is there, else built by `build`, kept and answered. Without a trusted
+/// generation (PostgreSQL not listening) or without a memo, it is always built.
+pub async fn json_page<T, F>(
+    db: &crate::db::Db,
+    pages: Option<&JsonPages>,
+    change: crate::db::Change,
+    key: (String, &'static str, String),
+    build: F,
+) -> Result<actix_web::HttpResponse, crate::error::ApiError>
+where
+    T: serde::Serialize,
+    F: std::future::Future<Output = Result<T, crate::error::ApiError>>,
+{
+    let generation = db.generation(change).filter(|_| pages.is_some());
+    if let (Some(g), Some(pages)) = (generation, pages) {
+        if let Some(body) = pages.get(&key, g) {
+            return Ok(json_answer(body));
+        }
+    }
+    let value = build.await?;
+    let body = actix_web::web::Bytes::from(
+        serde_json::to_vec(&value)
+            .map_err(|e| crate::error::ApiError::internal(format!("json: {e}")))?,
+    );
+    if let (Some(g), Some(pages)) = (generation, pages) {
+        pages.put(key, g, body.clone());
+    }
+    Ok(json_answer(body))
+}
+
+fn json_answer(body: actix_web::web::Bytes) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::Ok()
+        .content_type(actix_web::http::header::ContentType::json())
+        .body(body)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

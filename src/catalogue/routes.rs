@@ -6,7 +6,7 @@ use super::{Package, PackageFilter, Viewer};
 use crate::auth::{Caller, Permission};
 use crate::db::Change;
 use crate::error::{ApiError, Problem};
-use crate::memo::Memo;
+use crate::memo::{JsonPages, Memo};
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
@@ -34,44 +34,30 @@ pub async fn list(
     let filter = filter.into_inner();
     filter.check()?;
     // The same page for the same partner and query is answered from memory until the
-    // catalogue changes (any package, country, approval or market write; see `CatalogueViews`).
-    let key = (partner_id.clone(), req.query_string().to_string());
-    let generation = state
-        .db
-        .generation(Change::Catalogue)
-        .filter(|_| views.is_some());
-    if let (Some(g), Some(views)) = (generation, &views) {
-        if let Some(body) = views.get(&key, g) {
-            return Ok(json_body(body));
-        }
-    }
-    let result = state
-        .db
-        .read(move |c| super::list(c, Viewer::Partner(&partner_id), &filter, &page))
-        .await?;
-    let body = web::Bytes::from(
-        serde_json::to_vec(&result).map_err(|e| ApiError::internal(format!("json: {e}")))?,
-    );
-    if let (Some(g), Some(views)) = (generation, &views) {
-        views.put(key, g, body.clone());
-    }
-    Ok(json_body(body))
+    // catalogue changes (any package, country, approval or market write).
+    let key = (partner_id.clone(), "", req.query_string().to_string());
+    let db = state.db.clone();
+    crate::memo::json_page(
+        &state.db,
+        views.as_ref().map(|v| &v.0),
+        Change::Catalogue,
+        key,
+        async move {
+            db.read(move |c| super::list(c, Viewer::Partner(&partner_id), &filter, &page))
+                .await
+        },
+    )
+    .await
 }
 
-fn json_body(body: web::Bytes) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type(actix_web::http::header::ContentType::json())
-        .body(body)
-}
-
-/// Partners' catalogue pages as last answered, by (partner, query string), kept while the
-/// database's catalogue generation holds (every catalogue write moves it on, in every
-/// instance on PostgreSQL) and for at most 10 s. A few hundred pages at most.
-pub type CatalogueViews = Memo<(String, String), web::Bytes>;
+/// Partners' catalogue pages as last answered (by partner and query string; the catalogue is
+/// the same in both environments), kept while the catalogue does not change and for at most
+/// 10 s; 512 pages at most.
+pub struct CatalogueViews(JsonPages);
 
 /// One per server (shared by its worker threads).
 pub fn new_views() -> CatalogueViews {
-    Memo::new(std::time::Duration::from_secs(10), 512)
+    CatalogueViews(Memo::new(std::time::Duration::from_secs(10), 512))
 }
 
 /// Read one package (also retired ones, which old orders refer to).

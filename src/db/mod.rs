@@ -135,7 +135,7 @@ pub struct Db {
     /// idle workers wait on it instead of only polling.
     work_queued: Arc<tokio::sync::watch::Sender<u64>>,
     /// One counter per [`Change`], moving on with every committed change of that kind.
-    generations: Arc<[std::sync::atomic::AtomicU64; 2]>,
+    generations: Arc<[std::sync::atomic::AtomicU64; Change::ALL.len()]>,
     /// On PostgreSQL: whether this process currently hears other instances' changes (the
     /// listener is connected). Caches are only trusted while it does.
     changes_heard: Arc<std::sync::atomic::AtomicBool>,
@@ -155,10 +155,12 @@ pub enum Change {
     Access,
     /// What the catalogue shows a partner: packages, their countries, approvals, markets.
     Catalogue,
+    /// Orders and their items (any order of any partner).
+    Orders,
 }
 
 impl Change {
-    const ALL: [Change; 2] = [Change::Access, Change::Catalogue];
+    const ALL: [Change; 3] = [Change::Access, Change::Catalogue, Change::Orders];
 
     fn index(self) -> usize {
         self as usize
@@ -169,6 +171,7 @@ impl Change {
         match self {
             Change::Access => "onyx_access_changed",
             Change::Catalogue => "onyx_catalogue_changed",
+            Change::Orders => "onyx_orders_changed",
         }
     }
 }

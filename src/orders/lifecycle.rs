@@ -97,6 +97,7 @@ fn set_state(
     }
     let at = now.naive_utc();
     let retry_allowed = failure.as_ref().is_some_and(|f| f.retry_allowed);
+    crate::db::mark_changed(conn, crate::db::Change::Orders)?;
     let q = diesel::update(
         orders::table
             .find(&r.id)
@@ -359,6 +360,7 @@ pub fn retry(
         }
     }
     let at = now.naive_utc();
+    crate::db::mark_changed(conn, crate::db::Change::Orders)?;
     let changed = diesel::update(
         orders::table
             .find(&r.id)
@@ -415,6 +417,7 @@ pub fn mark_retryable(
     if r.state()? != OrderState::Failed {
         return Err(not_failed(&r.state));
     }
+    crate::db::mark_changed(conn, crate::db::Change::Orders)?;
     let changed = diesel::update(
         orders::table
             .find(id)

@@ -379,6 +379,8 @@ fn place(
         _ => service_id,
     };
     let at = now.naive_utc();
+    // Cached order pages are read again once this commits.
+    crate::db::mark_changed(conn, crate::db::Change::Orders)?;
     diesel::insert_into(orders::table)
         .values((
             orders::id.eq(&id),

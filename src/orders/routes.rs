@@ -63,6 +63,8 @@ pub async fn create(
 #[get("/orders")]
 pub async fn list(
     state: web::Data<AppState>,
+    pages: Option<web::Data<OrderPages>>,
+    req: HttpRequest,
     caller: Caller,
     page: web::Query<PageQuery>,
     filter: web::Query<OrderFilter>,
@@ -70,11 +72,39 @@ pub async fn list(
     let tenant = caller.require(Permission::ReadOperations)?.clone();
     let page = page.parse()?;
     let filter = filter.into_inner();
-    let result = state
-        .db
-        .read(move |c| super::list(c, &tenant, &filter, &page))
-        .await?;
-    Ok(HttpResponse::Ok().json(result))
+    // Answered from memory while no order has changed since (see `OrderPages`).
+    let key = (
+        tenant.partner_id().to_string(),
+        tenant.environment().as_str(),
+        req.query_string().to_string(),
+    );
+    let db = state.db.clone();
+    crate::memo::json_page(
+        &state.db,
+        pages.as_ref().map(|p| &p.0),
+        crate::db::Change::Orders,
+        key,
+        async move {
+            db.read(move |c| super::list(c, &tenant, &filter, &page))
+                .await
+        },
+    )
+    .await
+}
+
+/// Order list pages as last answered, by partner, environment and query string, kept while
+/// no order changed (every order insert and state change marks its transaction with
+/// `Change::Orders`, in every instance on PostgreSQL) and for at most 10 s; 512 pages at most.
+/// Under steady writes pages are read again almost every time; polling dashboards between
+/// changes are answered from memory.
+pub struct OrderPages(crate::memo::JsonPages);
+
+/// One per server (shared by its worker threads).
+pub fn new_pages() -> OrderPages {
+    OrderPages(crate::memo::Memo::new(
+        std::time::Duration::from_secs(10),
+        512,
+    ))
 }
 
 /// Read an order with its ledger entries and events.

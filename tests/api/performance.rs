@@ -326,3 +326,59 @@ async fn catalogue_pages_are_served_from_memory_until_the_catalogue_changes() {
     assert!(!ids(&page).contains(&"fr-plan".to_string()), "{page}");
     assert!(ids(&page).contains(&"us-plan".to_string()), "{page}");
 }
+
+/// An orders page is answered from memory while no order changes, and every order change (a
+/// new order, a state change by the worker, a cancellation) shows on the very next page.
+#[tokio::test]
+async fn order_pages_are_served_from_memory_until_an_order_changes() {
+    use crate::orders::{activate, create_order, shop};
+    let app = TestApp::spawn().await;
+    let _listening = hear_access_changes(&app);
+    let shop = shop(&app).await;
+    let token = &shop.machine.token;
+    let path = "/v1/orders?limit=50";
+    let first = create_order(&app, token, &activate(&["fr-plan"])).await;
+    cost(&app, token, path).await;
+    let floor = cost(&app, token, "/healthz").await;
+    assert_eq!(
+        cost(&app, token, path).await,
+        floor,
+        "a warm page reads nothing"
+    );
+    let states = |page: &serde_json::Value| -> Vec<(String, String)> {
+        page["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| {
+                (
+                    o["id"].as_str().unwrap().to_string(),
+                    o["state"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let id = first["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        states(&app.bearer(token).get_ok(path).await),
+        vec![(id.clone(), first["state"].as_str().unwrap().to_string())]
+    );
+    // The worker completes it: the next page says so.
+    app.drain().await;
+    assert_eq!(
+        states(&app.bearer(token).get_ok(path).await),
+        vec![(id.clone(), "completed".to_string())]
+    );
+    // A new order is on the next page.
+    let second = create_order(&app, token, &activate(&["fr-plan-b"])).await;
+    let page = states(&app.bearer(token).get_ok(path).await);
+    assert_eq!(page.len(), 2);
+    assert_eq!(page[0].0, second["id"].as_str().unwrap());
+    // Cancelled: the next page says so.
+    app.bearer(token)
+        .post_empty(&format!("/v1/orders/{}/cancel", page[0].0))
+        .await
+        .expect(200);
+    let page = states(&app.bearer(token).get_ok(path).await);
+    assert_eq!(page[0].1, "cancelled", "{page:?}");
+}
