@@ -337,7 +337,14 @@ fn main() {
     state
         .db
         .write_blocking(|c| {
-            onyx::wallet::credit(c, &tenant, "EUR", 90_000_000, "bench funding", Utc::now())
+            onyx::wallet::credit(
+                c,
+                &tenant,
+                "EUR",
+                1_000_000_000_000,
+                "bench funding",
+                Utc::now(),
+            )
         })
         .expect("funding");
 
@@ -443,8 +450,9 @@ fn main() {
         let secs = wall.elapsed().as_secs_f64();
         println!("{:<34} {steps} steps in {secs:.2}s ({:.0} steps/s)", "provisioning worker", steps as f64 / secs);
 
+        'webhooks: {
         if std::env::var("BENCH_SKIP_WEBHOOKS").is_ok_and(|v| v == "1") {
-            return;
+            break 'webhooks;
         }
         // Webhooks through the service's own pools.
         let with = |per_endpoint: usize| {
@@ -489,6 +497,49 @@ fn main() {
         let samples = paced(&http, &base, &many, half, 5.0, &sink).await;
         report(&format!("webhooks at {half:.0}/s: event->arrival"), samples, wall.elapsed());
         pools.shutdown().await;
+        }
+
+        // Sustained order creation: 8 clients for BENCH_SUSTAINED_SECS (default 120; 0 skips),
+        // with the service's own worker pools running beside them (provisioning, webhooks,
+        // housekeeping, the SQLite checkpoint). Target: every answer 2xx.
+        let secs: u64 = std::env::var("BENCH_SUSTAINED_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
+        if secs > 0 {
+            let pools = onyx::workers::spawn(state.clone());
+            let end = Instant::now() + Duration::from_secs(secs);
+            let wall = Instant::now();
+            let mut tasks = Vec::new();
+            for _ in 0..8 {
+                let (http, base, token, body) = (http.clone(), base.clone(), token.clone(), body.clone());
+                tasks.push(tokio::spawn(async move {
+                    let (mut ok, mut refused) = (Vec::new(), std::collections::BTreeMap::<String, usize>::new());
+                    while Instant::now() < end {
+                        let t = Instant::now();
+                        let r = http.post(format!("{base}/v1/orders")).bearer_auth(&token).json(&body).send().await.unwrap();
+                        let status = r.status();
+                        let text = r.text().await.unwrap_or_default();
+                        if status.is_success() {
+                            ok.push(t.elapsed());
+                        } else {
+                            let code = serde_json::from_str::<serde_json::Value>(&text).ok().and_then(|v| v["code"].as_str().map(str::to_string)).unwrap_or_default();
+                            *refused.entry(format!("{} {code}", status.as_u16())).or_default() += 1;
+                        }
+                    }
+                    (ok, refused)
+                }));
+            }
+            let mut samples = Vec::new();
+            let mut refused = std::collections::BTreeMap::<String, usize>::new();
+            for t in tasks {
+                let (ok, r) = t.await.unwrap();
+                samples.extend(ok);
+                for (k, n) in r {
+                    *refused.entry(k).or_default() += n;
+                }
+            }
+            report(&format!("POST /v1/orders sustained {secs}s"), samples, wall.elapsed());
+            println!("{:<34} non-2xx: {} {refused:?} (target: 0)", "sustained writes", refused.values().sum::<usize>());
+            pools.shutdown().await;
+        }
     });
     println!("memory: {}", memory());
 }
