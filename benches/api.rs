@@ -329,6 +329,10 @@ fn main() {
     db.migrate().expect("migrations");
     let state = AppState::new(db, config, Arc::new(SystemClock));
     let workers = onyx::workers::Context::new(state.clone());
+    // As `serve` does: on PostgreSQL, hear other instances' changes (work queued, access and
+    // catalogue/order changes); the in-process caches are only trusted while it listens.
+    let stop_listening = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let _listener = state.db.listen_for_work(Arc::clone(&stop_listening));
     let info = onyx::seed::seed_demo(&state).expect("seed");
     let access = info.sandbox.expect("a fresh database is seeded");
     let (client_id, secret) = (access.client_id, access.client_secret);
