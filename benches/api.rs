@@ -311,6 +311,7 @@ async fn concurrent_gets(
 }
 
 fn main() {
+    onyx::memory::limit_allocator_arenas();
     let dir = tempfile::tempdir().expect("temp dir");
     let url = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| dir.path().join("bench.db").display().to_string());

@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod ids;
 pub mod jobs;
 pub mod memo;
+pub mod memory;
 pub mod metrics;
 pub mod openapi;
 pub mod ops;

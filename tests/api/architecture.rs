@@ -25,6 +25,7 @@ const GROUND: &[&str] = &[
     "jobs",
     "ids",
     "memo",
+    "memory",
     "metrics",
     "pagination",
     "request_context",
