@@ -398,7 +398,7 @@ async fn an_idempotency_key_of_a_dead_request_is_free_once_its_lease_lapses() {
 /// Statements the service sent to the database while answering `GET path` (the counter of
 /// `/metrics`; nothing else runs in a test app between the two scrapes but the scrape itself,
 /// whose share is the same every time).
-async fn statements_for(app: &TestApp, token: &str, path: &str) -> u64 {
+pub async fn statements_for(app: &TestApp, token: &str, path: &str) -> u64 {
     let count = |text: String| -> u64 {
         text.lines()
             .find_map(|l| l.strip_prefix("onyx_db_statements_total "))

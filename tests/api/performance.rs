@@ -5,21 +5,7 @@ use serde_json::json;
 
 use crate::helpers::TestApp;
 
-/// Statements the service sent while answering `GET path` with `token` (see
-/// `hardening_data::statements_for`).
-async fn cost(app: &TestApp, token: &str, path: &str) -> u64 {
-    let count = |text: String| -> u64 {
-        text.lines()
-            .find_map(|l| l.strip_prefix("onyx_db_statements_total "))
-            .unwrap()
-            .parse()
-            .unwrap()
-    };
-    let before = count(app.anon().get("/metrics").await.text());
-    app.bearer(token).get(path).await.expect(200);
-    let after = count(app.anon().get("/metrics").await.text());
-    after - before
-}
+use crate::hardening_data::statements_for as cost;
 
 /// On PostgreSQL the access cache is trusted only while the instance hears other instances'
 /// changes: start the listener the service runs beside its workers.
