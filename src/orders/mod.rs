@@ -423,8 +423,10 @@ pub struct OrderFilter {
     /// Only orders of this customer.
     pub customer_reference: Option<String>,
     /// Only orders created at or after this time (RFC 3339).
+    #[serde(default, deserialize_with = "crate::time::filter_time")]
     pub created_from: Option<DateTime<Utc>>,
     /// Only orders created before this time (RFC 3339).
+    #[serde(default, deserialize_with = "crate::time::filter_time")]
     pub created_to: Option<DateTime<Utc>>,
 }
 
