@@ -285,7 +285,8 @@ pub struct Approvals {
     responses(
         (status = 201, description = "Approved.", body = Approvals),
         (status = 200, description = "Was already approved.", body = Approvals),
-        (status = 404, description = "No such partner or package.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such partner.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such package (`package_not_found`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/partners/{partner_id}/package-approvals")]

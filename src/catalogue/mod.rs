@@ -238,16 +238,16 @@ impl PackageInput {
             }
             _ => {}
         }
-        let name_len = self.coverage_name.trim().chars().count();
-        if name_len == 0 || name_len > 100 {
+        // The length as sent (what the contract's maxLength counts), and not only white space.
+        let text_ok = |s: &str, max: usize| !s.trim().is_empty() && s.chars().count() <= max;
+        if !text_ok(&self.coverage_name, 100) {
             err(
                 "coverage_name",
                 "length",
                 "must be 1 to 100 characters long",
             );
         }
-        let region_len = self.region.trim().chars().count();
-        if region_len == 0 || region_len > 64 {
+        if !text_ok(&self.region, 64) {
             err("region", "length", "must be 1 to 64 characters long");
         }
         self.countries.sort();
@@ -633,7 +633,17 @@ pub fn approve(
     package_id: &str,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
-    get(conn, package_id)?;
+    // The route names the partner; a package named in the body that does not exist is a
+    // refused request (as for an order's items), not a missing route target.
+    get(conn, package_id).map_err(|e| match e {
+        ApiError::NotFound { .. } => ApiError::Unprocessable {
+            code: "package_not_found",
+            detail: format!(
+                "No package `{package_id}` exists; use a package_id from GET /v1/admin/packages."
+            ),
+        },
+        other => other,
+    })?;
     let already: bool = diesel::select(exists(
         package_approvals::table
             .filter(package_approvals::partner_id.eq(partner_id))

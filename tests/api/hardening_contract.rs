@@ -4,7 +4,9 @@
 //! the contract run led to, and the rules the document states.
 
 use reqwest::Method;
+use serde_json::json;
 
+use crate::catalogue::package;
 use crate::helpers::{Fetch, TestApp};
 use crate::orders::{activate, create_order, shop};
 
@@ -89,4 +91,62 @@ async fn every_rfc3339_time_is_accepted_in_time_filters() {
         .await
         .expect_problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["field"], "created_to", "{p}");
+}
+
+/// The route of a package approval names the partner: a package in the body that does not
+/// exist is a refused request (422 `package_not_found`, as for an order's items), not a
+/// missing route target (a 404 there says the partner does not exist).
+#[tokio::test]
+async fn approving_a_package_that_does_not_exist_is_refused_not_missing() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Acme").await;
+    let approvals = format!("/v1/admin/partners/{}/package-approvals", org.partner_id);
+    app.operator()
+        .post(&approvals, &json!({"package_id": "no-such-package"}))
+        .await
+        .expect_problem(422, "package_not_found");
+    app.operator()
+        .post(
+            "/v1/admin/partners/ptr_nope/package-approvals",
+            &json!({"package_id": "no-such-package"}),
+        )
+        .await
+        .expect_problem(404, "not_found");
+}
+
+/// A package's coverage name and region are 1 to 100 (64) characters as sent (the document's
+/// `maxLength`), and not only white space; they are stored trimmed.
+#[tokio::test]
+async fn package_texts_are_measured_as_sent() {
+    let app = TestApp::spawn().await;
+    let padded = format!(" {} ", "a".repeat(99));
+    let mut body = package("fr-padded");
+    body["coverage_name"] = json!(padded);
+    let p = app
+        .operator()
+        .post("/v1/admin/packages", &body)
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "coverage_name", "{p}");
+    body["coverage_name"] = json!(" France ");
+    body["region"] = json!(format!(" {} ", "r".repeat(63)));
+    let p = app
+        .operator()
+        .post("/v1/admin/packages", &body)
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["field"], "region", "{p}");
+    body["region"] = json!("\u{3000}\t");
+    app.operator()
+        .post("/v1/admin/packages", &body)
+        .await
+        .expect_problem(422, "validation_failed");
+    body["region"] = json!(" Europe ");
+    let created = app
+        .operator()
+        .post("/v1/admin/packages", &body)
+        .await
+        .expect(201);
+    assert_eq!(created["coverage_name"], "France", "{created}");
+    assert_eq!(created["region"], "Europe", "{created}");
 }
