@@ -150,3 +150,59 @@ async fn package_texts_are_measured_as_sent() {
     assert_eq!(created["coverage_name"], "France", "{created}");
     assert_eq!(created["region"], "Europe", "{created}");
 }
+
+/// A webhook URL has the form the document states (https to a host name, or http to
+/// loopback in sandbox, in ASCII): what the URL parser would also take — a `*` in a host
+/// name, an IP address literal over https, a space or a non-ASCII character in the path — is
+/// refused, after the more specific reasons.
+#[tokio::test]
+async fn webhook_urls_hold_to_the_documented_form() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Hooks").await;
+    let sandbox = app.machine(&org.owner.token).await;
+    for url in [
+        "https://m.0.O.A*",
+        "https://93.184.216.34/hook",
+        "https://hooks.example.com/a b",
+        "https://hooks.example.com/\u{fc}",
+        "https://b\u{fc}cher.example/hook",
+        "http://0177.0.0.1:8080/hook",
+    ] {
+        let p = app
+            .bearer(&sandbox.token)
+            .post("/v1/webhook-endpoints", &json!({"url": url}))
+            .await
+            .expect_problem(422, "validation_failed");
+        assert_eq!(p["errors"][0]["code"], "invalid_url", "{url}: {p}");
+    }
+    let created = app
+        .bearer(&sandbox.token)
+        .post(
+            "/v1/webhook-endpoints",
+            &json!({"url": "https://xn--bcher-kva.example/hook"}),
+        )
+        .await
+        .expect(201);
+    let id = created["id"].as_str().unwrap();
+    for url in [
+        "http://LOCALHOST.:8080/hook?x=1#y",
+        "http://[::1]:9/x",
+        "http://127.10.0.1",
+        "https://hooks.example.com./onyx",
+    ] {
+        app.bearer(&sandbox.token)
+            .patch(&format!("/v1/webhook-endpoints/{id}"), &json!({"url": url}))
+            .await
+            .expect(200);
+    }
+    // The specific reasons still come first.
+    let p = app
+        .bearer(&sandbox.token)
+        .post(
+            "/v1/webhook-endpoints",
+            &json!({"url": "https://10.0.0.8/x"}),
+        )
+        .await
+        .expect_problem(422, "validation_failed");
+    assert_eq!(p["errors"][0]["code"], "forbidden_address", "{p}");
+}
