@@ -48,6 +48,12 @@ pub const EVENT_TYPES: &[&str] = &[
     "webhook.test",
 ];
 
+crate::openapi::listed_strings!(
+    /// A webhook event type.
+    EventType,
+    EVENT_TYPES
+);
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookEndpoint {
     #[schema(example = "we_0mhx2k9q1002a7f3kq9zt0bw")]
@@ -281,6 +287,7 @@ pub struct CreateEndpoint {
     pub description: Option<String>,
     /// Types to receive; leave out or empty for every type.
     #[serde(default)]
+    #[schema(value_type = Vec<EventType>)]
     pub event_types: Vec<String>,
 }
 
@@ -293,6 +300,7 @@ pub struct UpdateEndpoint {
     pub url: Option<String>,
     #[schema(max_length = 200)]
     pub description: Option<String>,
+    #[schema(value_type = Option<Vec<EventType>>)]
     pub event_types: Option<Vec<String>>,
     /// Disabling stops every queued delivery and retry to the endpoint (they are marked
     /// `failed`, "endpoint disabled"); re-enabling clears the disabled reason and deliveries

@@ -4,7 +4,7 @@
 //! the contract run led to, and the rules the document states.
 
 use reqwest::Method;
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::catalogue::package;
 use crate::helpers::{Fetch, TestApp};
@@ -205,4 +205,171 @@ async fn webhook_urls_hold_to_the_documented_form() {
         .await
         .expect_problem(422, "validation_failed");
     assert_eq!(p["errors"][0]["code"], "forbidden_address", "{p}");
+}
+
+/// The schemas a request can use, by component name, reached from every operation's
+/// parameters and bodies.
+fn request_schemas(doc: &Value) -> Vec<(String, Value)> {
+    fn refs(v: &Value, out: &mut Vec<String>) {
+        match v {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    match (k.as_str(), v) {
+                        ("$ref", Value::String(r)) => {
+                            out.push(r.trim_start_matches("#/components/schemas/").into())
+                        }
+                        _ => refs(v, out),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, out)),
+            _ => {}
+        }
+    }
+    let mut inline = Vec::new();
+    let mut todo = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                inline.push((
+                    format!("{method} {path} {}", p["name"]),
+                    p["schema"].clone(),
+                ));
+                refs(&p["schema"], &mut todo);
+            }
+            for (media, c) in op["requestBody"]["content"]
+                .as_object()
+                .into_iter()
+                .flatten()
+            {
+                inline.push((format!("{method} {path} {media}"), c["schema"].clone()));
+                refs(&c["schema"], &mut todo);
+            }
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    while let Some(name) = todo.pop() {
+        if seen.insert(name.clone()) {
+            let schema = doc["components"]["schemas"][&name].clone();
+            refs(&schema, &mut todo);
+            inline.push((name, schema));
+        }
+    }
+    inline
+}
+
+/// Every string schema inside `schema` (not following references), with where it is.
+fn strings<'a>(at: &str, schema: &'a Value, out: &mut Vec<(String, &'a Value)>) {
+    let Value::Object(map) = schema else { return };
+    let types = match &map.get("type") {
+        Some(Value::String(t)) => vec![t.as_str()],
+        Some(Value::Array(ts)) => ts.iter().filter_map(Value::as_str).collect(),
+        _ => vec![],
+    };
+    if types.contains(&"string") {
+        out.push((at.to_string(), schema));
+    }
+    for (k, v) in map {
+        match (k.as_str(), v) {
+            ("properties", Value::Object(props)) => props
+                .iter()
+                .for_each(|(name, s)| strings(&format!("{at}.{name}"), s, out)),
+            ("allOf" | "anyOf" | "oneOf", Value::Array(items)) => items
+                .iter()
+                .for_each(|s| strings(&format!("{at}[{k}]"), s, out)),
+            ("items" | "additionalProperties" | "propertyNames", _) => {
+                strings(&format!("{at}[{k}]"), v, out)
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The document states the request rules: no string a request carries may hold U+0000 (the
+/// server refuses it everywhere), optional bodies are objects that may be left out (not
+/// `null`, which the server refuses), cursors are opaque (`format: cursor`), and the rules
+/// tying fields together are there.
+#[tokio::test]
+async fn the_document_states_the_request_rules() {
+    let app = TestApp::spawn().await;
+    let doc = app.anon().get_ok("/v1/openapi.json").await;
+    let mut unbounded = Vec::new();
+    for (at, schema) in request_schemas(&doc) {
+        let mut found = Vec::new();
+        strings(&at, &schema, &mut found);
+        for (at, s) in found {
+            // A list of values, a format or a pattern (every pattern of this API names the
+            // characters it allows, and free text excludes U+0000 by name).
+            let bounded =
+                s.get("enum").is_some() || s.get("format").is_some() || s.get("pattern").is_some();
+            if !bounded {
+                unbounded.push(format!("{at}: {s}"));
+            }
+        }
+    }
+    assert!(
+        unbounded.is_empty(),
+        "request strings that may hold U+0000 by the document:\n{}",
+        unbounded.join("\n")
+    );
+
+    for (path, what) in [
+        (
+            "/v1/webhook-endpoints/{endpoint_id}/rotate-secret",
+            "RotateSecret",
+        ),
+        ("/v1/credentials/{credential_id}/rotate", "RotateCredential"),
+        ("/v1/events/{event_id}/replay", "ReplayRequest"),
+    ] {
+        let body = &doc["paths"][path]["post"]["requestBody"];
+        assert_eq!(body["required"], json!(false), "{path}: {body}");
+        assert_eq!(
+            body["content"]["application/json"]["schema"]["$ref"],
+            json!(format!("#/components/schemas/{what}")),
+            "{path}: {body}"
+        );
+    }
+
+    let mut cursors = 0;
+    for item in doc["paths"].as_object().unwrap().values() {
+        for op in item.as_object().unwrap().values() {
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                if p["name"] == "cursor" {
+                    assert_eq!(p["schema"]["format"], "cursor", "{p}");
+                    cursors += 1;
+                }
+            }
+        }
+    }
+    assert!(cursors >= 14, "{cursors} paginated lists");
+
+    let schemas = &doc["components"]["schemas"];
+    let token = &schemas["TokenRequest"];
+    assert_eq!(
+        token["properties"]["grant_type"]["pattern"],
+        "^client_credentials$"
+    );
+    assert_eq!(
+        token["required"],
+        json!(["grant_type", "client_id", "client_secret"])
+    );
+    let order_rules = schemas["CreateOrder"]["allOf"].to_string();
+    assert!(
+        order_rules.contains("\"activate_subscription\""),
+        "{order_rules}"
+    );
+    assert!(order_rules.contains("\"maxItems\":0"), "{order_rules}");
+    let package_rules = schemas["PackageInput"]["allOf"].to_string();
+    assert!(package_rules.contains("\"voice_addon\""), "{package_rules}");
+    assert!(package_rules.contains("\"local\""), "{package_rules}");
+    let countries = schemas["CountryCode"]["enum"].as_array().unwrap();
+    assert_eq!(countries.len(), onyx::catalogue::codes::COUNTRIES.len());
+    assert_eq!(
+        schemas["PackageInput"]["properties"]["currency"]["$ref"],
+        "#/components/schemas/CurrencyCode"
+    );
+    assert_eq!(
+        schemas["CreateEndpoint"]["properties"]["event_types"]["items"]["$ref"],
+        "#/components/schemas/EventType"
+    );
 }
