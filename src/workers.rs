@@ -123,13 +123,15 @@ fn housekeeping(state: &AppState) -> Result<usize, ApiError> {
     })
 }
 
-/// Keeps the SQLite write-ahead log from growing without bound under steady reads.
+/// Keeps the SQLite write-ahead log from growing without bound under steady reads (in the
+/// writers' turn, so that no write transaction of this process is open meanwhile).
 fn checkpoint_wal(state: &AppState) -> Result<usize, ApiError> {
-    let mut conn = state.db.get()?;
-    if let DbConnection::Sqlite(c) = &mut *conn {
-        c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
-    }
-    Ok(0)
+    state.db.in_writers_turn(|conn| {
+        if let DbConnection::Sqlite(c) = conn {
+            c.batch_execute("PRAGMA wal_checkpoint(TRUNCATE);")?;
+        }
+        Ok(0)
+    })
 }
 
 /// How long shutdown waits for jobs in flight before it aborts them and releases their leases.

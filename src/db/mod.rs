@@ -249,6 +249,23 @@ impl Db {
         result
     }
 
+    /// Runs `f` on a connection outside any transaction, in the writers' turn (on SQLite):
+    /// for maintenance that takes SQLite's write lock itself, such as a WAL checkpoint. A
+    /// TRUNCATE checkpoint holds the write lock while it waits for readers; outside the turn,
+    /// a write transaction of this process that read first would meet SQLITE_BUSY at once
+    /// when it writes ("database is locked"; no busy wait can resolve that).
+    pub fn in_writers_turn<T>(
+        &self,
+        f: impl FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let mut conn = self.get()?;
+        let _turn = match self.backend {
+            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
+            Backend::Postgres => None,
+        };
+        f(&mut conn)
+    }
+
     /// Changes whenever a committed write queued background work: of this process, and on
     /// PostgreSQL (once [`Db::listen_for_work`] runs) of any instance.
     pub fn work_queued(&self) -> tokio::sync::watch::Receiver<u64> {
