@@ -61,7 +61,13 @@ pub fn openapi_document() -> OpenApi {
         .openapi(openapi::base())
         .configure(register)
         .split_for_parts();
-    openapi::finish(doc)
+    openapi::finish(
+        doc,
+        vec![
+            ("CreateOrder", orders::checks::request_rules()),
+            ("PackageInput", catalogue::PackageInput::cross_field_rules()),
+        ],
+    )
 }
 
 fn query_error(

@@ -119,8 +119,10 @@ pub struct EventFilter {
     #[param(rename = "type")]
     pub event_type: Option<String>,
     /// Only events created at or after this time (RFC 3339).
+    #[serde(default, deserialize_with = "crate::time::filter_time")]
     pub created_from: Option<DateTime<Utc>>,
     /// Only events created before this time (RFC 3339).
+    #[serde(default, deserialize_with = "crate::time::filter_time")]
     pub created_to: Option<DateTime<Utc>>,
 }
 

@@ -19,7 +19,9 @@ pub struct PageQuery {
     /// Items per page, 1 to 100 (default 20).
     #[param(minimum = 1, maximum = 100, example = 20)]
     pub limit: Option<i64>,
-    /// `next_cursor` of the previous page; omit for the first page.
+    /// `next_cursor` of the previous page, unchanged; omit for the first page. A cursor this
+    /// API did not issue is refused (400 `invalid_cursor`).
+    #[param(format = "cursor")]
     pub cursor: Option<String>,
 }
 

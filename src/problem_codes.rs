@@ -123,7 +123,7 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(ORDERS, "retry_not_allowed", 409, "The failed order may not be retried: nothing changed since it failed and Onyx has not marked it retryable; show the customer the failure reason and next step."),
     p(ORDERS, "order_closed", 409, "The order is no longer open, so only `retryable` can be reported for it (operator provisioning reports)."),
     p(ORDERS, "dead_task_not_found", 404, "No dead provisioning task exists for this order (operator route); list them with `GET /v1/admin/provisioning/dead-tasks`."),
-    p(ORDERS, "package_not_found", 422, "An item names a package that does not exist; use a `package_id` from `GET /v1/packages`."),
+    p(ORDERS, "package_not_found", 422, "An item (or an operator's package approval) names a package that does not exist; use a `package_id` from `GET /v1/packages`."),
     p(ORDERS, "plan_required", 422, "An activation needs exactly one package of kind `plan` in `items`."),
     p(ORDERS, "items_required", 422, "A top-up needs at least one package, a plan or add-ons."),
     p(ORDERS, "too_many_plans", 422, "An order may hold one plan; remove the others."),

@@ -33,6 +33,39 @@ pub fn accepted(t: NaiveDateTime) -> bool {
     (min..=max).contains(&t)
 }
 
+/// Reads an optional filter time (`created_from`, `created_to`). Every time RFC 3339 can
+/// write (years 0000 to 9999, at any offset) is accepted: one outside [`accepted_range`] is
+/// held to its nearest end, which selects the same rows since no row lies beyond it. Other
+/// times (such as year -5000) stay as they are, for [`check_filter_times`] to refuse.
+pub fn filter_time<'de, D>(deserializer: D) -> Result<Option<DateTime<Utc>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    use serde::Deserialize;
+    let time = Option::<DateTime<Utc>>::deserialize(deserializer)?;
+    Ok(time.map(|t| {
+        let (min, max) = accepted_range();
+        // The extremes RFC 3339 can write: 0000-01-01T00:00:00+23:59 and
+        // 9999-12-31T23:59:59.999999999-23:59.
+        let offset = chrono::Duration::minutes(23 * 60 + 59);
+        let first = chrono::NaiveDate::from_ymd_opt(0, 1, 1).unwrap_or_default();
+        let last = chrono::NaiveDate::from_ymd_opt(9999, 12, 31).unwrap_or_default();
+        let earliest = first.and_hms_opt(0, 0, 0).unwrap_or_default() - offset;
+        let latest = last
+            .and_hms_nano_opt(23, 59, 59, 999_999_999)
+            .unwrap_or_default()
+            + offset;
+        let naive = t.naive_utc();
+        if (earliest..min).contains(&naive) {
+            utc(min)
+        } else if naive > max && naive <= latest {
+            utc(max)
+        } else {
+            t
+        }
+    }))
+}
+
 /// Refuses filter times outside [`accepted_range`]: 422 naming each field.
 pub fn check_filter_times(
     times: &[(&str, Option<DateTime<Utc>>)],

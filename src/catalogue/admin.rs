@@ -90,19 +90,39 @@ pub async fn get(
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"status": "retired"}))]
 pub struct PackagePatch {
+    #[schema(pattern = "^[a-z_]{1,32}$")]
     pub voice_type: Option<String>,
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000]*[^\\u0000\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
+    )]
     pub coverage_name: Option<String>,
     pub coverage_type: Option<CoverageType>,
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[^\\u0000]*[^\\u0000\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
+    )]
     pub region: Option<String>,
+    #[schema(
+        value_type = Option<Vec<crate::catalogue::codes::CountryCode>>,
+        min_items = 1
+    )]
     pub countries: Option<Vec<String>>,
     /// Setting it turns `data_unlimited` off.
+    #[schema(minimum = 1)]
     pub data_allowance_bytes: Option<i64>,
     /// Setting it to true clears `data_allowance_bytes`.
     pub data_unlimited: Option<bool>,
+    #[schema(minimum = 1, maximum = 100000)]
     pub voice_minutes: Option<i32>,
+    #[schema(minimum = 1, maximum = 365)]
     pub validity_days: Option<i32>,
     pub status: Option<PackageStatus>,
+    #[schema(minimum = 0, maximum = 100000000)]
     pub price_minor: Option<i64>,
+    #[schema(value_type = Option<crate::catalogue::codes::CurrencyCode>)]
     pub currency: Option<String>,
     pub compliance_requirements: Option<Vec<ComplianceRequirement>>,
 }
@@ -192,7 +212,10 @@ pub async fn update(
 #[serde(deny_unknown_fields)]
 pub struct Markets {
     /// ISO 3166-1 alpha-2 codes where the partner may sell.
-    #[schema(example = json!(["DE", "ES", "FR", "IT"]))]
+    #[schema(
+        example = json!(["DE", "ES", "FR", "IT"]),
+        value_type = Vec<crate::catalogue::codes::CountryCode>
+    )]
     pub countries: Vec<String>,
 }
 
@@ -263,7 +286,7 @@ pub async fn get_markets(
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ApprovePackage {
-    #[schema(example = "eu-10gb-30d")]
+    #[schema(example = "eu-10gb-30d", pattern = "^[a-z0-9._-]{1,64}$")]
     pub package_id: String,
 }
 
@@ -285,7 +308,8 @@ pub struct Approvals {
     responses(
         (status = 201, description = "Approved.", body = Approvals),
         (status = 200, description = "Was already approved.", body = Approvals),
-        (status = 404, description = "No such partner or package.", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such partner.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "No such package (`package_not_found`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/partners/{partner_id}/package-approvals")]

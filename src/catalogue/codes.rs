@@ -36,6 +36,18 @@ pub const CURRENCIES: [&str; 155] = [
     "VES", "VND", "VUV", "WST", "XAF", "XCD", "XOF", "XPF", "YER", "ZAR", "ZMW", "ZWL",
 ];
 
+crate::openapi::listed_strings!(
+    /// An officially assigned ISO 3166-1 alpha-2 country code, in upper case.
+    CountryCode,
+    COUNTRIES
+);
+
+crate::openapi::listed_strings!(
+    /// An active ISO 4217 currency code, in upper case.
+    CurrencyCode,
+    CURRENCIES
+);
+
 /// The field error for a value that is not an ISO 3166-1 alpha-2 code.
 pub fn country_error(field: impl Into<String>) -> crate::error::FieldError {
     crate::error::FieldError::new(

@@ -168,22 +168,41 @@ pub struct PackageInput {
     pub package_id: String,
     pub kind: PackageKind,
     /// Required for voice add-ons, absent otherwise: 1–32 characters of `a-z` and `_`.
-    #[schema(example = json!(null))]
+    #[schema(example = json!(null), pattern = "^[a-z_]{1,32}$")]
     pub voice_type: Option<String>,
-    #[schema(example = "Europe 10 GB")]
+    /// 1–100 characters, not only white space (kept without surrounding white space).
+    #[schema(
+        example = "Europe 10 GB",
+        min_length = 1,
+        max_length = 100,
+        pattern = "^[^\\u0000]*[^\\u0000\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
+    )]
     pub coverage_name: String,
     pub coverage_type: CoverageType,
-    #[schema(example = "Europe")]
+    /// 1–64 characters, not only white space (kept without surrounding white space).
+    #[schema(
+        example = "Europe",
+        min_length = 1,
+        max_length = 64,
+        pattern = "^[^\\u0000]*[^\\u0000\\t-\\r \\u0085\\u00A0\\u1680\\u2000-\\u200A\\u2028\\u2029\\u202F\\u205F\\u3000][^\\u0000]*$"
+    )]
     pub region: String,
-    /// ISO 3166-1 alpha-2 codes; exactly one for local coverage.
-    #[schema(example = json!(["DE", "ES", "FR", "IT"]))]
+    /// ISO 3166-1 alpha-2 codes, at least one; exactly one for local coverage.
+    #[schema(
+        example = json!(["DE", "ES", "FR", "IT"]),
+        value_type = Vec<crate::catalogue::codes::CountryCode>,
+        min_items = 1
+    )]
     pub countries: Vec<String>,
-    /// Bytes of data; required for plans and data add-ons unless `data_unlimited`.
-    #[schema(example = 10737418240_i64)]
+    /// Bytes of data, at least 1; required for plans and data add-ons unless
+    /// `data_unlimited`, absent for voice add-ons.
+    #[schema(example = 10737418240_i64, minimum = 1)]
     pub data_allowance_bytes: Option<i64>,
+    /// Plans and data add-ons only; then `data_allowance_bytes` is absent.
     #[serde(default)]
     pub data_unlimited: bool,
-    /// Minutes; required for voice add-ons.
+    /// Minutes, 1–100000; required for voice add-ons, absent for data add-ons.
+    #[schema(minimum = 1, maximum = 100000)]
     pub voice_minutes: Option<i32>,
     /// 1–365.
     #[schema(example = 30, minimum = 1, maximum = 365)]
@@ -191,7 +210,7 @@ pub struct PackageInput {
     pub status: PackageStatus,
     #[schema(example = 1900, minimum = 0, maximum = 100000000)]
     pub price_minor: i64,
-    #[schema(example = "EUR", pattern = "^[A-Z]{3}$")]
+    #[schema(example = "EUR", value_type = crate::catalogue::codes::CurrencyCode)]
     pub currency: String,
     #[serde(default)]
     pub compliance_requirements: Vec<ComplianceRequirement>,
@@ -238,16 +257,16 @@ impl PackageInput {
             }
             _ => {}
         }
-        let name_len = self.coverage_name.trim().chars().count();
-        if name_len == 0 || name_len > 100 {
+        // The length as sent (what the contract's maxLength counts), and not only white space.
+        let text_ok = |s: &str, max: usize| !s.trim().is_empty() && s.chars().count() <= max;
+        if !text_ok(&self.coverage_name, 100) {
             err(
                 "coverage_name",
                 "length",
                 "must be 1 to 100 characters long",
             );
         }
-        let region_len = self.region.trim().chars().count();
-        if region_len == 0 || region_len > 64 {
+        if !text_ok(&self.region, 64) {
             err("region", "length", "must be 1 to 64 characters long");
         }
         self.countries.sort();
@@ -325,6 +344,50 @@ impl PackageInput {
         self.coverage_name = self.coverage_name.trim().to_string();
         self.region = self.region.trim().to_string();
         Ok(ValidPackage(self))
+    }
+
+    /// The rules of [`PackageInput::validate`] that tie fields together, for the OpenAPI
+    /// document (JSON Schema `if`/`then`): a voice add-on has a voice type and minutes and no
+    /// data; a plan or data add-on has no voice type, and either unlimited data or an
+    /// allowance; a data add-on has no minutes; local coverage lists one country.
+    pub fn cross_field_rules() -> serde_json::Value {
+        let voice = PackageKind::VoiceAddon.as_str();
+        let data = PackageKind::DataAddon.as_str();
+        let local = CoverageType::Local.as_str();
+        serde_json::json!([
+            {
+                "if": {"properties": {"kind": {"const": voice}}},
+                "then": {
+                    "required": ["voice_type", "voice_minutes"],
+                    "properties": {
+                        "voice_type": {"type": "string"},
+                        "voice_minutes": {"type": "integer"},
+                        "data_allowance_bytes": {"type": "null"},
+                        "data_unlimited": {"const": false}
+                    }
+                },
+                "else": {
+                    "properties": {"voice_type": {"type": "null"}},
+                    "if": {
+                        "required": ["data_unlimited"],
+                        "properties": {"data_unlimited": {"const": true}}
+                    },
+                    "then": {"properties": {"data_allowance_bytes": {"type": "null"}}},
+                    "else": {
+                        "required": ["data_allowance_bytes"],
+                        "properties": {"data_allowance_bytes": {"type": "integer"}}
+                    }
+                }
+            },
+            {
+                "if": {"properties": {"kind": {"const": data}}},
+                "then": {"properties": {"voice_minutes": {"type": "null"}}}
+            },
+            {
+                "if": {"properties": {"coverage_type": {"const": local}}},
+                "then": {"properties": {"countries": {"maxItems": 1}}}
+            }
+        ])
     }
 }
 
@@ -486,6 +549,7 @@ pub struct PackageFilter {
     /// Only this region (exact match), e.g. `Europe`.
     pub region: Option<String>,
     /// Only packages covering this country (ISO 3166-1 alpha-2).
+    #[param(value_type = Option<crate::catalogue::codes::CountryCode>)]
     pub country: Option<String>,
     /// Only this status.
     pub status: Option<PackageStatus>,
@@ -643,7 +707,16 @@ pub fn approve(
 ) -> Result<bool, ApiError> {
     // Partners' catalogue views are cached until the catalogue changes.
     crate::db::mark_changed(conn, crate::db::Change::Catalogue)?;
-    get(conn, package_id)?;
+    // The route names the partner; a package named in the body that does not exist is a
+    // refused request (as for an order's items), not a missing route target.
+    get(conn, package_id).map_err(|e| {
+        e.when_missing(|| ApiError::Unprocessable {
+            code: "package_not_found",
+            detail: format!(
+                "No package `{package_id}` exists; use a package_id from GET /v1/admin/packages."
+            ),
+        })
+    })?;
     let already: bool = diesel::select(exists(
         package_approvals::table
             .filter(package_approvals::partner_id.eq(partner_id))

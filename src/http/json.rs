@@ -130,7 +130,19 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         )]));
     }
     let de = &mut serde_json::Deserializer::from_slice(bytes);
-    let parsed: Result<T, _> = serde_path_to_error::deserialize(de);
+    let mut parsed: Result<T, _> = serde_path_to_error::deserialize(de);
+    if parsed.as_ref().is_err_and(|e| {
+        e.inner()
+            .to_string()
+            .starts_with("invalid type: floating point")
+    }) {
+        // JSON has one number type: `2.0` and `2e3` are integers too (JSON Schema says so, and
+        // clients that keep numbers as floats send them); serde only reads them as floats.
+        if let Some(rewritten) = whole_numbers_as_integers(bytes) {
+            let de = &mut serde_json::Deserializer::from_slice(&rewritten);
+            parsed = serde_path_to_error::deserialize(de);
+        }
+    }
     let value = parsed.map_err(|err| {
         let path = err.path().to_string();
         let inner = err.into_inner();
@@ -165,6 +177,96 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
         }
     })?;
     Ok(value)
+}
+
+/// `bytes` with every number outside strings that has a fraction or an exponent but a whole
+/// value (`58733.0`, `1.5e3`, `-0.0`) written as an integer, or `None` when there is none.
+/// Numbers with a true fraction, or too large for 64 bits, are left as they are (and refused
+/// by the type that expects an integer).
+fn whole_numbers_as_integers(bytes: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut changed = false;
+    let (mut i, mut in_string) = (0, false);
+    while i < bytes.len() {
+        let b = bytes[i];
+        if in_string {
+            out.push(b);
+            match b {
+                b'\\' if i + 1 < bytes.len() => {
+                    out.push(bytes[i + 1]);
+                    i += 1;
+                }
+                b'"' => in_string = false,
+                _ => {}
+            }
+            i += 1;
+            continue;
+        }
+        if b == b'"' {
+            in_string = true;
+        }
+        if b != b'-' && !b.is_ascii_digit() {
+            out.push(b);
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < bytes.len() && matches!(bytes[i], b'0'..=b'9' | b'-' | b'+' | b'.' | b'e' | b'E')
+        {
+            i += 1;
+        }
+        let token = &bytes[start..i];
+        match whole_integer(token) {
+            Some(integer) => {
+                out.extend_from_slice(integer.as_bytes());
+                changed = true;
+            }
+            None => out.extend_from_slice(token),
+        }
+    }
+    changed.then_some(out)
+}
+
+/// The integer a JSON number token with a fraction or exponent stands for, when it is whole
+/// and fits 64 bits.
+fn whole_integer(token: &[u8]) -> Option<String> {
+    let text = std::str::from_utf8(token).ok()?;
+    let (negative, unsigned) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text),
+    };
+    let (mantissa, exponent) = match unsigned.find(['e', 'E']) {
+        Some(at) => (&unsigned[..at], unsigned[at + 1..].parse::<i64>().ok()?),
+        None if unsigned.contains('.') => (unsigned, 0),
+        None => return None,
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    if whole.is_empty() || !(whole.bytes().chain(fraction.bytes())).all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let mut digits: String = format!("{whole}{fraction}");
+    let mut scale = exponent.checked_sub(fraction.len() as i64)?;
+    while scale < 0 && digits.ends_with('0') {
+        digits.pop();
+        scale += 1;
+    }
+    if scale < 0 {
+        return None;
+    }
+    let digits = digits.trim_start_matches('0');
+    if digits.is_empty() {
+        return Some("0".into());
+    }
+    if digits.len() as i64 + scale > 20 {
+        return None;
+    }
+    let integer = format!(
+        "{}{digits}{}",
+        if negative { "-" } else { "" },
+        "0".repeat(scale as usize)
+    );
+    // Beyond 64 bits serde refuses the integer as it refused the float.
+    (integer.parse::<i64>().is_ok() || integer.parse::<u64>().is_ok()).then_some(integer)
 }
 
 /// Reads an already parsed JSON value as `T`, with the same field errors as [`parse`].

@@ -247,6 +247,31 @@ fn check_request(req: &CreateOrder, env: Environment) -> Result<(), ApiError> {
     }
 }
 
+/// The rules of [`check_request`] that tie fields together, for the OpenAPI document (JSON
+/// Schema `if`/`then`): an activation has no `service_id`, every other type names one; cancel
+/// and swap orders carry no items.
+pub fn request_rules() -> Value {
+    let activate = OrderType::ActivateSubscription.as_str();
+    let without_items = [
+        OrderType::CancelSubscription.as_str(),
+        OrderType::SwapSim.as_str(),
+    ];
+    serde_json::json!([
+        {
+            "if": {"properties": {"type": {"const": activate}}},
+            "then": {"properties": {"service_id": {"type": "null"}}},
+            "else": {
+                "required": ["service_id"],
+                "properties": {"service_id": {"type": "string", "minLength": 1}}
+            }
+        },
+        {
+            "if": {"properties": {"type": {"enum": without_items}}},
+            "then": {"properties": {"items": {"maxItems": 0}}}
+        }
+    ])
+}
+
 /// Step 4: the item rules of the order type, on the packages' real kinds.
 fn check_items(order_type: OrderType, packages: &[catalogue::Package]) -> Result<(), ApiError> {
     let plans = packages

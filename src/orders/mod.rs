@@ -38,7 +38,7 @@ pub use self::lifecycle::{
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ItemInput {
-    #[schema(example = "eu-10gb-30d")]
+    #[schema(example = "eu-10gb-30d", pattern = "^[a-z0-9._-]{1,64}$")]
     pub package_id: String,
 }
 
@@ -68,15 +68,19 @@ pub struct CreateOrder {
     #[schema(pattern = "^[A-Za-z0-9._:@-]{1,64}$", example = "booking-48151623")]
     pub customer_reference: String,
     /// Up to 20 string values (keys up to 40 characters, values up to 500).
-    #[schema(value_type = Option<Object>)]
+    #[schema(schema_with = crate::openapi::order_metadata)]
     pub metadata: Option<Map<String, Value>>,
     /// Packages: required for activation (exactly one plan), optional for top-ups, absent for
-    /// cancel and swap.
+    /// cancel and swap. At most 32.
     #[serde(default)]
+    #[schema(max_items = 32)]
     pub items: Vec<ItemInput>,
-    /// The subscription (service) a top-up, cancel or swap applies to.
+    /// The subscription (service) a top-up, cancel or swap applies to: required for those,
+    /// absent for an activation.
+    #[schema(min_length = 1)]
     pub service_id: Option<String>,
-    /// Sandbox only: how the simulator provisions the order (default `success`).
+    /// Sandbox only (refused in live): how the simulator provisions the order (default
+    /// `success`).
     pub sandbox_scenario: Option<SandboxScenario>,
     pub compliance: Option<Compliance>,
 }
@@ -441,8 +445,10 @@ pub struct OrderFilter {
     /// Only orders of this customer.
     pub customer_reference: Option<String>,
     /// Only orders created at or after this time (RFC 3339).
+    #[serde(default, deserialize_with = "crate::time::filter_time")]
     pub created_from: Option<DateTime<Utc>>,
     /// Only orders created before this time (RFC 3339).
+    #[serde(default, deserialize_with = "crate::time::filter_time")]
     pub created_to: Option<DateTime<Utc>>,
 }
 

@@ -33,10 +33,11 @@ pub enum ReportedState {
 #[serde(deny_unknown_fields)]
 pub struct ProvisioningReport {
     pub state: ReportedState,
-    /// For `failed`: a stable code, e.g. `network_rejected`.
-    #[schema(example = "network_rejected")]
+    /// For `failed`: a stable code of 1–64 characters, e.g. `network_rejected`.
+    #[schema(example = "network_rejected", min_length = 1, max_length = 64)]
     pub failure_code: Option<String>,
-    /// For `failed` and `unavailable`: what partners show their customer.
+    /// For `failed` and `unavailable`: what partners show their customer (1–500 characters).
+    #[schema(min_length = 1, max_length = 500)]
     pub failure_message: Option<String>,
     /// For `failed`: whether the partner may retry.
     #[serde(default)]

@@ -22,11 +22,30 @@ use crate::validation::check;
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct TokenRequest {
     /// Must be `client_credentials`.
-    #[schema(example = "client_credentials")]
+    #[schema(
+        example = "client_credentials",
+        value_type = String,
+        required = true,
+        pattern = "^client_credentials$"
+    )]
     pub grant_type: Option<String>,
-    #[schema(example = "onyx_ci_test_8sLw0Zx5Tc7Vb1Mk3Jd9")]
+    /// Required here unless sent as HTTP Basic credentials (which then take precedence).
+    #[schema(
+        example = "onyx_ci_test_8sLw0Zx5Tc7Vb1Mk3Jd9",
+        value_type = String,
+        required = true,
+        min_length = 1,
+        max_length = 200
+    )]
     pub client_id: Option<String>,
-    #[schema(example = "onyx_sk_test_4fQk9LmZ2xW8cV1bN7rT3sYh6gJd0pAe5uKiWq2R")]
+    /// Required here unless sent as HTTP Basic credentials (which then take precedence).
+    #[schema(
+        example = "onyx_sk_test_4fQk9LmZ2xW8cV1bN7rT3sYh6gJd0pAe5uKiWq2R",
+        value_type = String,
+        required = true,
+        min_length = 1,
+        max_length = 200
+    )]
     pub client_secret: Option<String>,
 }
 

@@ -16,13 +16,13 @@ use crate::state::AppState;
 pub struct WalletCredit {
     pub environment: Environment,
     /// ISO 4217 code; the wallet is created on first credit.
-    #[schema(example = "EUR")]
+    #[schema(example = "EUR", value_type = crate::catalogue::codes::CurrencyCode)]
     pub currency: String,
     /// Positive amount in minor units, at most 100000000.
-    #[schema(example = 50000)]
+    #[schema(example = 50000, minimum = 1, maximum = 100000000)]
     pub amount_minor: i64,
-    /// Shown on the ledger entry.
-    #[schema(example = "Prepayment received 2026-11-02")]
+    /// Shown on the ledger entry; at most 200 characters.
+    #[schema(example = "Prepayment received 2026-11-02", max_length = 200)]
     pub description: Option<String>,
 }
 

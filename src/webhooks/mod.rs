@@ -48,6 +48,12 @@ pub const EVENT_TYPES: &[&str] = &[
     "webhook.test",
 ];
 
+crate::openapi::listed_strings!(
+    /// A webhook event type.
+    EventType,
+    EVENT_TYPES
+);
+
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct WebhookEndpoint {
     #[schema(example = "we_0mhx2k9q1002a7f3kq9zt0bw")]
@@ -176,6 +182,38 @@ impl UrlPolicy {
     }
 }
 
+/// The form of a webhook URL, as the OpenAPI document states it (`url` of
+/// [`CreateEndpoint`]): https to a host name or an IPv4 address (or `[::1]`), or http to loopback (`localhost`, `127.x.x.x`,
+/// `[::1]`; sandbox only), written in ASCII, with an optional port and path. [`check_url`]
+/// also holds URLs to it after its more specific checks.
+pub const URL_PATTERN: &str = r"^(https://(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.?|(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}|\[::1\])|http://(([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[Ll][Oo][Cc][Aa][Ll][Hh][Oo][Ss][Tt]\.?|127(\.(25[0-5]|2[0-4][0-9]|1[0-9]{2}|[1-9]?[0-9])){3}|\[::1\]))(:(6553[0-5]|655[0-2][0-9]|65[0-4][0-9]{2}|6[0-4][0-9]{3}|[1-5][0-9]{4}|[0-9]{1,4}))?([/?#][!-~]*)?$";
+
+fn url_schema() -> utoipa::openapi::Object {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .description(Some(
+            "An https URL with a host name or an IPv4 address, or in sandbox http to loopback \
+             (`localhost`, `127.0.0.1`, `[::1]`) for a receiver on your machine; ASCII only (IDN hosts in \
+             their `xn--` form), no user name or password, at most 2048 characters. Live \
+             endpoints may not name loopback, private or link-local hosts.",
+        ))
+        .max_length(Some(2048))
+        .pattern(Some(URL_PATTERN))
+        .examples(["https://hooks.wanderlust.example/onyx"])
+        .build()
+}
+
+fn optional_url_schema() -> utoipa::openapi::Object {
+    let mut schema = url_schema();
+    schema.schema_type = utoipa::openapi::schema::SchemaType::from_iter([
+        utoipa::openapi::schema::Type::String,
+        utoipa::openapi::schema::Type::Null,
+    ]);
+    schema.description = Some("The rules of `url` at creation apply.".into());
+    schema.examples.clear();
+    schema
+}
+
 /// Checks a webhook URL for its environment. Live: https to a public address only (unless
 /// `dev_mode`). Sandbox: https, or http to loopback (a receiver on your machine). Never a
 /// loopback URL on the service's own port.
@@ -224,6 +262,17 @@ pub fn check_url(raw: &str, env: Environment, policy: &UrlPolicy) -> Result<url:
                 "must not point at loopback, private, link-local or other non-public addresses",
             ));
         }
+        static FORM: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+            regex::Regex::new(URL_PATTERN).expect("URL_PATTERN is a valid regex")
+        });
+        if !FORM.is_match(raw) {
+            return Err(refuse(
+                "invalid_url",
+                "must be https to a host name or an IPv4 address (in sandbox also http to \
+                 localhost, 127.0.0.1 or [::1]), written in ASCII, such as \
+                 https://hooks.example.com/onyx",
+            ));
+        }
     }
     if policy.calls_itself(&url) {
         return Err(refuse(
@@ -256,13 +305,19 @@ fn check_types(types: &[String]) -> Result<(), ApiError> {
 
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(example = json!({
+    "url": "https://hooks.wanderlust.example/onyx",
+    "description": "Booking backend",
+    "event_types": ["order.completed", "order.failed"]
+}))]
 pub struct CreateEndpoint {
-    #[schema(example = "https://hooks.wanderlust.example/onyx", max_length = 2048)]
+    #[schema(schema_with = url_schema)]
     pub url: String,
     #[schema(max_length = 200)]
     pub description: Option<String>,
     /// Types to receive; leave out or empty for every type.
     #[serde(default)]
+    #[schema(value_type = Vec<EventType>)]
     pub event_types: Vec<String>,
 }
 
@@ -270,10 +325,12 @@ pub struct CreateEndpoint {
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({"event_types": ["order.completed", "order.failed"], "enabled": true}))]
 pub struct UpdateEndpoint {
-    #[schema(max_length = 2048)]
+    /// The rules of `url` at creation apply.
+    #[schema(schema_with = optional_url_schema)]
     pub url: Option<String>,
     #[schema(max_length = 200)]
     pub description: Option<String>,
+    #[schema(value_type = Option<Vec<EventType>>)]
     pub event_types: Option<Vec<String>>,
     /// Disabling stops every queued delivery and retry to the endpoint (they are marked
     /// `failed`, "endpoint disabled"); re-enabling clears the disabled reason and deliveries

@@ -510,7 +510,7 @@ async fn every_package_rule_names_the_field_and_nothing_is_written() {
             &json!({"package_id": "nope"}),
         )
         .await
-        .expect_problem(404, "not_found");
+        .expect_problem(422, "package_not_found");
     operator
         .put(
             "/v1/admin/partners/ptr_nope/markets",

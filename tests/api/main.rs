@@ -7,6 +7,7 @@ mod architecture;
 mod catalogue;
 mod errors;
 mod hardening;
+mod hardening_contract;
 mod hardening_data;
 mod hardening_identity;
 mod hardening_webhooks;
