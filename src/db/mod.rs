@@ -142,12 +142,17 @@ pub struct Db {
     /// On PostgreSQL: whether this process currently hears other instances' changes (the
     /// listener is connected). Caches are only trusted while it does.
     changes_heard: Arc<std::sync::atomic::AtomicBool>,
+    /// This pool's random id, the payload of its change notifications.
+    instance: Arc<str>,
 }
 
 thread_local! {
     static QUEUED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Bit set of the [`Change`]s the open transaction made (see [`mark_changed`]).
     static CHANGED_IN_THIS_TRANSACTION: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
+    /// The [`Db`] whose write transaction runs on this thread (its instance id signs change
+    /// notifications, so that its own listener does not count them twice).
+    static WRITING_INSTANCE: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Kinds of committed change that in-process caches follow (see [`mark_changed`]).
@@ -188,7 +193,13 @@ pub fn mark_changed(conn: &mut DbConnection, change: Change) -> Result<(), ApiEr
     let before = CHANGED_IN_THIS_TRANSACTION.with(|c| c.replace(c.get() | bit));
     if before & bit == 0 {
         if let DbConnection::Pg(pg) = conn {
-            diesel::sql_query(format!("NOTIFY {}", change.channel())).execute(pg)?;
+            let instance = WRITING_INSTANCE
+                .with(|w| w.borrow().as_deref().map(str::to_string))
+                .unwrap_or_default();
+            diesel::sql_query("SELECT pg_notify($1, $2)")
+                .bind::<diesel::sql_types::Text, _>(change.channel())
+                .bind::<diesel::sql_types::Text, _>(instance)
+                .execute(pg)?;
         }
     }
     Ok(())
@@ -248,6 +259,7 @@ impl Db {
             work_queued: Arc::new(tokio::sync::watch::channel(0).0),
             generations: Arc::new(Default::default()),
             changes_heard: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            instance: Arc::from(crate::ids::new_id("ins")),
         })
     }
 
@@ -333,7 +345,9 @@ impl Db {
         let mut conn = self.get()?;
         QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(false));
         CHANGED_IN_THIS_TRANSACTION.with(|c| c.set(0));
+        WRITING_INSTANCE.with(|w| *w.borrow_mut() = Some(Arc::clone(&self.instance)));
         let result = (*conn).transaction(f);
+        WRITING_INSTANCE.with(|w| *w.borrow_mut() = None);
         if QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false)) && result.is_ok() {
             self.work_queued.send_modify(|n| *n = n.wrapping_add(1));
         }
@@ -420,6 +434,8 @@ impl Db {
                         for n in conn.notifications_iter() {
                             match n {
                                 Ok(n) => match Change::ALL.iter().find(|c| c.channel() == n.channel) {
+                                    // Our own changes moved the generation at commit already.
+                                    Some(_) if n.payload == *db.instance => {}
                                     Some(change) => changed[change.index()] = true,
                                     None => woke = true,
                                 },
