@@ -29,7 +29,7 @@ use super::CreateOrder;
 use crate::auth::{Environment, Tenant};
 use crate::catalogue::{self, ComplianceRequirement, Ineligible, PackageKind, PackageStatus};
 use crate::db::schema::{orders, partners};
-use crate::db::{lock_partner, DbConnection};
+use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
 use crate::services::{self, state::ServiceState};
 
@@ -57,15 +57,17 @@ pub struct ValidOrder {
     pub total_minor: i64,
 }
 
-/// Runs checks 1–10 (locking the partner row first, so that the checks and the placing of
-/// the order see one state).
+/// Runs checks 1–10. Orders of one partner no longer queue behind one partner-wide lock:
+/// money is safe without it (the reservation is one guarded `UPDATE` of the wallet row, which
+/// also orders concurrent reservations of one wallet), and an order on a subscription locks
+/// that subscription's row before its checks (see [`check_subscription`]), so two orders on
+/// one subscription still see each other.
 pub fn check(
     conn: &mut DbConnection,
     tenant: &Tenant,
     req: CreateOrder,
 ) -> Result<ValidOrder, ApiError> {
     check_request(&req, tenant.environment())?;
-    lock_partner(conn, tenant.partner_id())?;
     let status: String = partners::table
         .find(tenant.partner_id())
         .select(partners::status)
@@ -339,6 +341,8 @@ pub fn check_subscription(
     order_type: OrderType,
     service_id: &str,
 ) -> Result<(), ApiError> {
+    // Orders on one subscription take turns from here to their commit.
+    services::lock(conn, tenant, service_id)?;
     let service = services::get(conn, tenant, service_id).map_err(|e| {
         e.when_missing(|| rule("service_not_found", format!("No subscription `{service_id}` exists in this environment; use a service_id from GET /v1/services.")))
     })?;

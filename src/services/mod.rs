@@ -115,6 +115,21 @@ fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiErr
         .ok_or_else(|| ApiError::not_found("service"))
 }
 
+/// Locks the subscription's row until the transaction ends (PostgreSQL; SQLite's write
+/// transactions take turns anyway). A subscription of another tenant, or none, locks nothing.
+pub fn lock(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<(), ApiError> {
+    if let DbConnection::Pg(c) = conn {
+        diesel::sql_query(
+            "SELECT id FROM services WHERE id = $1 AND partner_id = $2 AND environment = $3 FOR UPDATE",
+        )
+        .bind::<diesel::sql_types::Text, _>(id)
+        .bind::<diesel::sql_types::Text, _>(tenant.partner_id())
+        .bind::<diesel::sql_types::Text, _>(tenant.environment().as_str())
+        .execute(c)?;
+    }
+    Ok(())
+}
+
 pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Service, ApiError> {
     let mut service = Service::try_from(row(conn, tenant, id)?)?;
     service.usage = usage::latest(conn, id)?;

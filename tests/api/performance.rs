@@ -368,3 +368,48 @@ async fn order_pages_are_served_from_memory_until_an_order_changes() {
     let page = states(&app.bearer(token).get_ok(path).await);
     assert_eq!(page[0].1, "cancelled", "{page:?}");
 }
+
+/// Orders no longer queue behind a partner-wide lock, but orders on one subscription still
+/// see each other: eight concurrent top-ups of one active service give exactly one order
+/// (the others are refused because that order is open), and the wallet holds exactly its
+/// reservation.
+#[tokio::test]
+async fn concurrent_orders_on_one_subscription_see_each_other() {
+    use crate::orders::{activate, create_order, shop, wallet};
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let token = shop.machine.token.clone();
+    let order = create_order(&app, &token, &activate(&["fr-plan"])).await;
+    let svc = order["service_id"].as_str().unwrap().to_string();
+    app.drain().await;
+    app.bearer(&token)
+        .post_empty(&format!("/v1/sandbox/services/{svc}/install"))
+        .await
+        .expect(200);
+    let before = wallet(&app, &token, "EUR").await;
+    let top_up = json!({"type": "top_up_subscription", "customer_reference": "cust-42", "service_id": svc, "items": [{"package_id": "eu-data-1"}]});
+    let mut calls = Vec::new();
+    for _ in 0..8 {
+        calls.push(tokio::spawn(app.bearer(&token).post("/v1/orders", &top_up)));
+    }
+    let mut created = 0;
+    for call in calls {
+        let r = call.await.unwrap();
+        match r.status {
+            201 => created += 1,
+            _ => {
+                let code = r.body["code"].as_str().unwrap_or_default().to_string();
+                assert!(
+                    code == "service_busy" || code == "service_not_active",
+                    "{}: {}",
+                    r.status,
+                    r.body
+                );
+            }
+        }
+    }
+    assert_eq!(created, 1);
+    let after = wallet(&app, &token, "EUR").await;
+    assert_eq!(after.0, before.0 - 500);
+    assert_eq!(after.1, before.1 + 500);
+}
