@@ -602,10 +602,14 @@ pub fn insert_unless_exists(
 }
 
 /// Serialises concurrent writers of one partner's rows inside a transaction: on PostgreSQL a
-/// row lock on the partner (`FOR UPDATE`); on SQLite write transactions already take turns.
+/// row lock on the partner (`FOR NO KEY UPDATE`); on SQLite write transactions already take
+/// turns. `NO KEY` matters: inserting a row that references the partner (an event, an order)
+/// takes a `KEY SHARE` lock on it, which `FOR UPDATE` would block — an order being created
+/// (it holds its wallet row) and a worker holding the partner lock and waiting for that
+/// wallet would deadlock.
 pub fn lock_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), ApiError> {
     if let DbConnection::Pg(c) = conn {
-        diesel::sql_query("SELECT id FROM partners WHERE id = $1 FOR UPDATE")
+        diesel::sql_query("SELECT id FROM partners WHERE id = $1 FOR NO KEY UPDATE")
             .bind::<diesel::sql_types::Text, _>(partner_id)
             .execute(c)?;
     }

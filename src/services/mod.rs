@@ -120,7 +120,7 @@ fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiErr
 pub fn lock(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<(), ApiError> {
     if let DbConnection::Pg(c) = conn {
         diesel::sql_query(
-            "SELECT id FROM services WHERE id = $1 AND partner_id = $2 AND environment = $3 FOR UPDATE",
+            "SELECT id FROM services WHERE id = $1 AND partner_id = $2 AND environment = $3 FOR NO KEY UPDATE",
         )
         .bind::<diesel::sql_types::Text, _>(id)
         .bind::<diesel::sql_types::Text, _>(tenant.partner_id())

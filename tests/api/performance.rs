@@ -413,3 +413,56 @@ async fn concurrent_orders_on_one_subscription_see_each_other() {
     assert_eq!(after.0, before.0 - 500);
     assert_eq!(after.1, before.1 + 500);
 }
+
+/// Orders created while the provisioning worker completes others (it holds the partner lock
+/// and then settles wallets) never deadlock: before the partner lock became `FOR NO KEY
+/// UPDATE`, an order's insert referencing the partner waited for the worker while the worker
+/// waited for the order's wallet row, and PostgreSQL killed one of them (500s under load).
+#[tokio::test]
+async fn orders_and_the_provisioning_worker_run_side_by_side_without_deadlocks() {
+    use crate::orders::{activate, shop};
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    app.fund(&shop.org.partner_id, "sandbox", "EUR", 100_000)
+        .await;
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let workers = app.workers.clone();
+    let s = stop.clone();
+    let worker = tokio::spawn(async move {
+        let mut steps = 0;
+        while !s.load(std::sync::atomic::Ordering::Relaxed) {
+            steps += workers.run_provisioning().await.expect("the worker runs");
+            tokio::task::yield_now().await;
+        }
+        steps
+    });
+    let mut calls = Vec::new();
+    for _ in 0..48 {
+        calls.push(tokio::spawn(
+            app.bearer(&shop.machine.token)
+                .post("/v1/orders", &activate(&["fr-plan-b"])),
+        ));
+    }
+    let mut answers = Vec::new();
+    for call in calls {
+        answers.push(call.await.unwrap());
+    }
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let steps = worker.await.unwrap();
+    for r in &answers {
+        assert_eq!(r.status, 201, "{}", r.body);
+    }
+    assert_eq!(answers.len(), 48);
+    let _ = steps;
+    // Whatever the worker had not reached yet completes now: nothing was left half-done.
+    app.drain().await;
+    let errors: i64 = app.db_query(|c| {
+        use diesel::prelude::*;
+        onyx::db::schema::provisioning_tasks::table
+            .filter(onyx::db::schema::provisioning_tasks::errors.gt(0))
+            .count()
+            .get_result(c)
+            .unwrap()
+    });
+    assert_eq!(errors, 0, "a provisioning step failed (a deadlock victim?)");
+}
