@@ -95,7 +95,6 @@ pub fn reserve(
     limit: Limit,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    use diesel::result::{DatabaseErrorKind, Error};
     let at = now.naive_utc();
     // A window that is over starts again.
     let expired_before = (now - limit.window).naive_utc();
@@ -127,34 +126,30 @@ pub fn reserve(
         .select(af::window_started_at)
         .first(conn)
         .optional()?;
-    if let Some(started) = started {
-        return Err(locked(started, limit, now));
-    }
-    let inserted = conn.transaction(|c| {
-        diesel::insert_into(af::table)
-            .values((
-                af::key.eq(key),
-                af::failures.eq(1),
-                af::window_started_at.eq(at),
-                af::locked_until.eq(None::<chrono::NaiveDateTime>),
-            ))
-            .execute(c)
-    });
-    match inserted {
-        Ok(_) => Ok(()),
-        // A concurrent first attempt inserted the row: take from it like the others.
-        Err(Error::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => {
-            if take(conn)? == 1 {
+    let started = match started {
+        Some(started) => started,
+        None => {
+            let first = crate::db::insert_unless_exists(conn, |c| {
+                diesel::insert_into(af::table)
+                    .values((
+                        af::key.eq(key),
+                        af::failures.eq(1),
+                        af::window_started_at.eq(at),
+                        af::locked_until.eq(None::<chrono::NaiveDateTime>),
+                    ))
+                    .execute(c)
+            })?;
+            // Else a concurrent first attempt inserted the row: take from it like the others.
+            if first || take(conn)? == 1 {
                 return Ok(());
             }
-            let started: chrono::NaiveDateTime = af::table
+            af::table
                 .find(key)
                 .select(af::window_started_at)
-                .first(conn)?;
-            Err(locked(started, limit, now))
+                .first(conn)?
         }
-        Err(e) => Err(e.into()),
-    }
+    };
+    Err(locked(started, limit, now))
 }
 
 /// After a failed check of an attempt taken with [`reserve`] (already counted): when the
