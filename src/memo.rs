@@ -67,6 +67,11 @@ impl<K: Eq + Hash, V: Clone> Memo<K, V> {
 /// Pages of JSON as answered, by (partner, environment, query string).
 pub type JsonPages = Memo<(String, &'static str, String), actix_web::web::Bytes>;
 
+/// A page memo of the size every list uses: 512 pages, each for at most 10 s.
+pub fn json_pages() -> JsonPages {
+    Memo::new(Duration::from_secs(10), 512)
+}
+
 /// A JSON answer kept in `pages` while the database's generation of `change` holds: from
 /// memory when it is there, else built by `build`, kept and answered. Without a trusted
 /// generation (PostgreSQL not listening) or without a memo, it is always built.

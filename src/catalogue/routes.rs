@@ -6,7 +6,7 @@ use super::{Package, PackageFilter, Viewer};
 use crate::auth::{Caller, Permission};
 use crate::db::Change;
 use crate::error::{ApiError, Problem};
-use crate::memo::{JsonPages, Memo};
+use crate::memo::JsonPages;
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
@@ -57,7 +57,7 @@ pub struct CatalogueViews(JsonPages);
 
 /// One per server (shared by its worker threads).
 pub fn new_views() -> CatalogueViews {
-    CatalogueViews(Memo::new(std::time::Duration::from_secs(10), 512))
+    CatalogueViews(crate::memo::json_pages())
 }
 
 /// Read one package (also retired ones, which old orders refer to).

@@ -101,10 +101,7 @@ pub struct OrderPages(crate::memo::JsonPages);
 
 /// One per server (shared by its worker threads).
 pub fn new_pages() -> OrderPages {
-    OrderPages(crate::memo::Memo::new(
-        std::time::Duration::from_secs(10),
-        512,
-    ))
+    OrderPages(crate::memo::json_pages())
 }
 
 /// Read an order with its ledger entries and events.
