@@ -615,3 +615,41 @@ pub fn lock_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), Api
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::postgres_url;
+
+    #[test]
+    fn loopback_postgres_urls_connect_without_tls_unless_told_otherwise() {
+        for (given, expected) in [
+            (
+                "postgres://postgres@127.0.0.1:5432/onyx",
+                "postgres://postgres@127.0.0.1:5432/onyx?sslmode=disable",
+            ),
+            (
+                "postgresql://u:p@localhost/onyx?application_name=x",
+                "postgresql://u:p@localhost/onyx?application_name=x&sslmode=disable",
+            ),
+            (
+                "postgres://u@[::1]:5432/onyx",
+                "postgres://u@[::1]:5432/onyx?sslmode=disable",
+            ),
+            // An explicit choice and other hosts are left as given.
+            (
+                "postgres://u@127.0.0.1/onyx?sslmode=require",
+                "postgres://u@127.0.0.1/onyx?sslmode=require",
+            ),
+            (
+                "postgres://u@db.internal/onyx",
+                "postgres://u@db.internal/onyx",
+            ),
+            (
+                "postgres://u@localhost.evil.example/onyx",
+                "postgres://u@localhost.evil.example/onyx",
+            ),
+        ] {
+            assert_eq!(postgres_url(given), expected, "{given}");
+        }
+    }
+}
