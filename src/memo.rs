@@ -72,9 +72,34 @@ pub fn json_pages() -> JsonPages {
     Memo::new(Duration::from_secs(10), 512)
 }
 
-/// A JSON answer kept in `pages` while the database's generation of `change` holds: from
-/// memory when it is there, else built by `build`, kept and answered. Without a trusted
-/// generation (PostgreSQL not listening) or without a memo, it is always built.
+/// The value for `key` from `memo` while the database's generation of `change` holds, else
+/// loaded by `load` and kept under the generation read *before* loading. Without a memo, or
+/// without a trusted generation (PostgreSQL not listening), it is always loaded.
+pub async fn get_or_load<K, V, F>(
+    db: &crate::db::Db,
+    memo: Option<&Memo<K, V>>,
+    change: crate::db::Change,
+    key: K,
+    load: F,
+) -> Result<V, crate::error::ApiError>
+where
+    K: Eq + Hash,
+    V: Clone,
+    F: std::future::Future<Output = Result<V, crate::error::ApiError>>,
+{
+    let Some((memo, generation)) = memo.zip(db.generation(change)) else {
+        return load.await;
+    };
+    if let Some(value) = memo.get(&key, generation) {
+        return Ok(value);
+    }
+    let value = load.await?;
+    memo.put(key, generation, value.clone());
+    Ok(value)
+}
+
+/// A JSON answer kept in `pages` while the database's generation of `change` holds (see
+/// [`get_or_load`]), serialized once when it is built.
 pub async fn json_page<T, F>(
     db: &crate::db::Db,
     pages: Option<&JsonPages>,
@@ -86,20 +111,13 @@ where
     T: serde::Serialize,
     F: std::future::Future<Output = Result<T, crate::error::ApiError>>,
 {
-    let generation = db.generation(change).filter(|_| pages.is_some());
-    if let (Some(g), Some(pages)) = (generation, pages) {
-        if let Some(body) = pages.get(&key, g) {
-            return Ok(json_answer(body));
-        }
-    }
-    let value = build.await?;
-    let body = actix_web::web::Bytes::from(
+    let body = get_or_load(db, pages, change, key, async move {
+        let value = build.await?;
         serde_json::to_vec(&value)
-            .map_err(|e| crate::error::ApiError::internal(format!("json: {e}")))?,
-    );
-    if let (Some(g), Some(pages)) = (generation, pages) {
-        pages.put(key, g, body.clone());
-    }
+            .map(actix_web::web::Bytes::from)
+            .map_err(|e| crate::error::ApiError::internal(format!("json: {e}")))
+    })
+    .await?;
     Ok(json_answer(body))
 }
 

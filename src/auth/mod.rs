@@ -473,22 +473,16 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     // Who the token's subject is now: from the access cache while nothing that changes
     // access has committed since it was loaded, else from the database (one statement).
     let access_cache = req.app_data::<web::Data<cache::AccessCache>>().cloned();
-    let generation = state
-        .db
-        .generation(crate::db::Change::Access)
-        .filter(|_| access_cache.is_some());
-    let cached = generation.and_then(|g| access_cache.as_ref()?.get(&key, g));
-    let record = match cached {
-        Some(record) => record,
-        None => {
-            let k = key.clone();
-            let record = state.db.read(move |conn| load_access(conn, &k)).await?;
-            if let (Some(g), Some(cache)) = (generation, &access_cache) {
-                cache.put(key.clone(), g, record.clone());
-            }
-            record
-        }
-    };
+    let k = key.clone();
+    let db = state.db.clone();
+    let record = crate::memo::get_or_load(
+        &state.db,
+        access_cache.as_ref().map(|c| c.get_ref()),
+        crate::db::Change::Access,
+        key.clone(),
+        async move { db.read(move |conn| load_access(conn, &k)).await },
+    )
+    .await?;
     let (actor, touch) = record.check(environment, now)?;
     // Rate limit per credential or member (429 with Retry-After).
     let limit_key = match &actor {
