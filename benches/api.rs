@@ -1,16 +1,27 @@
-//! Throughput and latency of the main paths, against the real app over HTTP on loopback.
+//! Throughput, latency and memory of the main paths, against the real service over HTTP on
+//! loopback.
 //!
 //! Run: `cargo bench --bench api` (SQLite in a temporary directory), or with
-//! `BENCH_DATABASE_URL=postgres://…/some_empty_db` for PostgreSQL. Prints p50/p95/p99 latency,
-//! requests per second and the process's memory high-water mark. Speed and memory targets
-//! belong here, not in timed tests. `BENCH_SKIP_WEBHOOKS=1` stops after the request paths.
+//! `BENCH_DATABASE_URL=postgres://…/some_empty_db` for PostgreSQL. The service runs as its own
+//! `onyx serve` process (one per phase, all on one database), so the memory reported is the
+//! service's alone: this process holds the clients, the webhook sink and the raw-SQL floor.
+//! Prints p50/p95/p99 latency, requests per second, the ratios the targets are stated in, and
+//! each service process's RSS high-water. Speed and memory targets belong here, not in timed
+//! tests. `BENCH_SKIP_WEBHOOKS=1` stops after the request paths; `BENCH_SUSTAINED_SECS`
+//! (default 120, 0 skips) sets the sustained-writes phase.
+//!
+//! Requests: catalogue and order creation, sequential and 8 concurrent; reads against
+//! `/healthz` of the same process (catalogue >= 0.5, orders list >= 0.3); sustained order
+//! creation from 8 clients (0 non-2xx). Then the same writes as one order in hand-written SQL
+//! on one connection, one transaction each: order creation at 8 clients / that >= 0.6.
 //!
 //! Webhooks, end to end through the service's own worker pools to a local sink: test events
 //! created through the API (`POST /v1/webhook-endpoints/{id}/test`, 8 concurrent clients)
 //! until the sink has received them all, for one endpoint (with `BENCH_PER_ENDPOINT` sends in
 //! flight to it, default 16) and for 50 endpoints across 10 partners (the service's default:
 //! one in flight per endpoint); then event-to-delivery latency at a steady rate of half the
-//! lower throughput. Targets: >= 850 deliveries/s end to end, p99 < 100 ms at half rate.
+//! lower throughput. Targets: >= 850 deliveries/s end to end, p99 < 100 ms at half rate, the
+//! service's RSS < 40 MB throughout.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -39,14 +50,19 @@ fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) {
     );
 }
 
-fn memory() -> String {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .filter(|l| l.starts_with("VmHWM") || l.starts_with("VmRSS"))
-        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// The memory of a process: (VmHWM, VmRSS) in MB.
+fn memory_of(pid: u32) -> (f64, f64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+    let kb = |key: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(key))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|v| v.parse::<f64>().ok())
+            .unwrap_or(0.0)
+            / 1024.0
+    };
+    (kb("VmHWM:"), kb("VmRSS:"))
 }
 
 const ADMIN: &str = "bench-operator-token-0123456789";
@@ -310,82 +326,252 @@ async fn concurrent_gets(
     rate
 }
 
+const JWT_SECRET: &str = "bench-jwt-secret-0123456789-0123456789";
+/// 32 bytes, base64: the same key for every service process of one run, so endpoints' signing
+/// secrets written by one are readable by the next.
+const ENCRYPTION_KEY: &str = "YmVuY2gtZW5jcnlwdGlvbi1rZXktMzItYnl0ZXMtISE=";
+
+/// The service's environment in this benchmark: its defaults, except what a benchmark must
+/// change (no rate limit, no sandbox step delay, quiet logs, a known operator token and keys).
+fn service_env(url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("DATABASE_URL", url.to_string()),
+        ("ONYX_LISTEN", "127.0.0.1:0".into()),
+        ("ONYX_RATE_LIMIT_PER_MINUTE", "100000000".into()),
+        ("ONYX_SANDBOX_STEP_MS", "0".into()),
+        ("ONYX_LOG", "error".into()),
+        ("ONYX_ADMIN_TOKEN", ADMIN.into()),
+        ("ONYX_JWT_SECRET", JWT_SECRET.into()),
+        ("ONYX_ENCRYPTION_KEY", ENCRYPTION_KEY.into()),
+    ]
+}
+
+/// `onyx serve` as its own process (as in production), so that its memory is its own: the
+/// benchmark's clients and sink live in this process.
+struct Service {
+    child: std::process::Child,
+    base: String,
+    name: &'static str,
+}
+
+impl Service {
+    fn start(name: &'static str, url: &str, extra: &[(&'static str, &str)]) -> Service {
+        use std::io::BufRead;
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_onyx"));
+        cmd.arg("serve")
+            .env_clear()
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::inherit());
+        for (k, v) in service_env(url) {
+            cmd.env(k, v);
+        }
+        for (k, v) in extra {
+            cmd.env(k, v);
+        }
+        let mut child = cmd.spawn().expect("start onyx serve");
+        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+        let base = loop {
+            let line = lines
+                .next()
+                .expect("onyx serve exited before listening")
+                .unwrap();
+            if let Some(rest) = line.strip_prefix("Onyx Partner API listening on ") {
+                break rest.trim().to_string();
+            }
+        };
+        std::thread::spawn(move || for _ in lines {});
+        Service { child, base, name }
+    }
+
+    /// Stops the service (SIGTERM: graceful shutdown) and reports its memory high-water.
+    fn stop(mut self) -> f64 {
+        let (hwm, rss) = memory_of(self.child.id());
+        let _ = std::process::Command::new("kill")
+            .args(["-TERM", &self.child.id().to_string()])
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while self.child.try_wait().ok().flatten().is_none() {
+            if Instant::now() > deadline {
+                let _ = self.child.kill();
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        println!(
+            "{:<34} RSS high-water {hwm:.1} MB (RSS {rss:.1} MB at the end)",
+            format!("service memory: {}", self.name)
+        );
+        hwm
+    }
+}
+
+/// The writes one activation order makes (wallet reservation and its ledger entry, the new
+/// service, the order, its item, the provisioning task, `order.created`), as hand-written SQL
+/// in one transaction on one connection: the floor order creation is measured against.
+fn raw_order_writes(
+    conn: &mut onyx::db::DbConnection,
+    wallet_id: &str,
+    partner_id: &str,
+    n: usize,
+) -> f64 {
+    use diesel::connection::Connection;
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    use diesel::RunQueryDsl;
+    const STATEMENTS: [&str; 7] = [
+        "UPDATE wallets SET available = available - ?, reserved = reserved + ?, updated_at = ? WHERE id = ? AND available >= ?",
+        "INSERT INTO ledger_entries (id, wallet_id, partner_id, environment, currency, entry_type, amount, order_id, order_attempt, available_after, reserved_after, description, created_at) VALUES (?, ?, ?, 'sandbox', 'EUR', 'reserve', ?, ?, 1, 0, 0, ?, ?)",
+        "INSERT INTO services (id, partner_id, environment, customer_reference, package_id, state, install_state, next_step, data_allowance_bytes, data_unlimited, validity_days, created_at, updated_at) VALUES (?, ?, 'sandbox', 'bench-raw', 'eu-10gb-30d', 'pending', 'not_installed', 'wait', 10737418240, false, 30, ?, ?)",
+        "INSERT INTO orders (id, partner_id, environment, order_type, state, customer_reference, metadata, service_id, currency, total_minor, identity_verified, attempt, retryable, retry_allowed, next_step, created_at, updated_at) VALUES (?, ?, 'sandbox', 'activate_subscription', 'pending', 'bench-raw', '{}', ?, 'EUR', ?, false, 1, false, false, 'wait', ?, ?)",
+        "INSERT INTO order_items (order_id, position, package_id, kind, price_minor, currency) VALUES (?, 0, 'eu-10gb-30d', 'plan', ?, 'EUR')",
+        "INSERT INTO provisioning_tasks (order_id, step, due_at, created_at, errors) VALUES (?, 0, ?, ?, 0)",
+        "INSERT INTO events (id, partner_id, environment, event_type, data, created_at, subject_id) VALUES (?, ?, 'sandbox', 'order.created', ?, ?, ?)",
+    ];
+    let pg = matches!(conn, onyx::db::DbConnection::Pg(_));
+    let sql: Vec<String> = STATEMENTS
+        .iter()
+        .map(|s| {
+            if !pg {
+                return s.to_string();
+            }
+            let mut out = String::new();
+            let mut k = 0;
+            for c in s.chars() {
+                if c == '?' {
+                    k += 1;
+                    out.push_str(&format!("${k}"));
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        })
+        .collect();
+    let data = "{\"order\":{\"id\":\"ord_bench\",\"type\":\"activate_subscription\",\"state\":\"pending\",\"customer_reference\":\"bench\",\"items\":[{\"package_id\":\"eu-10gb-30d\",\"kind\":\"plan\",\"price_minor\":1}]}}";
+    let started = Instant::now();
+    for _ in 0..n {
+        let now = Utc::now().naive_utc();
+        let (order, service, entry, event) = (
+            onyx::ids::new_id("ord"),
+            onyx::ids::new_id("svc"),
+            onyx::ids::new_id("led"),
+            onyx::ids::new_id("evt"),
+        );
+        let price = 1i64;
+        conn.transaction::<_, diesel::result::Error, _>(|c| {
+            diesel::sql_query(&sql[0])
+                .bind::<BigInt, _>(price)
+                .bind::<BigInt, _>(price)
+                .bind::<Timestamp, _>(now)
+                .bind::<Text, _>(wallet_id)
+                .bind::<BigInt, _>(price)
+                .execute(c)?;
+            diesel::sql_query(&sql[1])
+                .bind::<Text, _>(&entry)
+                .bind::<Text, _>(wallet_id)
+                .bind::<Text, _>(partner_id)
+                .bind::<BigInt, _>(price)
+                .bind::<Text, _>(&order)
+                .bind::<Text, _>("Reserved for a bench order")
+                .bind::<Timestamp, _>(now)
+                .execute(c)?;
+            diesel::sql_query(&sql[2])
+                .bind::<Text, _>(&service)
+                .bind::<Text, _>(partner_id)
+                .bind::<Timestamp, _>(now)
+                .bind::<Timestamp, _>(now)
+                .execute(c)?;
+            diesel::sql_query(&sql[3])
+                .bind::<Text, _>(&order)
+                .bind::<Text, _>(partner_id)
+                .bind::<Text, _>(&service)
+                .bind::<BigInt, _>(price)
+                .bind::<Timestamp, _>(now)
+                .bind::<Timestamp, _>(now)
+                .execute(c)?;
+            diesel::sql_query(&sql[4])
+                .bind::<Text, _>(&order)
+                .bind::<BigInt, _>(price)
+                .execute(c)?;
+            diesel::sql_query(&sql[5])
+                .bind::<Text, _>(&order)
+                .bind::<Timestamp, _>(now)
+                .bind::<Timestamp, _>(now)
+                .execute(c)?;
+            diesel::sql_query(&sql[6])
+                .bind::<Text, _>(&event)
+                .bind::<Text, _>(partner_id)
+                .bind::<Text, _>(data)
+                .bind::<Timestamp, _>(now)
+                .bind::<Text, _>(&order)
+                .execute(c)?;
+            Ok(())
+        })
+        .expect("raw order writes");
+    }
+    n as f64 / started.elapsed().as_secs_f64()
+}
+
 fn main() {
-    onyx::memory::limit_allocator_arenas();
     let dir = tempfile::tempdir().expect("temp dir");
     let url = std::env::var("BENCH_DATABASE_URL")
         .unwrap_or_else(|_| dir.path().join("bench.db").display().to_string());
-    let config = Config::from_lookup(|k| match k {
-        "DATABASE_URL" => Some(url.clone()),
-        "ONYX_LISTEN" => Some("127.0.0.1:0".into()),
-        "ONYX_RATE_LIMIT_PER_MINUTE" => Some("100000000".into()),
-        "ONYX_SANDBOX_STEP_MS" => Some("0".into()),
-        "ONYX_LOG" => Some("error".into()),
-        "ONYX_ADMIN_TOKEN" => Some(ADMIN.into()),
-        "ONYX_DB_POOL_SIZE" => Some("16".into()),
-        _ => None,
-    })
-    .expect("config");
-    let db = Db::connect(&config.database_url, config.db_pool_size).expect("database");
+    let env = service_env(&url);
+    let config = Config::from_lookup(|k| env.iter().find(|(n, _)| *n == k).map(|(_, v)| v.clone()))
+        .expect("config");
+    // This process prepares the database and measures the raw-SQL floor; the service runs as
+    // its own process.
+    let db = Db::connect(&config.database_url, 2).expect("database");
     db.migrate().expect("migrations");
-    let state = AppState::new(db, config, Arc::new(SystemClock));
-    let workers = onyx::workers::Context::new(state.clone());
-    // As `serve` does: on PostgreSQL, hear other instances' changes (work queued, access and
-    // catalogue/order changes); the in-process caches are only trusted while it listens.
-    let stop_listening = Arc::new(std::sync::atomic::AtomicBool::new(false));
-    let _listener = state.db.listen_for_work(Arc::clone(&stop_listening));
+    let backend = db.backend().name();
+    let state = AppState::new(db.clone(), config, Arc::new(SystemClock));
     let info = onyx::seed::seed_demo(&state).expect("seed");
     let access = info.sandbox.expect("a fresh database is seeded");
-    let (client_id, secret) = (access.client_id, access.client_secret);
+    let (client_id, secret, partner_id) =
+        (access.client_id, access.client_secret, access.partner_id);
     // Plenty of test money so that payment never refuses an order.
-    let tenant = Operator::process().acting_for(&access.partner_id, Environment::Sandbox);
-    state
-        .db
-        .write_blocking(|c| {
-            onyx::wallet::credit(
-                c,
-                &tenant,
-                "EUR",
-                1_000_000_000_000,
-                "bench funding",
-                Utc::now(),
-            )
-        })
-        .expect("funding");
+    let tenant = Operator::process().acting_for(&partner_id, Environment::Sandbox);
+    db.write_blocking(|c| {
+        onyx::wallet::credit(
+            c,
+            &tenant,
+            "EUR",
+            1_000_000_000_000,
+            "bench funding",
+            Utc::now(),
+        )
+    })
+    .expect("funding");
+    drop(state);
+    println!("backend: {backend}");
 
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .unwrap();
-    let (tx, rx) = std::sync::mpsc::channel();
-    let app_state = state.clone();
-    std::thread::spawn(move || {
-        actix_web::rt::System::new().block_on(async move {
-            let running = onyx::app::start(app_state).expect("start");
-            tx.send(running.addr).unwrap();
-            running.server.await.ok();
-        })
+    let mut high_water: Vec<f64> = Vec::new();
+    let service = Service::start("requests", &url, &[]);
+    let base = service.base.clone();
+    let http = reqwest::Client::new();
+    let token: String = rt.block_on(async {
+        let r: serde_json::Value = http
+            .post(format!("{base}/v1/oauth/token"))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", &client_id),
+                ("client_secret", &secret),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        r["access_token"].as_str().unwrap().to_string()
     });
-    let addr = rx.recv().unwrap();
-    let base = format!("http://{addr}");
-    println!("backend: {}", state.db.backend().name());
+    let body = json!({"type": "activate_subscription", "customer_reference": "bench", "items": [{"package_id": "eu-10gb-30d"}]});
 
-    rt.block_on(async move {
-        let http = reqwest::Client::new();
-        let token: String = {
-            let r: serde_json::Value = http
-                .post(format!("{base}/v1/oauth/token"))
-                .form(&[("grant_type", "client_credentials"), ("client_id", &client_id), ("client_secret", &secret)])
-                .send()
-                .await
-                .unwrap()
-                .json()
-                .await
-                .unwrap();
-            r["access_token"].as_str().unwrap().to_string()
-        };
-
+    let concurrent_orders = rt.block_on(async {
         let mut samples = Vec::new();
         let wall = Instant::now();
         for _ in 0..2000 {
@@ -397,7 +583,6 @@ fn main() {
         }
         report("GET /v1/packages (sequential)", samples, wall.elapsed());
 
-        let body = json!({"type": "activate_subscription", "customer_reference": "bench", "items": [{"package_id": "eu-10gb-30d"}]});
         let mut samples = Vec::new();
         let wall = Instant::now();
         for _ in 0..500 {
@@ -415,7 +600,7 @@ fn main() {
             let (http, base, token, body) = (http.clone(), base.clone(), token.clone(), body.clone());
             tasks.push(tokio::spawn(async move {
                 let mut s = Vec::new();
-                for _ in 0..100 {
+                for _ in 0..250 {
                     let t = Instant::now();
                     let r = http.post(format!("{base}/v1/orders")).bearer_auth(&token).json(&body).send().await.unwrap();
                     assert_eq!(r.status(), 201);
@@ -429,7 +614,28 @@ fn main() {
         for t in tasks {
             samples.extend(t.await.unwrap());
         }
-        report("POST /v1/orders (8 concurrent)", samples, wall.elapsed());
+        let elapsed = wall.elapsed();
+        let rate = samples.len() as f64 / elapsed.as_secs_f64();
+        report("POST /v1/orders (8 concurrent)", samples, elapsed);
+
+        // The service provisions the orders meanwhile (its own workers): wait until it caught up.
+        let wall = Instant::now();
+        loop {
+            let left: i64 = db
+                .read(|c| {
+                    use diesel::prelude::*;
+                    use onyx::db::schema::provisioning_tasks as pt;
+                    Ok(pt::table.filter(pt::dead_at.is_null()).count().get_result(c)?)
+                })
+                .await
+                .unwrap();
+            if left == 0 {
+                break;
+            }
+            assert!(wall.elapsed() < Duration::from_secs(300), "provisioning stalled ({left} left)");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        println!("{:<34} caught up {:.2}s after the last order", "provisioning (service workers)", wall.elapsed().as_secs_f64());
 
         // Reads against the framework's own floor: the same process, the same 8 clients, the
         // same duration; the ratio is the target (catalogue >= 0.5, orders list >= 0.3).
@@ -443,73 +649,11 @@ fn main() {
             orders / healthz
         );
 
-        let wall = Instant::now();
-        let mut steps = 0;
-        loop {
-            let n = workers.run_provisioning().await.unwrap();
-            if n == 0 {
-                break;
-            }
-            steps += n;
-        }
-        let secs = wall.elapsed().as_secs_f64();
-        println!("{:<34} {steps} steps in {secs:.2}s ({:.0} steps/s)", "provisioning worker", steps as f64 / secs);
-
-        'webhooks: {
-        if std::env::var("BENCH_SKIP_WEBHOOKS").is_ok_and(|v| v == "1") {
-            break 'webhooks;
-        }
-        // Webhooks through the service's own pools.
-        let with = |per_endpoint: usize| {
-            let mut config = (*state.config).clone();
-            config.webhook_per_endpoint = per_endpoint;
-            AppState { config: Arc::new(config), ..state.clone() }
-        };
-        let per_endpoint: usize = std::env::var("BENCH_PER_ENDPOINT").ok().and_then(|v| v.parse().ok()).unwrap_or(16);
-        let pools = onyx::workers::spawn(with(per_endpoint));
-        let (hook, sink) = start_sink();
-        let single = vec![(token.clone(), endpoint(&http, &base, &token, &hook).await)];
-        burst(&http, &base, &single, 50, &sink).await; // warm-up
-        let (n, made, secs) = burst(&http, &base, &single, 3000, &sink).await;
-        let rate1 = n as f64 / secs;
-        println!("{:<34} {n} events in {secs:.2}s ({rate1:.0} deliveries/s end to end; created at {:.0}/s)", format!("webhooks, 1 endpoint ({per_endpoint} in flight)"), n as f64 / made);
-        pools.shutdown().await;
-        let pools = onyx::workers::spawn(with(1));
-        let mut many = Vec::new();
-        for p in 0..10 {
-            let t = partner(&http, &base, p).await;
-            for _ in 0..5 {
-                many.push((t.clone(), endpoint(&http, &base, &t, &hook).await));
-            }
-        }
-        let (n, made, secs) = burst(&http, &base, &many, 60, &sink).await;
-        let rate50 = n as f64 / secs;
-        println!("{:<34} {n} events in {secs:.2}s ({rate50:.0} deliveries/s end to end; created at {:.0}/s)", "webhooks, 50 endpoints/10 partners", n as f64 / made);
-        // Delivery capacity on its own: queue events with the pools stopped, then start them.
-        pools.shutdown().await;
-        let before = sink.arrived.lock().unwrap().len();
-        let queued = queue_only(&http, &base, &many, 60).await;
-        let pools = onyx::workers::spawn(with(1));
-        let drain = Instant::now();
-        while sink.arrived.lock().unwrap().len() < before + queued {
-            assert!(drain.elapsed() < Duration::from_secs(600), "drain stalled");
-            tokio::time::sleep(Duration::from_millis(2)).await;
-        }
-        let secs = drain.elapsed().as_secs_f64();
-        println!("{:<34} {queued} queued events in {secs:.2}s ({:.0} deliveries/s)", "webhooks, drain 50 endpoints", queued as f64 / secs);
-        let half = (rate50.min(rate1) / 2.0).max(10.0);
-        let wall = Instant::now();
-        let samples = paced(&http, &base, &many, half, 5.0, &sink).await;
-        report(&format!("webhooks at {half:.0}/s: event->arrival"), samples, wall.elapsed());
-        pools.shutdown().await;
-        }
-
         // Sustained order creation: 8 clients for BENCH_SUSTAINED_SECS (default 120; 0 skips),
-        // with the service's own worker pools running beside them (provisioning, webhooks,
+        // with the service's own workers running beside them (provisioning, webhooks,
         // housekeeping, the SQLite checkpoint). Target: every answer 2xx.
         let secs: u64 = std::env::var("BENCH_SUSTAINED_SECS").ok().and_then(|v| v.parse().ok()).unwrap_or(120);
         if secs > 0 {
-            let pools = onyx::workers::spawn(state.clone());
             let end = Instant::now() + Duration::from_secs(secs);
             let wall = Instant::now();
             let mut tasks = Vec::new();
@@ -543,8 +687,128 @@ fn main() {
             }
             report(&format!("POST /v1/orders sustained {secs}s"), samples, wall.elapsed());
             println!("{:<34} non-2xx: {} {refused:?} (target: 0)", "sustained writes", refused.values().sum::<usize>());
-            pools.shutdown().await;
         }
+        rate
     });
-    println!("memory: {}", memory());
+    high_water.push(service.stop());
+
+    // The floor for order creation: the same writes in hand-written SQL, one connection, one
+    // transaction per order, nothing else running.
+    let wallet_id: String = db
+        .write_blocking(|c| {
+            use diesel::prelude::*;
+            use onyx::db::schema::wallets as w;
+            Ok(w::table
+                .filter(w::partner_id.eq(&partner_id))
+                .filter(w::environment.eq("sandbox"))
+                .filter(w::currency.eq("EUR"))
+                .select(w::id)
+                .first(c)?)
+        })
+        .expect("wallet");
+    let raw = {
+        let mut conn = db.get().expect("connection");
+        raw_order_writes(&mut conn, &wallet_id, &partner_id, 100);
+        raw_order_writes(&mut conn, &wallet_id, &partner_id, 2000)
+    };
+    // Those orders are not the service's to provision.
+    db.write_blocking(|c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query("DELETE FROM provisioning_tasks WHERE order_id IN (SELECT id FROM orders WHERE customer_reference = 'bench-raw')").execute(c)?;
+        Ok(())
+    })
+    .expect("cleanup");
+    println!(
+        "{:<34} {raw:.0} tx/s; order creation (8 concurrent) / raw = {:.3} (target >= 0.6)",
+        "raw SQL order writes (1 conn)",
+        concurrent_orders / raw
+    );
+
+    if !std::env::var("BENCH_SKIP_WEBHOOKS").is_ok_and(|v| v == "1") {
+        high_water.extend(rt.block_on(webhooks(&url, &token)));
+    }
+    let worst = high_water.iter().cloned().fold(0.0, f64::max);
+    println!(
+        "{:<34} {worst:.1} MB (target < 40 MB)",
+        "service RSS high-water (all runs)"
+    );
+}
+
+/// Webhooks through the service's own worker pools to a local sink; returns each service
+/// process's memory high-water.
+async fn webhooks(url: &str, token: &str) -> Vec<f64> {
+    let mut high_water = Vec::new();
+    let http = reqwest::Client::new();
+    let per_endpoint = std::env::var("BENCH_PER_ENDPOINT").unwrap_or_else(|_| "16".into());
+    let (hook, sink) = start_sink();
+    let service = Service::start(
+        "webhooks, 1 endpoint",
+        url,
+        &[("ONYX_WEBHOOK_PER_ENDPOINT", &per_endpoint)],
+    );
+    let base = service.base.clone();
+    let single = vec![(
+        token.to_string(),
+        endpoint(&http, &base, token, &hook).await,
+    )];
+    burst(&http, &base, &single, 50, &sink).await; // warm-up
+    let (n, made, secs) = burst(&http, &base, &single, 3000, &sink).await;
+    let rate1 = n as f64 / secs;
+    println!(
+        "{:<34} {n} events in {secs:.2}s ({rate1:.0} deliveries/s end to end; created at {:.0}/s)",
+        format!("webhooks, 1 endpoint ({per_endpoint} in flight)"),
+        n as f64 / made
+    );
+    high_water.push(service.stop());
+
+    let service = Service::start("webhooks, 50 endpoints", url, &[]);
+    let base = service.base.clone();
+    let mut many = Vec::new();
+    for p in 0..10 {
+        let t = partner(&http, &base, p).await;
+        for _ in 0..5 {
+            many.push((t.clone(), endpoint(&http, &base, &t, &hook).await));
+        }
+    }
+    let (n, made, secs) = burst(&http, &base, &many, 60, &sink).await;
+    let rate50 = n as f64 / secs;
+    println!(
+        "{:<34} {n} events in {secs:.2}s ({rate50:.0} deliveries/s end to end; created at {:.0}/s)",
+        "webhooks, 50 endpoints/10 partners",
+        n as f64 / made
+    );
+    high_water.push(service.stop());
+
+    // Delivery capacity on its own: queue events with delivery off, then start a service that
+    // delivers.
+    let service = Service::start(
+        "webhooks, queueing",
+        url,
+        &[("ONYX_WEBHOOK_DELIVERY", "off")],
+    );
+    let before = sink.arrived.lock().unwrap().len();
+    let queued = queue_only(&http, &service.base, &many, 60).await;
+    high_water.push(service.stop());
+    let service = Service::start("webhooks, drain and paced", url, &[]);
+    let drain = Instant::now();
+    while sink.arrived.lock().unwrap().len() < before + queued {
+        assert!(drain.elapsed() < Duration::from_secs(600), "drain stalled");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    let secs = drain.elapsed().as_secs_f64();
+    println!(
+        "{:<34} {queued} queued events in {secs:.2}s ({:.0} deliveries/s)",
+        "webhooks, drain 50 endpoints",
+        queued as f64 / secs
+    );
+    let half = (rate50.min(rate1) / 2.0).max(10.0);
+    let wall = Instant::now();
+    let samples = paced(&http, &service.base, &many, half, 5.0, &sink).await;
+    report(
+        &format!("webhooks at {half:.0}/s: event->arrival"),
+        samples,
+        wall.elapsed(),
+    );
+    high_water.push(service.stop());
+    high_water
 }

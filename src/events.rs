@@ -102,13 +102,23 @@ pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Event, 
         .and_then(Event::try_from)
 }
 
-/// The envelope of any event (delivery worker).
-pub fn envelope_by_id(conn: &mut DbConnection, id: &str) -> Result<Event, ApiError> {
-    let row: Row = events::table
-        .find(id)
+/// An event as read back: its envelope, or why its stored row cannot be one.
+pub type EventRead = Result<Event, ApiError>;
+
+/// The envelopes of several events (delivery worker), each with its id; an event whose row
+/// cannot be read is an error of its own.
+pub fn envelopes_by_ids(
+    conn: &mut DbConnection,
+    ids: &[String],
+) -> Result<Vec<(String, EventRead)>, ApiError> {
+    let rows: Vec<Row> = events::table
+        .filter(events::id.eq_any(ids))
         .select(Row::as_select())
-        .first(conn)?;
-    Event::try_from(row)
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|r| (r.id.clone(), Event::try_from(r)))
+        .collect())
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]

@@ -80,6 +80,7 @@ pub fn webhook_clients(config: &Config) -> Clients {
         reach: Reach::Loopback,
     }));
     Clients {
+        recorder: Default::default(),
         public: public.build().expect("webhook HTTP client"),
         reach,
         proxied,

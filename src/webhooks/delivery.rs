@@ -219,7 +219,7 @@ pub fn stop_pending(
 }
 
 #[derive(QueryableByName, Debug)]
-struct Claimed {
+struct ClaimedRow {
     #[diesel(sql_type = Text)]
     id: String,
     #[diesel(sql_type = Integer)]
@@ -363,7 +363,7 @@ pub fn claim(
     match conn {
         DbConnection::Pg(pg) => {
             let ids: Vec<String> = picked.into_iter().map(|(id, _)| id).collect();
-            let rows: Vec<Claimed> = diesel::sql_query(
+            let rows: Vec<ClaimedRow> = diesel::sql_query(
                 "UPDATE webhook_deliveries SET lease_owner = $1, lease_until = $2, attempts = attempts + 1, updated_at = $3 \
                  WHERE id IN (SELECT id FROM webhook_deliveries \
                    WHERE id = ANY($4) AND status = 'pending' AND (lease_until IS NULL OR lease_until < $3) \
@@ -421,12 +421,12 @@ impl Outcome {
     }
 }
 
-/// Everything needed to send one attempt (read in one short transaction).
+/// Everything needed to send one attempt (loaded in the claiming transaction).
 struct Job {
     delivery_id: String,
     attempt: i32,
     owner: jobs::Owner,
-    endpoint: EndpointRow,
+    endpoint: Arc<EndpointRow>,
     /// The signing secrets, or why they cannot be opened (recorded as a failed attempt).
     secrets: Result<Vec<String>, String>,
     message_id: String,
@@ -594,34 +594,83 @@ pub const LOOPBACK_UNREACHABLE: &str = "no answer from the loopback receiver (fo
 /// not open with the service's current key.
 pub const SECRET_UNREADABLE: &str = "signing_secret_unreadable: the endpoint's signing secret cannot be decrypted with the service's current key; rotate the secret (POST /v1/webhook-endpoints/{id}/rotate-secret)";
 
-fn load_job(
+/// Loads claimed attempts with everything needed to send them, in three queries whatever
+/// their number (deliveries, their endpoints, their events). An attempt that cannot be loaded
+/// carries its own error; the others are unaffected.
+fn load_jobs(
     conn: &mut DbConnection,
     vault: &crate::vault::Vault,
-    owner: jobs::Owner,
-    delivery_id: &str,
-    attempt: i32,
+    owner: &jobs::Owner,
+    claimed: Vec<(String, i32)>,
     now: DateTime<Utc>,
-) -> Result<Job, ApiError> {
-    let (endpoint_id, event_id): (String, String) = wd::table
-        .find(delivery_id)
-        .select((wd::endpoint_id, wd::event_id))
-        .first(conn)?;
-    let endpoint = super::row_by_id(conn, &endpoint_id)?;
-    let secrets = endpoint.signing_secrets(vault, now).map_err(|e| {
-        tracing::error!(endpoint_id = %endpoint.id, error = %e, "a webhook signing secret cannot be opened");
-        SECRET_UNREADABLE.to_string()
-    });
-    let envelope = crate::events::envelope_by_id(conn, &event_id)?;
-    Ok(Job {
-        delivery_id: delivery_id.to_string(),
-        attempt,
-        owner,
-        endpoint,
-        secrets,
-        message_id: event_id,
-        event_created_at: envelope.created_at,
-        body: serde_json::to_vec(&envelope).map_err(ApiError::internal)?,
-    })
+) -> Result<Vec<Claimed>, ApiError> {
+    use std::collections::HashMap;
+    if claimed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<&str> = claimed.iter().map(|(id, _)| id.as_str()).collect();
+    let rows: HashMap<String, (String, String)> = wd::table
+        .filter(wd::id.eq_any(&ids))
+        .select((wd::id, wd::endpoint_id, wd::event_id))
+        .load::<(String, String, String)>(conn)?
+        .into_iter()
+        .map(|(id, endpoint, event)| (id, (endpoint, event)))
+        .collect();
+    let mut endpoint_ids: Vec<&str> = rows.values().map(|(e, _)| e.as_str()).collect();
+    endpoint_ids.sort_unstable();
+    endpoint_ids.dedup();
+    type Opened = (Arc<EndpointRow>, Result<Vec<String>, String>);
+    let mut endpoints: HashMap<String, Opened> = we::table
+        .filter(we::id.eq_any(&endpoint_ids))
+        .select(EndpointRow::as_select())
+        .load::<EndpointRow>(conn)?
+        .into_iter()
+        .map(|endpoint| {
+            let secrets = endpoint.signing_secrets(vault, now).map_err(|e| {
+                tracing::error!(endpoint_id = %endpoint.id, error = %e, "a webhook signing secret cannot be opened");
+                SECRET_UNREADABLE.to_string()
+            });
+            (endpoint.id.clone(), (Arc::new(endpoint), secrets))
+        })
+        .collect();
+    let event_ids: Vec<String> = rows.values().map(|(_, e)| e.clone()).collect();
+    let mut events: HashMap<String, crate::events::EventRead> =
+        crate::events::envelopes_by_ids(conn, &event_ids)?
+            .into_iter()
+            .collect();
+    let mut loaded = Vec::with_capacity(claimed.len());
+    for (delivery_id, attempt) in claimed {
+        let job = (|| {
+            let (endpoint_id, event_id) = rows
+                .get(&delivery_id)
+                .ok_or_else(|| ApiError::internal("a claimed delivery vanished"))?;
+            let (endpoint, secrets) = endpoints
+                .get_mut(endpoint_id)
+                .ok_or_else(|| ApiError::internal("a claimed delivery's endpoint vanished"))?;
+            let envelope = match events.get(event_id) {
+                Some(Ok(e)) => e,
+                Some(Err(e)) => return Err(ApiError::internal(format!("event {event_id}: {e}"))),
+                None => return Err(ApiError::internal("a claimed delivery's event vanished")),
+            };
+            Ok(Job {
+                delivery_id: delivery_id.clone(),
+                attempt,
+                owner: owner.clone(),
+                endpoint: Arc::clone(endpoint),
+                secrets: secrets.clone(),
+                message_id: event_id.clone(),
+                event_created_at: envelope.created_at,
+                body: serde_json::to_vec(envelope).map_err(ApiError::internal)?,
+            })
+        })();
+        loaded.push(Claimed {
+            delivery_id,
+            attempt,
+            job,
+        });
+    }
+    events.clear();
+    Ok(loaded)
 }
 
 /// Disables an endpoint with a reason, stops its deliveries, records the event.
@@ -661,32 +710,85 @@ pub fn disable(
     Ok(())
 }
 
-fn record(
+/// One finished attempt to record: the job, what the receiver answered, when.
+type Finished = (Job, Outcome, DateTime<Utc>);
+
+/// Records finished attempts in one transaction: for each, "succeeded", "failed" or
+/// "dropped". Only the owner of the claim on an attempt may record it and move the delivery
+/// on (the check is the write itself, so the row stays locked until the transaction ends);
+/// a result that lost its claim is dropped and logged, never applied. A success costs two
+/// statements (the delivery, its attempt); the endpoints that succeeded are marked once per
+/// batch (last success, circuit closed) after the failures of the batch were counted.
+fn record_batch(
     conn: &mut DbConnection,
-    job: &Job,
-    outcome: &Outcome,
-    now: DateTime<Utc>,
-) -> Result<&'static str, ApiError> {
-    let at = now.naive_utc();
-    // Lost in a crash, this record is redone: the lease runs out and the attempt is sent again.
+    finished: &[Finished],
+) -> Result<Vec<&'static str>, ApiError> {
+    // Lost in a crash, a record is redone: the lease runs out and the attempt is sent again.
     crate::db::relaxed_commit(conn)?;
-    // Only the owner of the claim on this attempt may record it and move the delivery on.
-    // The check is a write, so the row stays locked until this transaction ends.
-    let owned = diesel::update(
-        wd::table
+    let mut results = Vec::with_capacity(finished.len());
+    let mut succeeded: std::collections::BTreeMap<&str, chrono::NaiveDateTime> =
+        std::collections::BTreeMap::new();
+    for (job, outcome, now) in finished {
+        let at = now.naive_utc();
+        let owned = wd::table
             .find(&job.delivery_id)
             .filter(wd::attempts.eq(job.attempt))
             .filter(wd::status.eq("pending"))
-            .filter(wd::lease_owner.eq(job.owner.as_str())),
-    )
-    .set(wd::updated_at.eq(at))
-    .execute(conn)?
-        == 1;
-    if !owned {
-        tracing::warn!(delivery_id = %job.delivery_id, attempt = job.attempt, "webhook attempt result dropped: the claim was lost or the delivery was stopped meanwhile");
-        return Ok("dropped");
+            .filter(wd::lease_owner.eq(job.owner.as_str()));
+        let result = if outcome.succeeded() {
+            let changed = diesel::update(owned)
+                .set((
+                    wd::status.eq("succeeded"),
+                    wd::last_status_code.eq(outcome.status.map(i32::from)),
+                    wd::last_error.eq(None::<String>),
+                    wd::next_attempt_at.eq(None::<chrono::NaiveDateTime>),
+                    wd::lease_until.eq(None::<chrono::NaiveDateTime>),
+                    wd::lease_owner.eq(None::<String>),
+                    wd::completed_at.eq(Some(at)),
+                    wd::updated_at.eq(at),
+                ))
+                .execute(conn)?;
+            if changed == 1 {
+                insert_attempt(conn, job, outcome, at)?;
+                let last = succeeded.entry(job.endpoint.id.as_str()).or_insert(at);
+                *last = (*last).max(at);
+                "succeeded"
+            } else {
+                "dropped"
+            }
+        } else if diesel::update(owned)
+            .set(wd::updated_at.eq(at))
+            .execute(conn)?
+            == 1
+        {
+            record_failure(conn, job, outcome, *now)?;
+            "failed"
+        } else {
+            "dropped"
+        };
+        if result == "dropped" {
+            tracing::warn!(delivery_id = %job.delivery_id, attempt = job.attempt, "webhook attempt result dropped: the claim was lost or the delivery was stopped meanwhile");
+        }
+        results.push(result);
     }
-    track_circuit(conn, &job.endpoint.id, outcome, now)?;
+    for (endpoint_id, at) in succeeded {
+        diesel::update(we::table.find(endpoint_id))
+            .set((
+                we::last_success_at.eq(Some(at)),
+                we::consecutive_failures.eq(0),
+                we::circuit_open_until.eq(None::<chrono::NaiveDateTime>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(results)
+}
+
+fn insert_attempt(
+    conn: &mut DbConnection,
+    job: &Job,
+    outcome: &Outcome,
+    at: chrono::NaiveDateTime,
+) -> Result<(), ApiError> {
     diesel::insert_into(wa::table)
         .values((
             wa::id.eq(crate::ids::new_id("att")),
@@ -699,26 +801,23 @@ fn record(
             wa::created_at.eq(at),
         ))
         .execute(conn)?;
+    Ok(())
+}
+
+/// A failed attempt of an owned delivery: the circuit breaker counts it, and the delivery is
+/// scheduled again or, at the end of its schedule (or on 410 Gone), fails and may disable its
+/// endpoint.
+fn record_failure(
+    conn: &mut DbConnection,
+    job: &Job,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let at = now.naive_utc();
+    track_circuit(conn, &job.endpoint.id, outcome, now)?;
+    insert_attempt(conn, job, outcome, at)?;
     let target = wd::table.find(&job.delivery_id);
     let code = outcome.status.map(i32::from);
-    if outcome.succeeded() {
-        diesel::update(target)
-            .set((
-                wd::status.eq("succeeded"),
-                wd::last_status_code.eq(code),
-                wd::last_error.eq(None::<String>),
-                wd::next_attempt_at.eq(None::<chrono::NaiveDateTime>),
-                wd::lease_until.eq(None::<chrono::NaiveDateTime>),
-                wd::lease_owner.eq(None::<String>),
-                wd::completed_at.eq(Some(at)),
-                wd::updated_at.eq(at),
-            ))
-            .execute(conn)?;
-        diesel::update(we::table.find(&job.endpoint.id))
-            .set(we::last_success_at.eq(Some(at)))
-            .execute(conn)?;
-        return Ok("succeeded");
-    }
     let gone = outcome.status == Some(410);
     let next = if gone {
         None
@@ -768,7 +867,7 @@ fn record(
             }
         }
     }
-    Ok("failed")
+    Ok(())
 }
 
 /// Counts an attempt's outcome on its endpoint's circuit breaker: a success closes it, a
@@ -818,40 +917,47 @@ fn track_circuit(
     Ok(())
 }
 
-/// Claims up to `limit` due deliveries for `owner` (fairly; see [`claim`]).
+/// A claimed attempt, loaded with everything needed to send it (or why it could not be).
+pub struct Claimed {
+    delivery_id: String,
+    attempt: i32,
+    job: Result<Job, ApiError>,
+}
+
+/// Claims up to `limit` due deliveries for `owner` (fairly; see [`claim`]) and loads them in
+/// the same transaction.
 pub async fn claim_due(
     state: &AppState,
     owner: &jobs::Owner,
     limit: usize,
-) -> Result<Vec<(String, i32)>, ApiError> {
+) -> Result<Vec<Claimed>, ApiError> {
     let now = state.now();
     let lease = jobs::Lease::from_std(state.config.job_lease);
     let per_endpoint = state.config.webhook_per_endpoint;
     let owner = owner.clone();
+    let vault = Arc::clone(&state.vault);
     state
         .db
-        .write(move |c| claim(c, &owner, lease, now, limit, per_endpoint))
+        .write(move |c| {
+            let claimed = claim(c, &owner, lease, now, limit, per_endpoint)?;
+            load_jobs(c, &vault, &owner, claimed, now)
+        })
         .await
 }
 
 /// Sends one claimed attempt, isolated: an error or panic of ours releases the delivery for
 /// a retry a little later and never reaches the caller.
-pub async fn handle(
-    state: AppState,
-    clients: Arc<Clients>,
-    owner: jobs::Owner,
-    (delivery_id, attempt): (String, i32),
-) {
+pub async fn handle(state: AppState, clients: Arc<Clients>, owner: jobs::Owner, claimed: Claimed) {
     let lease = jobs::Lease::from_std(state.config.job_lease);
-    let (id, o) = (delivery_id.clone(), owner.clone());
-    let result = jobs::isolated(deliver_one(
-        state.clone(),
-        clients,
-        owner,
-        delivery_id,
+    let Claimed {
+        delivery_id: id,
         attempt,
-        lease,
-    ))
+        job,
+    } = claimed;
+    let result = jobs::isolated({
+        let state = state.clone();
+        async move { deliver_one(state, clients, job?, lease).await }
+    })
     .await;
     if let Err(e) = result {
         state.metrics.job_outcome("webhooks", "error");
@@ -867,7 +973,7 @@ pub async fn handle(
                 Ok(diesel::update(
                     wd::table
                         .find(&id)
-                        .filter(wd::lease_owner.eq(o.as_str()))
+                        .filter(wd::lease_owner.eq(owner.as_str()))
                         .filter(wd::attempts.eq(attempt)),
                 )
                 .set((
@@ -902,29 +1008,24 @@ pub async fn run_due(
     .await
 }
 
-/// One claimed attempt: load it, send it (renewing the lease meanwhile), record the outcome.
+/// One claimed attempt: send it (renewing the lease meanwhile), record the outcome.
 async fn deliver_one(
     state: AppState,
     clients: Arc<Clients>,
-    owner: jobs::Owner,
-    delivery_id: String,
-    attempt: i32,
+    job: Job,
     lease: jobs::Lease,
 ) -> Result<(), ApiError> {
-    let now = state.now();
-    let vault = Arc::clone(&state.vault);
-    let id = delivery_id.clone();
-    let o = owner.clone();
-    let job = state
-        .db
-        .read(move |c| load_job(c, &vault, o, &id, attempt, now))
-        .await?;
     let outcome = {
-        let (id, o, clock) = (delivery_id.clone(), owner.clone(), state.clock.clone());
+        let (id, o, clock, attempt) = (
+            job.delivery_id.clone(),
+            job.owner.clone(),
+            state.clock.clone(),
+            job.attempt,
+        );
         let _heartbeat = jobs::Heartbeat::start(
             state.db.clone(),
             lease.renew_every(),
-            format!("webhook delivery {delivery_id}"),
+            format!("webhook delivery {id}"),
             move |c| {
                 let until = (crate::time::db_precision(clock.now()) + lease.length).naive_utc();
                 Ok(diesel::update(
@@ -941,10 +1042,7 @@ async fn deliver_one(
     };
     let at = state.now();
     let event_at = job.event_created_at;
-    let result = state
-        .db
-        .write(move |c| record(c, &job, &outcome, at))
-        .await?;
+    let result = clients.recorder.record(&state, job, outcome, at).await?;
     state.metrics.job_outcome("webhooks", result);
     if result == "succeeded" {
         let latency = (state.now() - event_at).num_microseconds().unwrap_or(0) as f64 / 1e6;
@@ -953,9 +1051,106 @@ async fn deliver_one(
     Ok(())
 }
 
+/// Most finished attempts one transaction records.
+const RECORD_BATCH: usize = 64;
+
+type Recorded = Result<&'static str, String>;
+type ToRecord = (Finished, tokio::sync::oneshot::Sender<Recorded>);
+
+/// Group commit of finished attempts: each send hands its outcome over and waits until it is
+/// written; one writer task takes every outcome waiting (up to [`RECORD_BATCH`]) and records
+/// them in one transaction, so concurrent sends to one endpoint do not queue one commit at a
+/// time behind its row. If the batch's transaction fails, each attempt is recorded on its own,
+/// so one bad record never takes the others with it.
+#[derive(Default)]
+pub struct Recorder {
+    writer: std::sync::Mutex<Option<tokio::sync::mpsc::UnboundedSender<ToRecord>>>,
+}
+
+impl Recorder {
+    async fn record(
+        &self,
+        state: &AppState,
+        job: Job,
+        outcome: Outcome,
+        at: DateTime<Utc>,
+    ) -> Result<&'static str, ApiError> {
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let refused = {
+            let mut writer = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+            let tx = writer.get_or_insert_with(|| Recorder::spawn_writer(state.clone()));
+            match tx.send(((job, outcome, at), done)) {
+                Ok(()) => None,
+                // The writer is gone (its runtime ended): start another next time, write this
+                // one here.
+                Err(tokio::sync::mpsc::error::SendError((finished, _))) => {
+                    *writer = None;
+                    Some(finished)
+                }
+            }
+        };
+        if let Some(finished) = refused {
+            return state
+                .db
+                .write(move |c| Ok(record_batch(c, std::slice::from_ref(&finished))?[0]))
+                .await;
+        }
+        answer
+            .await
+            .map_err(|_| ApiError::internal("the webhook recorder stopped before recording"))?
+            .map_err(ApiError::internal)
+    }
+
+    fn spawn_writer(state: AppState) -> tokio::sync::mpsc::UnboundedSender<ToRecord> {
+        let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<ToRecord>();
+        tokio::spawn(async move {
+            while let Some(first) = rx.recv().await {
+                let mut batch = vec![first];
+                while batch.len() < RECORD_BATCH {
+                    match rx.try_recv() {
+                        Ok(next) => batch.push(next),
+                        Err(_) => break,
+                    }
+                }
+                let (finished, waiting): (Vec<Finished>, Vec<_>) = batch.into_iter().unzip();
+                let finished = Arc::new(finished);
+                let all = Arc::clone(&finished);
+                let results: Vec<Recorded> = match state
+                    .db
+                    .write(move |c| record_batch(c, &all))
+                    .await
+                {
+                    Ok(results) => results.into_iter().map(Ok).collect(),
+                    Err(e) => {
+                        tracing::warn!(error = %e, attempts = finished.len(), "recording a batch of webhook attempts failed; recording each on its own");
+                        let mut results = Vec::with_capacity(finished.len());
+                        for i in 0..finished.len() {
+                            let all = Arc::clone(&finished);
+                            results.push(
+                                state
+                                    .db
+                                    .write(move |c| Ok(record_batch(c, &all[i..=i])?[0]))
+                                    .await
+                                    .map_err(|e| e.to_string()),
+                            );
+                        }
+                        results
+                    }
+                };
+                for (done, result) in waiting.into_iter().zip(results) {
+                    let _ = done.send(result);
+                }
+            }
+        });
+        tx
+    }
+}
+
 /// The HTTP clients of the webhook worker (built by `workers`, like every outbound client:
-/// proxy variables of the environment are ignored).
+/// proxy variables of the environment are ignored), and its recorder of finished attempts.
 pub struct Clients {
+    /// Records finished attempts in batches (group commit).
+    pub recorder: Recorder,
     /// Every destination that is not a loopback receiver: direct through the guarded resolver
     /// (what `reach` admits), or through `ONYX_OUTBOUND_PROXY`.
     pub public: reqwest::Client,
