@@ -150,9 +150,6 @@ thread_local! {
     static QUEUED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
     /// Bit set of the [`Change`]s the open transaction made (see [`mark_changed`]).
     static CHANGED_IN_THIS_TRANSACTION: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
-    /// The [`Db`] whose write transaction runs on this thread (its instance id signs change
-    /// notifications, so that its own listener does not count them twice).
-    static WRITING_INSTANCE: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Kinds of committed change that in-process caches follow (see [`mark_changed`]).
@@ -186,22 +183,11 @@ impl Change {
 
 /// Says that the write transaction on `conn` makes a `change`: once it commits, this
 /// process's [`Db::generation`] of that change moves on (caches built on it load again), and
-/// on PostgreSQL a `NOTIFY` (sent by the server at commit, never for a rolled-back
-/// transaction) does the same in every other instance.
-pub fn mark_changed(conn: &mut DbConnection, change: Change) -> Result<(), ApiError> {
+/// on PostgreSQL a `NOTIFY` sent right after the commit (never for a rolled-back transaction)
+/// does the same in every other instance (see [`Db::write_blocking`]).
+pub fn mark_changed(_conn: &mut DbConnection, change: Change) -> Result<(), ApiError> {
     let bit = 1u8 << change.index();
-    let before = CHANGED_IN_THIS_TRANSACTION.with(|c| c.replace(c.get() | bit));
-    if before & bit == 0 {
-        if let DbConnection::Pg(pg) = conn {
-            let instance = WRITING_INSTANCE
-                .with(|w| w.borrow().as_deref().map(str::to_string))
-                .unwrap_or_default();
-            diesel::sql_query("SELECT pg_notify($1, $2)")
-                .bind::<diesel::sql_types::Text, _>(change.channel())
-                .bind::<diesel::sql_types::Text, _>(instance)
-                .execute(pg)?;
-        }
-    }
+    CHANGED_IN_THIS_TRANSACTION.with(|c| c.set(c.get() | bit));
     Ok(())
 }
 
@@ -210,14 +196,10 @@ pub const WORK_CHANNEL: &str = "onyx_work_queued";
 
 /// Says that the write transaction on `conn` queued background work (a webhook delivery, a
 /// provisioning step): once it commits, idle workers of this process wake at once, and on
-/// PostgreSQL a `NOTIFY` (sent by the server at commit, never for a rolled-back transaction)
+/// PostgreSQL a `NOTIFY` sent right after the commit (never for a rolled-back transaction)
 /// wakes those of the other instances.
-pub fn mark_work_queued(conn: &mut DbConnection) -> Result<(), ApiError> {
-    if !QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(true)) {
-        if let DbConnection::Pg(pg) = conn {
-            diesel::sql_query(format!("NOTIFY {WORK_CHANNEL}")).execute(pg)?;
-        }
-    }
+pub fn mark_work_queued(_conn: &mut DbConnection) -> Result<(), ApiError> {
+    QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(true));
     Ok(())
 }
 
@@ -345,21 +327,51 @@ impl Db {
         let mut conn = self.get()?;
         QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(false));
         CHANGED_IN_THIS_TRANSACTION.with(|c| c.set(0));
-        WRITING_INSTANCE.with(|w| *w.borrow_mut() = Some(Arc::clone(&self.instance)));
         let result = (*conn).transaction(f);
-        WRITING_INSTANCE.with(|w| *w.borrow_mut() = None);
-        if QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false)) && result.is_ok() {
+        let queued = QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false));
+        let changed = CHANGED_IN_THIS_TRANSACTION.with(|c| c.replace(0));
+        if result.is_err() {
+            return result;
+        }
+        if queued {
             self.work_queued.send_modify(|n| *n = n.wrapping_add(1));
         }
-        let changed = CHANGED_IN_THIS_TRANSACTION.with(|c| c.replace(0));
-        if result.is_ok() {
-            for change in Change::ALL {
-                if changed & (1 << change.index()) != 0 {
-                    self.note_changed(change);
-                }
-            }
+        let changes: Vec<Change> = Change::ALL
+            .into_iter()
+            .filter(|change| changed & (1 << change.index()) != 0)
+            .collect();
+        for change in &changes {
+            self.note_changed(*change);
+        }
+        if let DbConnection::Pg(pg) = &mut *conn {
+            self.notify_others(pg, queued, &changes);
         }
         result
+    }
+
+    /// Tells the other instances (PostgreSQL) about a committed write, in one round trip after
+    /// the commit. Not inside the write's own transaction: a transaction that notifies holds
+    /// the server's one notification lock through its commit (and its WAL flush), so every
+    /// notifying write would commit one at a time. The notification's own transaction does not
+    /// wait for the flush: a notification is a hint (workers also poll, caches also expire).
+    fn notify_others(&self, pg: &mut diesel::PgConnection, queued: bool, changes: &[Change]) {
+        use diesel::connection::SimpleConnection;
+        if !queued && changes.is_empty() {
+            return;
+        }
+        let mut sql = String::from("BEGIN; SET LOCAL synchronous_commit = off;");
+        if queued {
+            sql.push_str(&format!(" NOTIFY {WORK_CHANNEL};"));
+        }
+        for change in changes {
+            // The instance id is made here of [0-9a-z_]: no quoting needed.
+            sql.push_str(&format!(" NOTIFY {}, '{}';", change.channel(), self.instance));
+        }
+        sql.push_str(" COMMIT;");
+        if let Err(e) = pg.batch_execute(&sql) {
+            let _ = pg.batch_execute("ROLLBACK");
+            tracing::warn!(error = %e, "could not notify the other instances of a committed write; they catch up when they poll or their caches expire");
+        }
     }
 
     /// The current generation of `change`, when caches built on it may be trusted: always on

@@ -203,7 +203,6 @@ pub fn apply_progress(
             }
         }
         Progress::Done => {
-            settle(conn, &r, EntryType::Capture, now)?;
             unschedule(conn, &r.id)?;
             match r.order_type()? {
                 OrderType::ActivateSubscription | OrderType::SwapSim => {
@@ -237,6 +236,8 @@ pub fn apply_progress(
                 }
             }
             set_state(conn, &r, OrderState::Completed, now, None)?;
+            // The capture last: the wallet row stays locked only from here to the commit.
+            settle(conn, &r, EntryType::Capture, now)?;
         }
         Progress::Failed {
             code,

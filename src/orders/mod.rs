@@ -318,8 +318,8 @@ pub fn create(
     place(conn, tenant, order, now)
 }
 
-/// Places a checked order: the reservation (the payment check), the new service of an
-/// activation, the order and its items, the provisioning task and `order.created`.
+/// Places a checked order: the new service of an activation, the order and its items, the
+/// provisioning task, `order.created`, and last the reservation (the payment check).
 fn place(
     conn: &mut DbConnection,
     tenant: &Tenant,
@@ -339,18 +339,6 @@ fn place(
     } = order;
 
     let id = crate::ids::new_id("ord");
-    if let Some(c) = &currency {
-        if total > 0 {
-            let charge = wallet::Charge {
-                tenant,
-                currency: c,
-                amount: total,
-                order_id: &id,
-                attempt: 1,
-            };
-            wallet::reserve(conn, &charge, now)?;
-        }
-    }
     let service_id = match order_type {
         OrderType::ActivateSubscription => {
             let plan = packages
@@ -430,6 +418,21 @@ fn place(
         serde_json::json!({ "order": order }),
         now,
     )?;
+    // The payment check comes last: the wallet row stays locked from the reservation to the
+    // commit, so concurrent orders of one wallet queue for as short a time as possible. A
+    // refusal rolls everything above back.
+    if let Some(c) = &currency {
+        if total > 0 {
+            let charge = wallet::Charge {
+                tenant,
+                currency: c,
+                amount: total,
+                order_id: &id,
+                attempt: 1,
+            };
+            wallet::reserve(conn, &charge, now)?;
+        }
+    }
     Ok(order)
 }
 
