@@ -50,8 +50,8 @@ fn report(name: &str, mut samples: Vec<Duration>, wall: Duration) {
     );
 }
 
-/// The memory of a process: (VmHWM, VmRSS) in MB.
-fn memory_of(pid: u32) -> (f64, f64) {
+/// The memory of a process: (VmHWM, VmRSS, RssAnon, RssFile) in MB.
+fn memory_of(pid: u32) -> (f64, f64, f64, f64) {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
     let kb = |key: &str| {
         status
@@ -62,7 +62,7 @@ fn memory_of(pid: u32) -> (f64, f64) {
             .unwrap_or(0.0)
             / 1024.0
     };
-    (kb("VmHWM:"), kb("VmRSS:"))
+    (kb("VmHWM:"), kb("VmRSS:"), kb("RssAnon:"), kb("RssFile:"))
 }
 
 const ADMIN: &str = "bench-operator-token-0123456789";
@@ -368,6 +368,10 @@ impl Service {
         for (k, v) in extra {
             cmd.env(k, v);
         }
+        // Experiments: ONYX_* variables of the benchmark's environment reach the service.
+        for (k, v) in std::env::vars().filter(|(k, _)| k.starts_with("ONYX_")) {
+            cmd.env(k, v);
+        }
         let mut child = cmd.spawn().expect("start onyx serve");
         let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
         let base = loop {
@@ -385,7 +389,7 @@ impl Service {
 
     /// Stops the service (SIGTERM: graceful shutdown) and reports its memory high-water.
     fn stop(mut self) -> f64 {
-        let (hwm, rss) = memory_of(self.child.id());
+        let (hwm, rss, anon, file) = memory_of(self.child.id());
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
@@ -398,7 +402,7 @@ impl Service {
             std::thread::sleep(Duration::from_millis(20));
         }
         println!(
-            "{:<34} RSS high-water {hwm:.1} MB (RSS {rss:.1} MB at the end)",
+            "{:<34} RSS high-water {hwm:.1} MB (at the end: RSS {rss:.1} MB = {anon:.1} anonymous + {file:.1} file-backed, the program's own code and data)",
             format!("service memory: {}", self.name)
         );
         hwm

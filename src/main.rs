@@ -38,7 +38,7 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    onyx::memory::limit_allocator_arenas();
+    onyx::memory::tune_allocator();
     let cli = Cli::parse();
     if let Command::ErrorCodes = cli.command {
         print!("{}", onyx::problem_codes::render_markdown());

@@ -10,18 +10,41 @@
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
-use argon2::Argon2;
+use argon2::{Algorithm, Argon2, Params, Version};
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use crate::error::ApiError;
 
+/// The parameters of new hashes: argon2id with 7 MiB of memory and 5 passes, one lane — the
+/// lowest-memory of OWASP's equivalent argon2id settings (the others: 19 MiB × 2 passes,
+/// 12 MiB × 3, 9 MiB × 4). Hashes keep the parameters they were made with, so a stored hash
+/// made with other parameters still verifies.
+fn hasher() -> Argon2<'static> {
+    Argon2::new(
+        Algorithm::Argon2id,
+        Version::V0x13,
+        Params::new(7 * 1024, 5, 1, None).expect("valid argon2 parameters"),
+    )
+}
+
+/// One hash computation at a time in this process: each holds its memory (7 MiB) while it
+/// runs, so concurrent sign-ins do not add up in the resident size. Sign-ins are rare and
+/// bounded per second (see `throttle`); a computation takes a few milliseconds.
+fn one_at_a_time<T>(compute: impl FnOnce() -> T) -> T {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = TURN.lock().unwrap_or_else(|p| p.into_inner());
+    compute()
+}
+
 pub fn hash_password(password: &str) -> Result<String, ApiError> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(ApiError::internal)
+    one_at_a_time(|| {
+        hasher()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(ApiError::internal)
+    })
 }
 
 /// Hashes `password` for another membership of the email whose existing membership has
@@ -31,10 +54,12 @@ pub fn hash_password(password: &str) -> Result<String, ApiError> {
 pub fn hash_password_like(password: &str, existing: Option<&str>) -> Result<String, ApiError> {
     let parsed = existing.and_then(|h| PasswordHash::new(h).ok());
     match parsed.as_ref().and_then(|p| p.salt) {
-        Some(salt) => Argon2::default()
-            .hash_password(password.as_bytes(), salt)
-            .map(|h| h.to_string())
-            .map_err(ApiError::internal),
+        Some(salt) => one_at_a_time(|| {
+            hasher()
+                .hash_password(password.as_bytes(), salt)
+                .map(|h| h.to_string())
+                .map_err(ApiError::internal)
+        }),
         None => hash_password(password),
     }
 }
@@ -90,24 +115,28 @@ pub fn matching(password: &str, hashes: &[String]) -> Vec<bool> {
 /// The output of hashing `password` like `like` (its algorithm, version, parameters, salt).
 fn compute(password: &str, like: &PasswordHash<'_>) -> Option<argon2::password_hash::Output> {
     let params = argon2::Params::try_from(like).ok()?;
-    Argon2::default()
-        .hash_password_customized(
-            password.as_bytes(),
-            Some(like.algorithm),
-            like.version,
-            params,
-            like.salt?,
-        )
-        .ok()?
-        .hash
+    one_at_a_time(|| {
+        Argon2::default()
+            .hash_password_customized(
+                password.as_bytes(),
+                Some(like.algorithm),
+                like.version,
+                params,
+                like.salt?,
+            )
+            .ok()?
+            .hash
+    })
 }
 
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
         .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
+            one_at_a_time(|| {
+                Argon2::default()
+                    .verify_password(password.as_bytes(), &parsed)
+                    .is_ok()
+            })
         })
         .unwrap_or(false)
 }
