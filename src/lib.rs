@@ -30,6 +30,7 @@ pub mod partners;
 pub mod problem_codes;
 pub mod provisioning;
 pub mod request_context;
+pub mod secrets;
 pub mod seed;
 pub mod services;
 pub mod sessions;
