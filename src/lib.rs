@@ -35,6 +35,7 @@ pub mod seed;
 pub mod services;
 pub mod sessions;
 pub mod state;
+pub mod support;
 pub mod team;
 pub mod telemetry;
 pub mod time;

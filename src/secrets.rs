@@ -163,7 +163,7 @@ pub fn refuse_secrets<'a>(
             scan(text).map(|kind| {
                 FieldError::new(
                     field,
-                    FIELD_CODE,
+                    "secret_in_text",
                     format!(
                         "looks like it contains {} (`{}`); remove it: support texts must never hold secrets, activation materials, payment data or identity documents",
                         kind.describe(),

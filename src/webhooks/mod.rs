@@ -45,6 +45,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "credential.rotated",
     "credential.revoked",
     "webhook_endpoint.disabled",
+    "support_case.updated",
     "webhook.test",
 ];
 

@@ -21,4 +21,5 @@ mod performance;
 mod platform;
 mod problem_codes;
 mod stored_values;
+mod support;
 mod webhooks;
