@@ -29,6 +29,7 @@ pub mod pagination;
 pub mod partners;
 pub mod problem_codes;
 pub mod provisioning;
+pub mod readiness;
 pub mod request_context;
 pub mod secrets;
 pub mod seed;

@@ -51,6 +51,7 @@ const ORDERS: &str = "Orders";
 const SERVICES: &str = "Services, activation and usage";
 const WEBHOOKS: &str = "Webhooks";
 const SUPPORT: &str = "Support cases";
+const READINESS: &str = "Readiness and live access";
 const SERVER: &str = "Server side";
 
 const fn p(
@@ -156,6 +157,11 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(SUPPORT, "case_not_reopenable", 409, "The support case was resolved more than 14 days ago, so a comment can no longer reopen it; open a new case and mention the old case's id."),
     p(SUPPORT, "invalid_case_state", 409, "The support case's status does not allow this move (operator routes); read the case and choose a status its current one allows."),
     p(SUPPORT, "reference_mismatch", 422, "`service_id` is not the service of `order_id`; send one of them, or the order's own service."),
+    // Readiness and live access
+    p(READINESS, "live_access_already_enabled", 409, "Live access is already enabled for your account; sign in or create credentials with environment live."),
+    p(READINESS, "live_request_pending", 409, "A live-access request is already waiting for Onyx; wait for live_access.approved or live_access.declined."),
+    p(READINESS, "live_request_not_pending", 409, "The live-access request was already approved or declined (operator routes); list the partner's requests to see the current one."),
+    p(READINESS, "readiness_incomplete", 422, "Live access can be requested once every readiness item is done; `missing` lists the open items and GET /v1/readiness says how to complete each."),
     // Server side
     p(SERVER, "internal_error", 500, "Something failed on Onyx's side; retry later and quote the `request_id` to Onyx support if it persists."),
     p(SERVER, "database_unavailable", 503, "The service cannot reach its database right now; retry in a few seconds."),

@@ -313,7 +313,7 @@ pub fn luhn_valid(digits: &str) -> bool {
         }
         sum += d;
     }
-    !digits.is_empty() && sum % 10 == 0
+    !digits.is_empty() && sum.is_multiple_of(10)
 }
 
 /// Runs of digit groups: digits joined by single spaces or dashes, bounded by anything but a

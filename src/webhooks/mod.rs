@@ -46,6 +46,9 @@ pub const EVENT_TYPES: &[&str] = &[
     "credential.revoked",
     "webhook_endpoint.disabled",
     "support_case.updated",
+    "live_access.requested",
+    "live_access.approved",
+    "live_access.declined",
     "webhook.test",
 ];
 

@@ -304,6 +304,20 @@ fn rules() -> Vec<Rule> {
             true,
             Some(|| json!({"body": "matrix"})),
         ),
+        r(
+            Method::GET,
+            "/v1/readiness",
+            &["owner", "admin", "developer", "viewer"],
+            false,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/readiness/live-request",
+            &["owner", "admin"],
+            false,
+            None,
+        ),
     ]
 }
 
