@@ -21,7 +21,7 @@ use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
 use crate::{
     activation, audit, catalogue, credentials, openapi, ops, orders, partners, provisioning,
-    services, sessions, team, wallet, webhooks,
+    readiness, services, sessions, support, team, wallet, webhooks,
 };
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
@@ -42,6 +42,8 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .configure(wallet::routes::register)
                 .configure(credentials::routes::register)
                 .configure(team::routes::register)
+                .configure(support::routes::register)
+                .configure(readiness::routes::register)
                 .service(audit::routes::list)
                 .service(
                     scope::scope("/admin")
@@ -49,7 +51,9 @@ pub fn register(cfg: &mut ServiceConfig) {
                         .configure(catalogue::admin::register)
                         .configure(wallet::admin::register)
                         .configure(provisioning::admin::register)
-                        .configure(services::usage_routes::register_admin),
+                        .configure(services::usage_routes::register_admin)
+                        .configure(support::admin::register)
+                        .configure(readiness::admin::register),
                 ),
         );
 }

@@ -50,6 +50,8 @@ const CATALOGUE: &str = "Catalogue (operator routes)";
 const ORDERS: &str = "Orders";
 const SERVICES: &str = "Services, activation and usage";
 const WEBHOOKS: &str = "Webhooks";
+const SUPPORT: &str = "Support cases";
+const READINESS: &str = "Readiness and live access";
 const SERVER: &str = "Server side";
 
 const fn p(
@@ -150,6 +152,16 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(WEBHOOKS, "endpoint_limit_reached", 409, "The environment already has the most webhook endpoints allowed (10 by default); delete one you no longer use, or subscribe an existing one to more event types."),
     p(WEBHOOKS, "endpoint_disabled", 409, "The endpoint is disabled; enable it (`PATCH` with `enabled: true`) before replaying to it or sending it a test event."),
     p(WEBHOOKS, "no_endpoint_to_replay", 409, "No enabled endpoint subscribes to this event's type; create or enable one first."),
+    // Support cases
+    p(SUPPORT, "case_closed", 409, "The support case is closed; open a new case and mention the old case's id."),
+    p(SUPPORT, "case_not_reopenable", 409, "The support case was resolved more than 14 days ago, so a comment can no longer reopen it; open a new case and mention the old case's id."),
+    p(SUPPORT, "invalid_case_state", 409, "The support case's status does not allow this move (operator routes); read the case and choose a status its current one allows."),
+    p(SUPPORT, "reference_mismatch", 422, "`service_id` is not the service of `order_id`; send one of them, or the order's own service."),
+    // Readiness and live access
+    p(READINESS, "live_access_already_enabled", 409, "Live access is already enabled for your account; sign in or create credentials with environment live."),
+    p(READINESS, "live_request_pending", 409, "A live-access request is already waiting for Onyx; wait for live_access.approved or live_access.declined."),
+    p(READINESS, "live_request_not_pending", 409, "The live-access request was already approved or declined (operator routes); list the partner's requests to see the current one."),
+    p(READINESS, "readiness_incomplete", 422, "Live access can be requested once every readiness item is done; `missing` lists the open items and GET /v1/readiness says how to complete each."),
     // Server side
     p(SERVER, "internal_error", 500, "Something failed on Onyx's side; retry later and quote the `request_id` to Onyx support if it persists."),
     p(SERVER, "database_unavailable", 503, "The service cannot reach its database right now; retry in a few seconds."),
@@ -184,6 +196,7 @@ pub const FIELD_CODES: &[FieldCode] = &[
     f("range", "The number is outside the allowed range; the message gives the bounds."),
     f("required", "The field is missing or empty but required here."),
     f("sandbox_scenario_not_allowed", "`sandbox_scenario` exists only in sandbox; leave it out of live orders."),
+    f("secret_in_text", "The text looks like it holds a secret (activation code or matching id, credential secret or token, webhook secret, card number, IBAN or identity document number), named by kind in the message; remove it, since nothing of the refused text was stored."),
     f("too_long", "The text is longer than allowed; the message gives the maximum."),
     f("too_many", "The list holds more entries than allowed; the message gives the maximum."),
     f("too_many_keys", "The metadata object holds more than 20 keys."),

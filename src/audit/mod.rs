@@ -6,8 +6,8 @@ pub mod routes;
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
-use serde::Serialize;
-use utoipa::ToSchema;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Caller, Tenant};
 use crate::db::schema::audit_log;
@@ -119,20 +119,66 @@ struct Row {
     created_at: chrono::NaiveDateTime,
 }
 
+/// Filters of the audit log; they combine (all must match).
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AuditFilter {
+    /// Only entries with this action, e.g. `credential.rotated`.
+    pub action: Option<String>,
+    /// Only entries by this kind of actor: `member`, `credential`, `operator` or `anonymous`.
+    pub actor_type: Option<String>,
+    /// Only entries by this member or credential (`mem_…`, `cred_…`).
+    pub actor_id: Option<String>,
+    /// Only entries at or after this time (RFC 3339).
+    #[serde(default, deserialize_with = "crate::time::filter_time")]
+    pub created_from: Option<DateTime<Utc>>,
+    /// Only entries before this time (RFC 3339).
+    #[serde(default, deserialize_with = "crate::time::filter_time")]
+    pub created_to: Option<DateTime<Utc>>,
+}
+
+/// The actor kinds an entry can name.
+pub const ACTOR_TYPES: &[&str] = &["member", "credential", "operator", "anonymous"];
+
 /// The partner's audit entries (both environments and partner-wide ones), newest first.
 pub fn list(
     conn: &mut DbConnection,
     tenant: &Tenant,
-    action: Option<&str>,
+    filter: &AuditFilter,
     page: &PageRequest,
 ) -> Result<Page<AuditEntry>, ApiError> {
+    crate::time::check_filter_times(&[
+        ("created_from", filter.created_from),
+        ("created_to", filter.created_to),
+    ])?;
+    if let Some(t) = &filter.actor_type {
+        if !ACTOR_TYPES.contains(&t.as_str()) {
+            return Err(ApiError::validation(vec![crate::error::FieldError::new(
+                "actor_type",
+                "invalid_value",
+                "must be one of member, credential, operator, anonymous",
+            )]));
+        }
+    }
     let mut q = paginate!(
         audit_log::table.filter(audit_log::partner_id.eq(tenant.partner_id())),
         audit_log,
         page
     );
-    if let Some(a) = action {
-        q = q.filter(audit_log::action.eq(a.to_string()));
+    if let Some(a) = &filter.action {
+        q = q.filter(audit_log::action.eq(a.clone()));
+    }
+    if let Some(t) = &filter.actor_type {
+        q = q.filter(audit_log::actor_type.eq(t.clone()));
+    }
+    if let Some(id) = &filter.actor_id {
+        q = q.filter(audit_log::actor_id.eq(id.clone()));
+    }
+    if let Some(from) = filter.created_from {
+        q = q.filter(audit_log::created_at.ge(from.naive_utc()));
+    }
+    if let Some(to) = filter.created_to {
+        q = q.filter(audit_log::created_at.lt(to.naive_utc()));
     }
     let rows: Vec<Row> = q
         .select((

@@ -376,6 +376,56 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    support_cases (id) {
+        id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        subject -> Text,
+        issue -> Text,
+        category -> Text,
+        priority -> Text,
+        status -> Text,
+        order_id -> Nullable<Text>,
+        service_id -> Nullable<Text>,
+        package_id -> Nullable<Text>,
+        customer_reference -> Nullable<Text>,
+        state_at_open -> Text,
+        opened_by_type -> Text,
+        opened_by_id -> Nullable<Text>,
+        resolved_at -> Nullable<Timestamp>,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    support_comments (id) {
+        id -> Text,
+        case_id -> Text,
+        author_type -> Text,
+        author_id -> Nullable<Text>,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    live_requests (id) {
+        id -> Text,
+        partner_id -> Text,
+        status -> Text,
+        requested_by_type -> Text,
+        requested_by_id -> Nullable<Text>,
+        checklist -> Text,
+        decision_reason -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(ledger_entries -> wallets (wallet_id));
@@ -387,6 +437,9 @@ diesel::joinable!(members -> partners (partner_id));
 diesel::joinable!(invitations -> partners (partner_id));
 diesel::joinable!(credentials -> partners (partner_id));
 diesel::joinable!(events -> partners (partner_id));
+diesel::joinable!(support_comments -> support_cases (case_id));
+diesel::joinable!(support_cases -> partners (partner_id));
+diesel::joinable!(live_requests -> partners (partner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     system_settings,
@@ -414,4 +467,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_endpoints,
     webhook_deliveries,
     webhook_attempts,
+    support_cases,
+    support_comments,
+    live_requests,
 );

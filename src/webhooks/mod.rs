@@ -45,6 +45,10 @@ pub const EVENT_TYPES: &[&str] = &[
     "credential.rotated",
     "credential.revoked",
     "webhook_endpoint.disabled",
+    "support_case.updated",
+    "live_access.requested",
+    "live_access.approved",
+    "live_access.declined",
     "webhook.test",
 ];
 

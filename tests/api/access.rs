@@ -282,6 +282,42 @@ fn rules() -> Vec<Rule> {
             true,
             None,
         ),
+        r(Method::GET, "/v1/support-cases", ALL_ROLES, true, None),
+        r(
+            Method::POST,
+            "/v1/support-cases",
+            &["owner", "admin", "support"],
+            true,
+            Some(|| json!({"subject": "matrix", "issue": "matrix", "category": "other"})),
+        ),
+        r(
+            Method::GET,
+            "/v1/support-cases/{case_id}",
+            ALL_ROLES,
+            true,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/support-cases/{case_id}/comments",
+            &["owner", "admin", "support"],
+            true,
+            Some(|| json!({"body": "matrix"})),
+        ),
+        r(
+            Method::GET,
+            "/v1/readiness",
+            &["owner", "admin", "developer", "viewer"],
+            false,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/readiness/live-request",
+            &["owner", "admin"],
+            false,
+            None,
+        ),
     ]
 }
 
@@ -295,6 +331,7 @@ fn concrete(path: &str) -> String {
         .replace("{event_id}", "evt_doesnotexist")
         .replace("install-guidance", "install-guidance?platform=ios")
         .replace("{member_id}", "mem_doesnotexist")
+        .replace("{case_id}", "case_doesnotexist")
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ const GROUND: &[&str] = &[
     "metrics",
     "pagination",
     "request_context",
+    "secrets",
     "state",
     "telemetry",
     "time",

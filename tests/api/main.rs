@@ -20,5 +20,7 @@ mod orders;
 mod performance;
 mod platform;
 mod problem_codes;
+mod readiness;
 mod stored_values;
+mod support;
 mod webhooks;
