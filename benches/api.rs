@@ -112,6 +112,15 @@ fn start_sink() -> (String, Arc<Sink>) {
     (format!("http://{}/hook", rx.recv().unwrap()), sink)
 }
 
+/// Database statements the service has run so far (`onyx_db_statements_total`).
+async fn statements(http: &reqwest::Client, base: &str) -> f64 {
+    let text = http.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("onyx_db_statements_total"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())
+        .sum()
+}
+
 /// A sandbox partner whose owner is signed in: the owner's access token.
 async fn partner(http: &reqwest::Client, base: &str, n: usize) -> String {
     let email = format!("owner{n}@bench-{n}.example");
@@ -756,10 +765,12 @@ async fn webhooks(url: &str, token: &str) -> Vec<f64> {
         endpoint(&http, &base, token, &hook).await,
     )];
     burst(&http, &base, &single, 50, &sink).await; // warm-up
+    let before = statements(&http, &base).await;
     let (n, made, secs) = burst(&http, &base, &single, 3000, &sink).await;
+    let per_event = (statements(&http, &base).await - before) / n as f64;
     let rate1 = n as f64 / secs;
     println!(
-        "{:<34} {n} events in {secs:.2}s ({rate1:.0} deliveries/s end to end; created at {:.0}/s)",
+        "{:<34} {n} events in {secs:.2}s ({rate1:.0} deliveries/s end to end; created at {:.0}/s; {per_event:.1} statements per event)",
         format!("webhooks, 1 endpoint ({per_endpoint} in flight)"),
         n as f64 / made
     );
@@ -774,10 +785,12 @@ async fn webhooks(url: &str, token: &str) -> Vec<f64> {
             many.push((t.clone(), endpoint(&http, &base, &t, &hook).await));
         }
     }
+    let before = statements(&http, &base).await;
     let (n, made, secs) = burst(&http, &base, &many, 60, &sink).await;
+    let per_event = (statements(&http, &base).await - before) / n as f64;
     let rate50 = n as f64 / secs;
     println!(
-        "{:<34} {n} events in {secs:.2}s ({rate50:.0} deliveries/s end to end; created at {:.0}/s)",
+        "{:<34} {n} events in {secs:.2}s ({rate50:.0} deliveries/s end to end; created at {:.0}/s; {per_event:.1} statements per event)",
         "webhooks, 50 endpoints/10 partners",
         n as f64 / made
     );

@@ -360,7 +360,7 @@ impl Db {
         }
         let mut sql = String::from("BEGIN; SET LOCAL synchronous_commit = off;");
         if queued {
-            sql.push_str(&format!(" NOTIFY {WORK_CHANNEL};"));
+            sql.push_str(&format!(" NOTIFY {WORK_CHANNEL}, '{}';", self.instance));
         }
         for change in changes {
             // The instance id is made here of [0-9a-z_]: no quoting needed.
@@ -448,6 +448,8 @@ impl Db {
                                     // Our own changes moved the generation at commit already.
                                     Some(_) if n.payload == *db.instance => {}
                                     Some(change) => changed[change.index()] = true,
+                                    // Our own work woke our workers at commit already.
+                                    None if n.payload == *db.instance => {}
                                     None => woke = true,
                                 },
                                 Err(_) => {
