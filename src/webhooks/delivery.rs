@@ -326,6 +326,23 @@ fn pick(
             break;
         }
     }
+    if let DbConnection::Pg(pg) = conn {
+        // One statement for every granted endpoint: each one's oldest due deliveries.
+        let (endpoints, counts): (Vec<String>, Vec<i32>) =
+            grants.into_iter().map(|(e, n)| (e, n as i32)).unzip();
+        let rows: Vec<ClaimedRow> = diesel::sql_query(
+            "SELECT d.id, d.attempts FROM unnest($1::text[], $2::int[]) AS g(endpoint_id, n) \
+             CROSS JOIN LATERAL (SELECT id, attempts FROM webhook_deliveries \
+               WHERE endpoint_id = g.endpoint_id AND status = 'pending' AND next_attempt_at <= $3 \
+               AND (lease_until IS NULL OR lease_until < $3) \
+               ORDER BY next_attempt_at, id LIMIT g.n) AS d",
+        )
+        .bind::<diesel::sql_types::Array<Text>, _>(endpoints)
+        .bind::<diesel::sql_types::Array<Integer>, _>(counts)
+        .bind::<Timestamp, _>(at)
+        .load(pg)?;
+        return Ok(rows.into_iter().map(|r| (r.id, r.attempts)).collect());
+    }
     let mut picked = Vec::new();
     for (endpoint, n) in grants {
         let rows: Vec<(String, i32)> = wd::table
@@ -717,8 +734,9 @@ type Finished = (Job, Outcome, DateTime<Utc>);
 /// "dropped". Only the owner of the claim on an attempt may record it and move the delivery
 /// on (the check is the write itself, so the row stays locked until the transaction ends);
 /// a result that lost its claim is dropped and logged, never applied. A success costs two
-/// statements (the delivery, its attempt); the endpoints that succeeded are marked once per
-/// batch (last success, circuit closed) after the failures of the batch were counted.
+/// statements (the delivery, its attempt); the endpoints that succeeded are marked in one
+/// statement per batch (last success, circuit closed) after the failures of the batch were
+/// counted.
 fn record_batch(
     conn: &mut DbConnection,
     finished: &[Finished],
@@ -726,8 +744,8 @@ fn record_batch(
     // Lost in a crash, a record is redone: the lease runs out and the attempt is sent again.
     crate::db::relaxed_commit(conn)?;
     let mut results = Vec::with_capacity(finished.len());
-    let mut succeeded: std::collections::BTreeMap<&str, chrono::NaiveDateTime> =
-        std::collections::BTreeMap::new();
+    let mut succeeded: std::collections::BTreeSet<&str> = std::collections::BTreeSet::new();
+    let mut latest: Option<chrono::NaiveDateTime> = None;
     for (job, outcome, now) in finished {
         let at = now.naive_utc();
         let owned = wd::table
@@ -750,8 +768,8 @@ fn record_batch(
                 .execute(conn)?;
             if changed == 1 {
                 insert_attempt(conn, job, outcome, at)?;
-                let last = succeeded.entry(job.endpoint.id.as_str()).or_insert(at);
-                *last = (*last).max(at);
+                succeeded.insert(job.endpoint.id.as_str());
+                latest = latest.max(Some(at));
                 "succeeded"
             } else {
                 "dropped"
@@ -771,10 +789,12 @@ fn record_batch(
         }
         results.push(result);
     }
-    for (endpoint_id, at) in succeeded {
-        diesel::update(we::table.find(endpoint_id))
+    // One statement for the batch: each endpoint's last success is the batch's latest (the
+    // attempts of one batch finished within milliseconds of each other).
+    if let Some(latest) = latest {
+        diesel::update(we::table.filter(we::id.eq_any(&succeeded)))
             .set((
-                we::last_success_at.eq(Some(at)),
+                we::last_success_at.eq(Some(latest)),
                 we::consecutive_failures.eq(0),
                 we::circuit_open_until.eq(None::<chrono::NaiveDateTime>),
             ))
