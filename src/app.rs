@@ -20,8 +20,8 @@ use crate::http::request_id::RequestIdMiddleware;
 use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
 use crate::{
-    activation, audit, catalogue, credentials, openapi, ops, orders, partners, provisioning,
-    services, sessions, team, wallet, webhooks,
+    activation, audit, billing, catalogue, credentials, openapi, ops, orders, partners,
+    provisioning, reconciliation, refunds, services, sessions, team, wallet, webhooks,
 };
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
@@ -40,6 +40,9 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .configure(services::usage_routes::register)
                 .configure(webhooks::routes::register)
                 .configure(wallet::routes::register)
+                .configure(billing::routes::register)
+                .configure(refunds::routes::register)
+                .configure(reconciliation::routes::register)
                 .configure(credentials::routes::register)
                 .configure(team::routes::register)
                 .service(audit::routes::list)
@@ -48,6 +51,8 @@ pub fn register(cfg: &mut ServiceConfig) {
                         .configure(partners::routes::register)
                         .configure(catalogue::admin::register)
                         .configure(wallet::admin::register)
+                        .configure(billing::admin::register)
+                        .configure(refunds::routes::register_admin)
                         .configure(provisioning::admin::register)
                         .configure(services::usage_routes::register_admin),
                 ),

@@ -376,6 +376,92 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    billing_profiles (partner_id) {
+        partner_id -> Text,
+        commitment_minor -> BigInt,
+        commitment_currency -> Text,
+        contact_email -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        payment_terms_days -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoices (id) {
+        id -> Text,
+        number -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        currency -> Text,
+        period -> Text,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        status -> Text,
+        commitment_minor -> BigInt,
+        usage_minor -> BigInt,
+        true_up_minor -> BigInt,
+        total_minor -> BigInt,
+        payment_terms_days -> Integer,
+        origin -> Text,
+        due_at -> Nullable<Timestamp>,
+        issued_at -> Nullable<Timestamp>,
+        paid_at -> Nullable<Timestamp>,
+        voided_at -> Nullable<Timestamp>,
+        void_reason -> Nullable<Text>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    invoice_lines (id) {
+        id -> Text,
+        invoice_id -> Text,
+        position -> Integer,
+        ledger_entry_id -> Text,
+        entry_type -> Text,
+        order_id -> Nullable<Text>,
+        description -> Text,
+        amount_minor -> BigInt,
+        entry_created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    refunds (id) {
+        id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        order_id -> Text,
+        currency -> Text,
+        amount_minor -> BigInt,
+        reason -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        ledger_entry_id -> Nullable<Text>,
+        requested_by -> Text,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    period_closes (period) {
+        period -> Text,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        invoices -> Integer,
+        done_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
 diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
 diesel::joinable!(ledger_entries -> wallets (wallet_id));
@@ -387,6 +473,8 @@ diesel::joinable!(members -> partners (partner_id));
 diesel::joinable!(invitations -> partners (partner_id));
 diesel::joinable!(credentials -> partners (partner_id));
 diesel::joinable!(events -> partners (partner_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(billing_profiles -> partners (partner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     system_settings,
@@ -414,4 +502,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_endpoints,
     webhook_deliveries,
     webhook_attempts,
+    billing_profiles,
+    invoices,
+    invoice_lines,
+    refunds,
+    period_closes,
 );

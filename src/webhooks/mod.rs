@@ -45,6 +45,12 @@ pub const EVENT_TYPES: &[&str] = &[
     "credential.rotated",
     "credential.revoked",
     "webhook_endpoint.disabled",
+    "refund.created",
+    "refund.approved",
+    "refund.declined",
+    "invoice.issued",
+    "invoice.paid",
+    "invoice.voided",
     "webhook.test",
 ];
 
