@@ -10,7 +10,8 @@
 //! - live: pending until an operator approves or declines it with a reason;
 //! - approved: a `refund` ledger entry (naming the order) returns the amount to the wallet
 //!   in the same transaction, billed as a negative line on the next invoice;
-//! - a subscription cancelled before it was ever used (never installed, no usage reported)
+//! - a subscription cancelled before it was ever used (never installed, not even before a SIM
+//!   swap, and no usage reported)
 //!   is refunded in full by rule when its cancellation completes: every completed order of
 //!   it (activation and top-ups), reason `unused_subscription`; pending requests on those
 //!   orders are declined as superseded.
@@ -25,7 +26,9 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use crate::auth::{Environment, Tenant};
-use crate::db::schema::{ledger_entries, orders, refunds, services, usage_snapshots};
+use crate::db::schema::{
+    activation_materials, ledger_entries, orders, refunds, services, usage_snapshots,
+};
 use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
 use crate::outbox;
@@ -504,14 +507,23 @@ pub fn refund_unused_subscription(
     service_id: &str,
     now: DateTime<Utc>,
 ) -> Result<Vec<Refund>, ApiError> {
-    let install_state: Option<String> = services::table
+    // Installed once counts even when a SIM swap reset the install state since: the
+    // activation time stays, and so does the installed materials' record.
+    let service: Option<(String, Option<NaiveDateTime>)> = services::table
         .filter(services::partner_id.eq(tenant.partner_id()))
         .filter(services::environment.eq(tenant.environment().as_str()))
         .filter(services::id.eq(service_id))
-        .select(services::install_state)
+        .select((services::install_state, services::activated_at))
         .first(conn)
         .optional()?;
-    if install_state.as_deref() != Some("not_installed") {
+    let never_installed = matches!(&service, Some((state, None)) if state == "not_installed")
+        && !diesel::select(diesel::dsl::exists(
+            activation_materials::table
+                .filter(activation_materials::service_id.eq(service_id))
+                .filter(activation_materials::installed_at.is_not_null()),
+        ))
+        .get_result::<bool>(conn)?;
+    if !never_installed {
         return Ok(Vec::new());
     }
     let used: bool = diesel::select(diesel::dsl::exists(
