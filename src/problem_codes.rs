@@ -159,6 +159,7 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(MONEY, "invalid_invoice_state", 409, "The invoice's status does not allow this change (issue a draft, mark an issued invoice paid, void a draft or issued one); read it again."),
     p(MONEY, "nothing_to_invoice", 409, "There is nothing left to invoice for this partner, environment, currency and period (operator route); list the invoices to find the one made."),
     p(MONEY, "order_not_found", 422, "The refund's `order_id` names no order in this environment; use an id from `GET /v1/orders`."),
+    p(MONEY, "period_not_started", 422, "An invoice on demand names a month that has not started (operator route); invoice the current month or an earlier one."),
     p(MONEY, "refund_exceeds_captured", 422, "The refund is larger than what the order captured less earlier refunds; ask for less."),
     p(MONEY, "debit_exceeds_available", 422, "The operator debit is larger than the wallet's available balance (or there is no such wallet); debit less or credit first."),
     p(MONEY, "export_too_large", 422, "The CSV export would hold more than 100000 rows; narrow it with `created_from` and `created_to`."),

@@ -83,8 +83,8 @@ pub struct CreateInvoice {
     pub environment: Environment,
     #[schema(example = "EUR", value_type = crate::catalogue::codes::CurrencyCode)]
     pub currency: String,
-    /// The calendar month, `YYYY-MM`; not later than the current one.
-    #[schema(example = "2026-11", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")]
+    /// The calendar month, `YYYY-MM` (from 2000-01); not later than the current one.
+    #[schema(example = "2026-11", pattern = "^[2-9][0-9]{3}-(0[1-9]|1[0-2])$")]
     pub period: String,
 }
 
@@ -100,7 +100,7 @@ pub struct CreateInvoice {
         (status = 201, description = "The invoice with its lines.", body = Invoice),
         (status = 404, description = "No such partner.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Nothing left to invoice for this window: already invoiced, or nothing to bill (`nothing_to_invoice`).", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid fields, or a future period (`validation_failed`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid fields (`validation_failed`), or a month that has not started (`period_not_started`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/partners/{partner_id}/invoices")]
@@ -117,22 +117,23 @@ pub async fn create(
         errors.push(crate::catalogue::codes::currency_error("currency"));
     }
     let period = Period::parse(&req.period);
-    match period {
-        None => errors.push(FieldError::new(
+    if period.is_none() {
+        errors.push(FieldError::new(
             "period",
             "invalid_format",
-            "must be a calendar month written YYYY-MM, such as 2026-11",
-        )),
-        Some(p) if p > Period::of(now) => errors.push(FieldError::new(
-            "period",
-            "out_of_range",
-            "must not be later than the current month",
-        )),
-        Some(_) => {}
+            "must be a calendar month from 2000-01 written YYYY-MM, such as 2026-11",
+        ));
     }
     let Some(period) = period.filter(|_| errors.is_empty()) else {
         return Err(ApiError::validation(errors));
     };
+    if period > Period::of(now) {
+        return Err(ApiError::Unprocessable {
+            code: "period_not_started",
+            detail: "The period has not started yet; invoice the current month or an earlier one."
+                .into(),
+        });
+    }
     let tenant = operator.acting_for(&path.into_inner(), req.environment);
     let invoice = state
         .db
@@ -164,7 +165,7 @@ pub async fn create(
 #[into_params(parameter_in = Query)]
 pub struct AdminInvoiceQuery {
     /// Only this calendar month, `YYYY-MM`.
-    #[param(example = "2026-11", pattern = "^[0-9]{4}-[0-9]{2}$")]
+    #[param(example = "2026-11", pattern = "^[2-9][0-9]{3}-(0[1-9]|1[0-2])$")]
     pub period: Option<String>,
     /// Only this status (`draft`, `issued`, `paid`, `void`).
     pub status: Option<invoices::InvoiceStatus>,

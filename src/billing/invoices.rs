@@ -478,7 +478,7 @@ pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Invoice
 #[into_params(parameter_in = Query)]
 pub struct InvoiceFilter {
     /// Only this calendar month, `YYYY-MM`.
-    #[param(example = "2026-11", pattern = "^[0-9]{4}-[0-9]{2}$")]
+    #[param(example = "2026-11", pattern = "^[2-9][0-9]{3}-(0[1-9]|1[0-2])$")]
     pub period: Option<String>,
     /// Only this status.
     pub status: Option<InvoiceStatus>,

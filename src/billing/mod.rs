@@ -39,7 +39,7 @@ impl Period {
         }
     }
 
-    /// Reads `YYYY-MM` (years 2000 to 9998).
+    /// Reads `YYYY-MM` (years 2000 to 9999).
     pub fn parse(text: &str) -> Option<Period> {
         let (y, m) = text.split_once('-')?;
         if y.len() != 4 || m.len() != 2 || !y.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit()) {
@@ -47,7 +47,7 @@ impl Period {
         }
         let year: i32 = y.parse().ok()?;
         let month: u32 = m.parse().ok()?;
-        if !(2000..=9998).contains(&year) {
+        if !(2000..=9999).contains(&year) {
             return None;
         }
         Some(Period {
@@ -94,7 +94,7 @@ pub fn period_error(field: &str) -> ApiError {
     ApiError::validation(vec![FieldError::new(
         field,
         "invalid_format",
-        "must be a calendar month written YYYY-MM, such as 2026-11",
+        "must be a calendar month from 2000-01 written YYYY-MM, such as 2026-11",
     )])
 }
 

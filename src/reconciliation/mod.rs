@@ -100,7 +100,7 @@ pub struct Reconciliation {
 #[into_params(parameter_in = Query)]
 pub struct ReconciliationQuery {
     /// The calendar month, `YYYY-MM`.
-    #[param(example = "2026-11", pattern = "^[0-9]{4}-[0-9]{2}$")]
+    #[param(example = "2026-11", pattern = "^[2-9][0-9]{3}-(0[1-9]|1[0-2])$")]
     pub period: String,
 }
 

@@ -893,7 +893,7 @@ async fn live_invoices_start_as_drafts_that_operators_issue_or_void() {
             &json!({"environment": "live", "currency": "EUR", "period": "2026-12"}),
         )
         .await
-        .expect_problem(422, "validation_failed");
+        .expect_problem(422, "period_not_started");
     // The current month on demand: the month so far, no true-up yet.
     let so_far = app
         .operator()
