@@ -1450,3 +1450,41 @@ async fn random_sequences_keep_the_books_straight() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_period_is_claimed_by_one_owner_at_a_time_until_done() {
+    let app = TestApp::spawn().await;
+    app.clock
+        .set(chrono::Utc.with_ymd_and_hms(2026, 12, 1, 0, 5, 0).unwrap());
+    let period = onyx::billing::Period::parse("2026-11").unwrap();
+    let lease = onyx::jobs::Lease::from_std(std::time::Duration::from_secs(30));
+    let (a, b) = (onyx::jobs::Owner::new(), onyx::jobs::Owner::new());
+    let claim = |owner: &onyx::jobs::Owner| {
+        let now = app.state.now();
+        app.db_query(|c| onyx::billing::close::claim(c, period, owner, lease, now).unwrap())
+    };
+    assert!(claim(&a), "the first owner claims the month");
+    assert!(!claim(&b), "a second owner cannot while the lease runs");
+    assert!(!claim(&a), "nor can the first claim it twice");
+    // A dead owner's lease runs out: another takes the month over.
+    app.clock.advance(chrono::Duration::seconds(31));
+    assert!(claim(&b));
+    // Once done, nobody claims it again.
+    app.db_query(|c| {
+        use onyx::db::schema::period_closes::dsl::*;
+        diesel::update(period_closes)
+            .set(
+                done_at.eq(Some(
+                    chrono::NaiveDate::from_ymd_opt(2026, 12, 1)
+                        .unwrap()
+                        .and_hms_opt(0, 6, 0)
+                        .unwrap(),
+                )),
+            )
+            .execute(c)
+            .unwrap()
+    });
+    app.clock.advance(chrono::Duration::minutes(5));
+    assert!(!claim(&a));
+    assert!(!claim(&b));
+}
