@@ -77,8 +77,8 @@ pub enum Permission {
     ReadAudit,
     /// Refunds: request and read (a billing matter partner backends automate too).
     RequestRefunds,
-    /// Sandbox: close the current billing period on demand.
-    CloseSandboxPeriod,
+    /// Billing settings (low-balance alerts) and closing the sandbox period on demand.
+    ManageBilling,
 }
 
 impl Permission {
@@ -97,7 +97,7 @@ impl Permission {
             Permission::RequestLive => "request live access",
             Permission::ReadAudit => "read the audit log",
             Permission::RequestRefunds => "request or read refunds",
-            Permission::CloseSandboxPeriod => "close the sandbox billing period",
+            Permission::ManageBilling => "change billing settings or close the sandbox period",
         }
     }
 }
@@ -125,7 +125,7 @@ pub fn allows(role: Option<Role>, permission: Permission) -> bool {
             ManageTeam | RequestLive | ReadAudit => matches!(role, Owner | Admin),
             ViewReadiness => matches!(role, Owner | Admin | Developer | Viewer),
             RequestRefunds => matches!(role, Owner | Admin | Billing | Support),
-            CloseSandboxPeriod => matches!(role, Owner | Admin | Billing),
+            ManageBilling => matches!(role, Owner | Admin | Billing),
         },
     }
 }
@@ -619,7 +619,7 @@ mod tests {
             (RequestLive, [true, true, false, false, false, false], false),
             (RequestRefunds, [true, true, false, true, true, false], true),
             (
-                CloseSandboxPeriod,
+                ManageBilling,
                 [true, true, false, true, false, false],
                 false,
             ),

@@ -216,7 +216,7 @@ pub async fn close_period(
     state: web::Data<AppState>,
     caller: Caller,
 ) -> Result<HttpResponse, ApiError> {
-    let tenant = caller.require(Permission::CloseSandboxPeriod)?.clone();
+    let tenant = caller.require(Permission::ManageBilling)?.clone();
     tenant.require_sandbox()?;
     let now = state.now();
     let closed = state

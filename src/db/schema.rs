@@ -164,6 +164,8 @@ diesel::table! {
         reserved -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        low_balance_threshold -> Nullable<BigInt>,
+        low_balance_alerted -> Bool,
     }
 }
 

@@ -81,6 +81,10 @@ pub struct Wallet {
     /// Captured less refunded in the current calendar month (UTC).
     #[schema(example = 3800)]
     pub spent_this_period: i64,
+    /// Below this available balance `wallet.low_balance` fires, once per downward crossing
+    /// (re-armed when the balance is back at or above it); null: no alert.
+    #[schema(example = 5000)]
+    pub low_balance_threshold: Option<i64>,
     /// First day of the current period.
     #[schema(value_type = String, format = Date, example = "2026-11-01")]
     pub period_start: NaiveDate,
@@ -280,9 +284,14 @@ fn apply(
             m.entry.as_str()
         )));
     }
-    let (avail, res): (i64, i64) = wallets::table
+    let (avail, res, threshold, alerted): (i64, i64, Option<i64>, bool) = wallets::table
         .find(&wallet.id)
-        .select((available, reserved))
+        .select((
+            available,
+            reserved,
+            wallets::low_balance_threshold,
+            wallets::low_balance_alerted,
+        ))
         .first(conn)?;
     let entry_id = crate::ids::new_id("led");
     diesel::insert_into(ledger_entries::table)
@@ -303,7 +312,61 @@ fn apply(
             ledger_entries::created_at.eq(at),
         ))
         .execute(conn)?;
+    if let Some(threshold) = threshold {
+        // The wallet row is locked by the update above until commit: read, then write.
+        if avail < threshold && !alerted {
+            diesel::update(wallets::table.find(&wallet.id))
+                .set(wallets::low_balance_alerted.eq(true))
+                .execute(conn)?;
+            crate::outbox::emit(
+                conn,
+                wallet.tenant,
+                "wallet.low_balance",
+                &wallet.id,
+                serde_json::json!({
+                    "wallet": {
+                        "id": wallet.id,
+                        "currency": wallet.currency,
+                        "available": avail,
+                        "reserved": res,
+                        "low_balance_threshold": threshold,
+                    },
+                    "ledger_entry_id": entry_id,
+                }),
+                now,
+            )?;
+        } else if avail >= threshold && alerted {
+            diesel::update(wallets::table.find(&wallet.id))
+                .set(wallets::low_balance_alerted.eq(false))
+                .execute(conn)?;
+        }
+    }
     Ok(Some(entry_id))
+}
+
+/// Sets (or with `None` removes) the low-balance threshold of the tenant's wallet in
+/// `currency` (created when missing). Setting it is no crossing: no event; a wallet already
+/// below it alerts after it has been back at or above it.
+pub fn set_low_balance_threshold(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    currency: &str,
+    threshold: Option<i64>,
+    now: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    let id = ensure(conn, tenant, currency, now)?;
+    let current: i64 = wallets::table
+        .find(&id)
+        .select(wallets::available)
+        .first(conn)?;
+    diesel::update(wallets::table.find(&id))
+        .set((
+            wallets::low_balance_threshold.eq(threshold),
+            wallets::low_balance_alerted.eq(threshold.is_some_and(|t| current < t)),
+            wallets::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Adds funds (operators). Amount must be positive.
@@ -474,7 +537,8 @@ pub fn list_wallets(
     tenant: &Tenant,
     now: DateTime<Utc>,
 ) -> Result<Vec<Wallet>, ApiError> {
-    let rows: Vec<(String, String, i64, i64, chrono::NaiveDateTime)> = wallets::table
+    type WalletRow = (String, String, i64, i64, chrono::NaiveDateTime, Option<i64>);
+    let rows: Vec<WalletRow> = wallets::table
         .filter(wallets::partner_id.eq(tenant.partner_id()))
         .filter(wallets::environment.eq(tenant.environment().as_str()))
         .order(wallets::currency.asc())
@@ -484,6 +548,7 @@ pub fn list_wallets(
             wallets::available,
             wallets::reserved,
             wallets::updated_at,
+            wallets::low_balance_threshold,
         ))
         .load(conn)?;
     let start = period_start(now);
@@ -507,15 +572,18 @@ pub fn list_wallets(
         .collect();
     Ok(rows
         .into_iter()
-        .map(|(id, currency, available, reserved, updated_at)| Wallet {
-            spent_this_period: spent.get(&id).copied().unwrap_or(0),
-            id,
-            currency,
-            available,
-            reserved,
-            period_start: start,
-            updated_at: utc(updated_at),
-        })
+        .map(
+            |(id, currency, available, reserved, updated_at, threshold)| Wallet {
+                low_balance_threshold: threshold,
+                spent_this_period: spent.get(&id).copied().unwrap_or(0),
+                id,
+                currency,
+                available,
+                reserved,
+                period_start: start,
+                updated_at: utc(updated_at),
+            },
+        )
         .collect())
 }
 

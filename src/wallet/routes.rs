@@ -1,11 +1,13 @@
 //! `GET /v1/wallet`, `GET /v1/wallet/history` and `GET /v1/ledger` (JSON or CSV).
 
-use actix_web::{get, web, HttpRequest, HttpResponse};
+use actix_web::{get, put, web, HttpRequest, HttpResponse};
+use serde::Deserialize;
+use utoipa::ToSchema;
 
 use super::{BalancePoint, HistoryQuery, LedgerEntry, LedgerFilter, WalletList};
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem};
-use crate::http::negotiate;
+use crate::http::{negotiate, Json};
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
@@ -108,6 +110,69 @@ pub async fn ledger(
         .json(result))
 }
 
+/// A low-balance alert setting.
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LowBalanceAlert {
+    /// ISO 4217 code of the wallet (created empty when there is none yet).
+    #[schema(example = "EUR", value_type = crate::catalogue::codes::CurrencyCode)]
+    pub currency: String,
+    /// 1 to 100000000 minor units; null removes the alert.
+    #[schema(example = 5000, minimum = 1, maximum = 100000000)]
+    pub threshold_minor: Option<i64>,
+}
+
+/// Set the low-balance alert of a wallet (owner, admin, billing): `wallet.low_balance` fires
+/// in the transaction of the movement that takes `available` below the threshold, once per
+/// downward crossing; a movement that brings it back to or above the threshold (a credit, a
+/// refund, a release) re-arms it. Setting the threshold sends nothing.
+#[utoipa::path(
+    tag = "money",
+    request_body = LowBalanceAlert,
+    security(("partner_jwt" = [])),
+    responses(
+        (status = 200, description = "Your wallets, with the threshold set.", body = WalletList),
+    )
+)]
+#[put("/wallet/low-balance-alert")]
+pub async fn low_balance_alert(
+    state: web::Data<AppState>,
+    caller: Caller,
+    body: Json<LowBalanceAlert>,
+) -> Result<HttpResponse, ApiError> {
+    let tenant = caller.require(Permission::ManageBilling)?.clone();
+    let req = body.into_inner();
+    let mut errors = Vec::new();
+    if !crate::catalogue::codes::is_currency(&req.currency) {
+        errors.push(crate::catalogue::codes::currency_error("currency"));
+    }
+    if req
+        .threshold_minor
+        .is_some_and(|t| !(1..=100_000_000).contains(&t))
+    {
+        errors.push(crate::error::FieldError::new(
+            "threshold_minor",
+            "out_of_range",
+            "must be between 1 and 100000000, or null",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let now = state.now();
+    let data = state
+        .db
+        .write(move |c| {
+            super::set_low_balance_threshold(c, &tenant, &req.currency, req.threshold_minor, now)?;
+            super::list_wallets(c, &tenant, now)
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(WalletList { data }))
+}
+
 pub fn register(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(wallet).service(history).service(ledger);
+    cfg.service(wallet)
+        .service(history)
+        .service(ledger)
+        .service(low_balance_alert);
 }

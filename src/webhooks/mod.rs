@@ -45,6 +45,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "credential.rotated",
     "credential.revoked",
     "webhook_endpoint.disabled",
+    "wallet.low_balance",
     "refund.created",
     "refund.approved",
     "refund.declined",

@@ -119,6 +119,13 @@ fn rules() -> Vec<Rule> {
             None,
         ),
         r(
+            Method::PUT,
+            "/v1/wallet/low-balance-alert",
+            &["owner", "admin", "billing"],
+            false,
+            Some(|| json!({"currency": "EUR", "threshold_minor": 100})),
+        ),
+        r(
             Method::POST,
             "/v1/sandbox/billing/close-period",
             &["owner", "admin", "billing"],

@@ -1488,3 +1488,64 @@ async fn a_period_is_claimed_by_one_owner_at_a_time_until_done() {
     assert!(!claim(&a));
     assert!(!claim(&b));
 }
+
+// ---------------------------------------------------------------------------------------
+// Low-balance alerts
+
+#[tokio::test]
+async fn a_low_balance_alert_fires_once_per_downward_crossing_and_rearms_above_it() {
+    let app = TestApp::spawn().await;
+    catalogue(&app).await;
+    let org = account(&app, "Alert Co", 10_000).await;
+    let token = org.owner.token.clone();
+    let set = |threshold: Value| {
+        let t = token.clone();
+        let app = &app;
+        async move {
+            app.bearer(&t)
+                .put(
+                    "/v1/wallet/low-balance-alert",
+                    &json!({"currency": "EUR", "threshold_minor": threshold}),
+                )
+                .await
+        }
+    };
+    set(json!(0)).await.expect_problem(422, "validation_failed");
+    let viewer = app.add_member(&org, "viewer").await;
+    app.bearer(&viewer.token)
+        .put(
+            "/v1/wallet/low-balance-alert",
+            &json!({"currency": "EUR", "threshold_minor": 5000}),
+        )
+        .await
+        .expect_problem(403, "forbidden");
+    let wallets = set(json!(5000)).await.expect(200);
+    assert_eq!(wallets["data"][0]["low_balance_threshold"], 5000);
+    let alerts = || events_of(&app, &token, "wallet.low_balance");
+
+    completed_order(&app, &token, "m-plan-30").await; // 7000: above
+    assert!(alerts().await.is_empty());
+    create_order(&app, &token, &activation("m-plan-30", "manual")).await; // 4000: crossed
+    let fired = alerts().await;
+    assert_eq!(fired.len(), 1);
+    assert_eq!(fired[0]["data"]["wallet"]["available"], 4000);
+    assert_eq!(fired[0]["data"]["wallet"]["low_balance_threshold"], 5000);
+    completed_order(&app, &token, "m-plan-13").await; // 2700: still below, no new alert
+    assert_eq!(alerts().await.len(), 1);
+    app.fund(&org.partner_id, "sandbox", "EUR", 5000).await; // 7700: re-armed
+    assert_eq!(alerts().await.len(), 1);
+    app.operator()
+        .post(
+            &format!("/v1/admin/partners/{}/wallet-debits", org.partner_id),
+            &json!({"environment": "sandbox", "currency": "EUR", "amount_minor": 3000, "reason": "Adjustment"}),
+        )
+        .await
+        .expect(201); // 4700: crossed again
+    assert_eq!(alerts().await.len(), 2);
+    // Removed: no more alerts.
+    let wallets = set(Value::Null).await.expect(200);
+    assert_eq!(wallets["data"][0]["low_balance_threshold"], Value::Null);
+    app.fund(&org.partner_id, "sandbox", "EUR", 5000).await;
+    completed_order(&app, &token, "m-plan-70").await;
+    assert_eq!(alerts().await.len(), 2);
+}

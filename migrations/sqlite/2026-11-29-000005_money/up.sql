@@ -1,5 +1,10 @@
--- Money (issue 13): billing profiles, invoices with their lines, refunds, and the claims of
--- the period-close job.
+-- Money (issue 13): billing profiles, invoices with their lines, refunds, the claims of the
+-- period-close job, and low-balance alerts on wallets.
+
+-- A partner-set threshold per wallet; `low_balance_alerted` is true from a downward crossing
+-- (when `wallet.low_balance` fired) until the balance is back at or above the threshold.
+ALTER TABLE wallets ADD COLUMN low_balance_threshold BIGINT;
+ALTER TABLE wallets ADD COLUMN low_balance_alerted BOOLEAN NOT NULL DEFAULT FALSE;
 
 -- One billing profile per partner (operator routes): the monthly commitment, the billing
 -- contact and the payment terms.
