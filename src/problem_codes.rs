@@ -152,7 +152,6 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(WEBHOOKS, "endpoint_disabled", 409, "The endpoint is disabled; enable it (`PATCH` with `enabled: true`) before replaying to it or sending it a test event."),
     p(WEBHOOKS, "no_endpoint_to_replay", 409, "No enabled endpoint subscribes to this event's type; create or enable one first."),
     // Wallet, refunds and invoices
-    p(MONEY, "billing_profile_not_found", 404, "The partner has no billing profile yet (operator route); set one with `PUT /v1/admin/partners/{partner_id}/billing-profile`."),
     p(MONEY, "order_not_refundable", 409, "Only a completed order with captured funds left to refund can be refunded; an open order is cancelled instead."),
     p(MONEY, "refund_already_open", 409, "The order already has a pending refund request; wait for its decision before asking again."),
     p(MONEY, "refund_not_pending", 409, "The refund request was decided already (operator route); read it again."),

@@ -12,14 +12,15 @@ use crate::http::Json;
 use crate::pagination::{Page, PageQuery};
 use crate::state::AppState;
 
-/// A partner's billing profile (404 `billing_profile_not_found` until an operator sets one).
+/// A partner's billing profile; until an operator sets one, the defaults (no commitment in
+/// EUR, no billing contact, 30 days) with null times.
 #[utoipa::path(
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     security(("operator_token" = [])),
     responses(
         (status = 200, description = "The profile.", body = BillingProfile),
-        (status = 404, description = "No such partner (`not_found`), or no profile yet (`billing_profile_not_found`).", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such partner.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/partners/{partner_id}/billing-profile")]
@@ -33,11 +34,8 @@ pub async fn get_profile(
         .db
         .read(move |c| {
             crate::partners::get(c, &partner_id)?;
-            super::profile(c, &partner_id)?.ok_or_else(|| ApiError::NotFound {
-                code: "billing_profile_not_found",
-                detail: "This partner has no billing profile yet; set one with PUT on this path."
-                    .into(),
-            })
+            Ok(super::profile(c, &partner_id)?
+                .unwrap_or_else(|| super::BillingProfile::default_for(&partner_id)))
         })
         .await?;
     Ok(HttpResponse::Ok().json(profile))

@@ -319,7 +319,7 @@ pub fn close_window(
         .filter(|p| {
             ends_month
                 && p.commitment_currency == w.currency
-                && Period::of(p.created_at) <= w.period
+                && p.created_at.is_some_and(|t| Period::of(t) <= w.period)
         })
         .map_or(0, |p| p.commitment_minor);
     let terms = profile

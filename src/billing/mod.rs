@@ -113,8 +113,24 @@ pub struct BillingProfile {
     /// Days from issue to the invoice's due date.
     #[schema(example = 30)]
     pub payment_terms_days: i32,
-    pub created_at: DateTime<Utc>,
-    pub updated_at: DateTime<Utc>,
+    /// When an operator first set the profile (null: the defaults apply).
+    pub created_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+}
+
+impl BillingProfile {
+    /// What applies before an operator sets a profile: no commitment, no contact, 30 days.
+    pub fn default_for(partner_id: &str) -> BillingProfile {
+        BillingProfile {
+            partner_id: partner_id.to_string(),
+            commitment_minor: 0,
+            commitment_currency: "EUR".into(),
+            billing_contact: None,
+            payment_terms_days: DEFAULT_PAYMENT_TERMS_DAYS,
+            created_at: None,
+            updated_at: None,
+        }
+    }
 }
 
 /// Who receives invoices.
@@ -219,8 +235,8 @@ impl From<ProfileRow> for BillingProfile {
                 _ => None,
             },
             payment_terms_days: r.payment_terms_days,
-            created_at: utc(r.created_at),
-            updated_at: utc(r.updated_at),
+            created_at: Some(utc(r.created_at)),
+            updated_at: Some(utc(r.updated_at)),
         }
     }
 }

@@ -176,10 +176,11 @@ async fn operators_set_the_billing_profile_and_it_names_the_billing_contact() {
     let app = TestApp::spawn().await;
     let org = app.onboard("Profile Co").await;
     let path = format!("/v1/admin/partners/{}/billing-profile", org.partner_id);
-    app.operator()
-        .get(&path)
-        .await
-        .expect_problem(404, "billing_profile_not_found");
+    let defaults = app.operator().get_ok(&path).await;
+    assert_eq!(defaults["commitment_minor"], 0);
+    assert_eq!(defaults["payment_terms_days"], 30);
+    assert_eq!(defaults["billing_contact"], Value::Null);
+    assert_eq!(defaults["created_at"], Value::Null);
     let has = |app: &TestApp, id: String| {
         app.db_query(move |c| onyx::billing::has_billing_contact(c, &id).unwrap())
     };
@@ -215,10 +216,7 @@ async fn operators_set_the_billing_profile_and_it_names_the_billing_contact() {
             "billing_contact.name"
         ]
     );
-    app.operator()
-        .get(&path)
-        .await
-        .expect_problem(404, "billing_profile_not_found");
+    assert_eq!(app.operator().get_ok(&path).await, defaults);
 
     let set = set_profile(&app, &org.partner_id, 10_000).await;
     assert_eq!(set["commitment_minor"], 10_000);
