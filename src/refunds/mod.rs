@@ -153,7 +153,7 @@ impl Row {
 }
 
 /// A refund request as a partner sends it.
-#[derive(Debug, Clone, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 #[schema(example = json!({
     "order_id": "ord_3kT9mQ2xLr8vWc1ZpN0bHs4y",

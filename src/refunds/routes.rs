@@ -10,7 +10,6 @@ use utoipa::ToSchema;
 use super::{CreateRefund, Refund, RefundFilter};
 use crate::auth::{Caller, Operator, Permission};
 use crate::error::{ApiError, FieldError, Problem};
-use crate::http::json::from_value;
 use crate::http::Json;
 use crate::idempotency;
 use crate::pagination::{Page, PageQuery};
@@ -39,11 +38,12 @@ pub async fn create(
     state: web::Data<AppState>,
     caller: Caller,
     req: HttpRequest,
-    body: Json<Value>,
+    body: Json<CreateRefund>,
 ) -> Result<HttpResponse, ApiError> {
     let tenant = caller.require(Permission::RequestRefunds)?.clone();
-    let body = body.into_inner();
-    let request: CreateRefund = from_value(body.clone())?;
+    let request = body.into_inner();
+    // The request as read (whole-number floats read as integers) keys the idempotency record.
+    let body: Value = serde_json::to_value(&request).map_err(ApiError::internal)?;
     let now = state.now();
     let t = tenant.clone();
     let by = format!("{}:{}", caller.actor_type(), caller.actor_id());

@@ -1547,3 +1547,23 @@ async fn a_low_balance_alert_fires_once_per_downward_crossing_and_rearms_above_i
     completed_order(&app, &token, "m-plan-70").await;
     assert_eq!(alerts().await.len(), 2);
 }
+
+#[tokio::test]
+async fn a_refund_amount_may_be_written_as_a_whole_float() {
+    let app = TestApp::spawn().await;
+    catalogue(&app).await;
+    let org = account(&app, "Float Co", 10_000).await;
+    let order = completed_order(&app, &org.owner.token, "m-plan-30").await;
+    let body = format!(
+        r#"{{"order_id": "{}", "amount_minor": 1000.0, "reason": "other"}}"#,
+        order["id"].as_str().unwrap()
+    );
+    let r = app
+        .bearer(&org.owner.token)
+        .request(Method::POST, "/v1/refunds")
+        .header("content-type", "application/json")
+        .body(body)
+        .fetch()
+        .await;
+    assert_eq!(r.expect(201)["amount_minor"], 1000);
+}
