@@ -114,7 +114,14 @@ fn start_sink() -> (String, Arc<Sink>) {
 
 /// Database statements the service has run so far (`onyx_db_statements_total`).
 async fn statements(http: &reqwest::Client, base: &str) -> f64 {
-    let text = http.get(format!("{base}/metrics")).send().await.unwrap().text().await.unwrap();
+    let text = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
     text.lines()
         .filter(|l| l.starts_with("onyx_db_statements_total"))
         .filter_map(|l| l.rsplit(' ').next()?.parse::<f64>().ok())

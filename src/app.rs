@@ -20,8 +20,9 @@ use crate::http::request_id::RequestIdMiddleware;
 use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
 use crate::{
-    activation, audit, catalogue, credentials, openapi, ops, orders, partners, provisioning,
-    readiness, services, sessions, support, team, wallet, webhooks,
+    activation, audit, billing, catalogue, credentials, openapi, ops, orders, partners,
+    provisioning, readiness, reconciliation, refunds, services, sessions, support, team, wallet,
+    webhooks,
 };
 
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
@@ -40,6 +41,9 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .configure(services::usage_routes::register)
                 .configure(webhooks::routes::register)
                 .configure(wallet::routes::register)
+                .configure(billing::routes::register)
+                .configure(refunds::routes::register)
+                .configure(reconciliation::routes::register)
                 .configure(credentials::routes::register)
                 .configure(team::routes::register)
                 .configure(support::routes::register)
@@ -50,6 +54,8 @@ pub fn register(cfg: &mut ServiceConfig) {
                         .configure(partners::routes::register)
                         .configure(catalogue::admin::register)
                         .configure(wallet::admin::register)
+                        .configure(billing::admin::register)
+                        .configure(refunds::routes::register_admin)
                         .configure(provisioning::admin::register)
                         .configure(services::usage_routes::register_admin)
                         .configure(support::admin::register)

@@ -52,6 +52,7 @@ const SERVICES: &str = "Services, activation and usage";
 const WEBHOOKS: &str = "Webhooks";
 const SUPPORT: &str = "Support cases";
 const READINESS: &str = "Readiness and live access";
+const MONEY: &str = "Wallet, refunds and invoices";
 const SERVER: &str = "Server side";
 
 const fn p(
@@ -162,6 +163,17 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(READINESS, "live_request_pending", 409, "A live-access request is already waiting for Onyx; wait for live_access.approved or live_access.declined."),
     p(READINESS, "live_request_not_pending", 409, "The live-access request was already approved or declined (operator routes); list the partner's requests to see the current one."),
     p(READINESS, "readiness_incomplete", 422, "Live access can be requested once every readiness item is done; `missing` lists the open items and GET /v1/readiness says how to complete each."),
+    // Wallet, refunds and invoices
+    p(MONEY, "order_not_refundable", 409, "Only a completed order with captured funds left to refund can be refunded; an open order is cancelled instead."),
+    p(MONEY, "refund_already_open", 409, "The order already has a pending refund request; wait for its decision before asking again."),
+    p(MONEY, "refund_not_pending", 409, "The refund request was decided already (operator route); read it again."),
+    p(MONEY, "invalid_invoice_state", 409, "The invoice's status does not allow this change (issue a draft, mark an issued invoice paid, void a draft or issued one); read it again."),
+    p(MONEY, "nothing_to_invoice", 409, "There is nothing left to invoice for this partner, environment, currency and period (operator route); list the invoices to find the one made."),
+    p(MONEY, "order_not_found", 422, "The refund's `order_id` names no order in this environment; use an id from `GET /v1/orders`."),
+    p(MONEY, "period_not_started", 422, "An invoice on demand names a month that has not started (operator route); invoice the current month or an earlier one."),
+    p(MONEY, "refund_exceeds_captured", 422, "The refund is larger than what the order captured less earlier refunds; ask for less."),
+    p(MONEY, "debit_exceeds_available", 422, "The operator debit is larger than the wallet's available balance (or there is no such wallet); debit less or credit first."),
+    p(MONEY, "export_too_large", 422, "The CSV export would hold more than 100000 rows; narrow it with `created_from` and `created_to`."),
     // Server side
     p(SERVER, "internal_error", 500, "Something failed on Onyx's side; retry later and quote the `request_id` to Onyx support if it persists."),
     p(SERVER, "database_unavailable", 503, "The service cannot reach its database right now; retry in a few seconds."),

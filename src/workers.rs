@@ -184,6 +184,11 @@ pub fn periodic_jobs(state: &AppState) -> Vec<Job> {
             Box::pin(async move { actix_web::web::block(move || housekeeping(&c.state)).await? })
         },
     }];
+    jobs.push(Job {
+        name: "billing_period_close",
+        every: Duration::from_secs(60),
+        run: |c| Box::pin(async move { crate::billing::close::run_due(&c.state, &c.owner).await }),
+    });
     if state.db.backend() == Backend::Sqlite {
         jobs.push(Job {
             name: "sqlite_wal_checkpoint",

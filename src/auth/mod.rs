@@ -75,6 +75,10 @@ pub enum Permission {
     RequestLive,
     /// Audit log: read.
     ReadAudit,
+    /// Refunds: request and read (a billing matter partner backends automate too).
+    RequestRefunds,
+    /// Billing settings (low-balance alerts) and closing the sandbox period on demand.
+    ManageBilling,
 }
 
 impl Permission {
@@ -92,6 +96,8 @@ impl Permission {
             Permission::ViewReadiness => "view readiness",
             Permission::RequestLive => "request live access",
             Permission::ReadAudit => "read the audit log",
+            Permission::RequestRefunds => "request or read refunds",
+            Permission::ManageBilling => "change billing settings or close the sandbox period",
         }
     }
 }
@@ -109,6 +115,7 @@ pub fn allows(role: Option<Role>, permission: Permission) -> bool {
                 | ReadWallet
                 | ManageWebhooks
                 | SupportCases
+                | RequestRefunds
         ),
         Some(role) => match permission {
             ReadOperations => true,
@@ -117,6 +124,8 @@ pub fn allows(role: Option<Role>, permission: Permission) -> bool {
             ManageWebhooks | ManageCredentials => matches!(role, Owner | Admin | Developer),
             ManageTeam | RequestLive | ReadAudit => matches!(role, Owner | Admin),
             ViewReadiness => matches!(role, Owner | Admin | Developer | Viewer),
+            RequestRefunds => matches!(role, Owner | Admin | Billing | Support),
+            ManageBilling => matches!(role, Owner | Admin | Billing),
         },
     }
 }
@@ -608,6 +617,12 @@ mod tests {
             (SupportCases, [true, true, false, false, true, false], true),
             (ViewReadiness, [true, true, true, false, false, true], false),
             (RequestLive, [true, true, false, false, false, false], false),
+            (RequestRefunds, [true, true, false, true, true, false], true),
+            (
+                ManageBilling,
+                [true, true, false, true, false, false],
+                false,
+            ),
         ];
         for (perm, roles, machine) in table {
             for (role, expected) in Role::ALL.iter().zip(roles) {

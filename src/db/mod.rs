@@ -364,7 +364,11 @@ impl Db {
         }
         for change in changes {
             // The instance id is made here of [0-9a-z_]: no quoting needed.
-            sql.push_str(&format!(" NOTIFY {}, '{}';", change.channel(), self.instance));
+            sql.push_str(&format!(
+                " NOTIFY {}, '{}';",
+                change.channel(),
+                self.instance
+            ));
         }
         sql.push_str(" COMMIT;");
         if let Err(e) = pg.batch_execute(&sql) {

@@ -2,55 +2,59 @@
 // schema serves SQLite and PostgreSQL. Timestamps are UTC.
 
 diesel::table! {
-    system_settings (key) {
-        key -> Text,
-        value -> Text,
-        updated_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    partners (id) {
+    activation_materials (id) {
         id -> Text,
-        name -> Text,
-        legal_entity -> Text,
-        billing_email -> Text,
+        service_id -> Text,
+        partner_id -> Text,
+        environment -> Text,
         status -> Text,
-        live_enabled -> Bool,
-        suspension_reason -> Nullable<Text>,
-        approved_at -> Nullable<Timestamp>,
-        suspended_at -> Nullable<Timestamp>,
+        iccid -> Text,
+        smdp_address -> Text,
+        confirmation_required -> Bool,
+        nonce -> Binary,
+        ciphertext -> Binary,
+        issued_at -> Timestamp,
+        retrieved_at -> Nullable<Timestamp>,
+        installed_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
     }
 }
 
 diesel::table! {
-    members (id) {
+    audit_log (id) {
         id -> Text,
-        partner_id -> Text,
-        email -> Text,
-        name -> Text,
-        role -> Text,
-        password_hash -> Text,
-        last_login_at -> Nullable<Timestamp>,
+        partner_id -> Nullable<Text>,
+        environment -> Nullable<Text>,
+        actor_type -> Text,
+        actor_id -> Nullable<Text>,
+        action -> Text,
+        target_type -> Nullable<Text>,
+        target_id -> Nullable<Text>,
+        details -> Text,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
     }
 }
 
 diesel::table! {
-    invitations (id) {
-        id -> Text,
+    auth_failures (key) {
+        key -> Text,
+        failures -> Integer,
+        window_started_at -> Timestamp,
+        locked_until -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    billing_profiles (partner_id) {
         partner_id -> Text,
-        email -> Text,
-        role -> Text,
-        token_hash -> Text,
-        invited_by -> Text,
-        expires_at -> Timestamp,
-        accepted_at -> Nullable<Timestamp>,
-        member_id -> Nullable<Text>,
+        commitment_minor -> BigInt,
+        commitment_currency -> Text,
+        contact_email -> Nullable<Text>,
+        contact_name -> Nullable<Text>,
+        payment_terms_days -> Integer,
         created_at -> Timestamp,
+        updated_at -> Timestamp,
     }
 }
 
@@ -75,21 +79,6 @@ diesel::table! {
 }
 
 diesel::table! {
-    audit_log (id) {
-        id -> Text,
-        partner_id -> Nullable<Text>,
-        environment -> Nullable<Text>,
-        actor_type -> Text,
-        actor_id -> Nullable<Text>,
-        action -> Text,
-        target_type -> Nullable<Text>,
-        target_id -> Nullable<Text>,
-        details -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
     events (id) {
         id -> Text,
         partner_id -> Text,
@@ -102,66 +91,71 @@ diesel::table! {
 }
 
 diesel::table! {
-    auth_failures (key) {
+    idempotency_keys (partner_id, environment, key) {
+        partner_id -> Text,
+        environment -> Text,
         key -> Text,
-        failures -> Integer,
-        window_started_at -> Timestamp,
-        locked_until -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    packages (id) {
-        id -> Text,
-        kind -> Text,
-        voice_type -> Nullable<Text>,
-        coverage_name -> Text,
-        coverage_type -> Text,
-        region -> Text,
-        countries -> Text,
-        data_allowance_bytes -> Nullable<BigInt>,
-        data_unlimited -> Bool,
-        voice_minutes -> Nullable<Integer>,
-        validity_days -> Integer,
-        status -> Text,
-        price_minor -> BigInt,
-        currency -> Text,
-        requires_identity_verification -> Bool,
+        request_hash -> Text,
+        state -> Text,
+        response_status -> Nullable<Integer>,
+        response_body -> Nullable<Text>,
         created_at -> Timestamp,
-        updated_at -> Timestamp,
+        expires_at -> Timestamp,
+        lease_until -> Nullable<Timestamp>,
     }
 }
 
 diesel::table! {
-    package_countries (package_id, country) {
-        package_id -> Text,
-        country -> Text,
-    }
-}
-
-diesel::table! {
-    package_approvals (partner_id, package_id) {
+    invitations (id) {
+        id -> Text,
         partner_id -> Text,
-        package_id -> Text,
+        email -> Text,
+        role -> Text,
+        token_hash -> Text,
+        invited_by -> Text,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        member_id -> Nullable<Text>,
         created_at -> Timestamp,
     }
 }
 
 diesel::table! {
-    partner_markets (partner_id, country) {
-        partner_id -> Text,
-        country -> Text,
+    invoice_lines (id) {
+        id -> Text,
+        invoice_id -> Text,
+        position -> Integer,
+        ledger_entry_id -> Text,
+        entry_type -> Text,
+        order_id -> Nullable<Text>,
+        description -> Text,
+        amount_minor -> BigInt,
+        entry_created_at -> Timestamp,
     }
 }
 
 diesel::table! {
-    wallets (id) {
+    invoices (id) {
         id -> Text,
+        number -> Text,
         partner_id -> Text,
         environment -> Text,
         currency -> Text,
-        available -> BigInt,
-        reserved -> BigInt,
+        period -> Text,
+        period_start -> Timestamp,
+        period_end -> Timestamp,
+        status -> Text,
+        commitment_minor -> BigInt,
+        usage_minor -> BigInt,
+        true_up_minor -> BigInt,
+        total_minor -> BigInt,
+        payment_terms_days -> Integer,
+        origin -> Text,
+        due_at -> Nullable<Timestamp>,
+        issued_at -> Nullable<Timestamp>,
+        paid_at -> Nullable<Timestamp>,
+        voided_at -> Nullable<Timestamp>,
+        void_reason -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
     }
@@ -187,23 +181,43 @@ diesel::table! {
 }
 
 diesel::table! {
-    services (id) {
+    live_requests (id) {
         id -> Text,
         partner_id -> Text,
-        environment -> Text,
-        customer_reference -> Text,
-        package_id -> Text,
-        state -> Text,
-        install_state -> Text,
-        next_step -> Text,
-        iccid -> Nullable<Text>,
-        data_allowance_bytes -> Nullable<BigInt>,
-        data_unlimited -> Bool,
-        validity_days -> Integer,
-        activated_at -> Nullable<Timestamp>,
-        expires_at -> Nullable<Timestamp>,
+        status -> Text,
+        requested_by_type -> Text,
+        requested_by_id -> Nullable<Text>,
+        checklist -> Text,
+        decision_reason -> Nullable<Text>,
+        decided_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    members (id) {
+        id -> Text,
+        partner_id -> Text,
+        email -> Text,
+        name -> Text,
+        role -> Text,
+        password_hash -> Text,
+        last_login_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_items (order_id, position) {
+        order_id -> Text,
+        position -> Integer,
+        package_id -> Text,
+        kind -> Text,
+        voice_type -> Nullable<Text>,
+        price_minor -> BigInt,
+        currency -> Text,
     }
 }
 
@@ -234,14 +248,73 @@ diesel::table! {
 }
 
 diesel::table! {
-    order_items (order_id, position) {
-        order_id -> Text,
-        position -> Integer,
+    package_approvals (partner_id, package_id) {
+        partner_id -> Text,
         package_id -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    package_countries (package_id, country) {
+        package_id -> Text,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    packages (id) {
+        id -> Text,
         kind -> Text,
         voice_type -> Nullable<Text>,
+        coverage_name -> Text,
+        coverage_type -> Text,
+        region -> Text,
+        countries -> Text,
+        data_allowance_bytes -> Nullable<BigInt>,
+        data_unlimited -> Bool,
+        voice_minutes -> Nullable<Integer>,
+        validity_days -> Integer,
+        status -> Text,
         price_minor -> BigInt,
         currency -> Text,
+        requires_identity_verification -> Bool,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    partner_markets (partner_id, country) {
+        partner_id -> Text,
+        country -> Text,
+    }
+}
+
+diesel::table! {
+    partners (id) {
+        id -> Text,
+        name -> Text,
+        legal_entity -> Text,
+        billing_email -> Text,
+        status -> Text,
+        live_enabled -> Bool,
+        suspension_reason -> Nullable<Text>,
+        approved_at -> Nullable<Timestamp>,
+        suspended_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    period_closes (period) {
+        period -> Text,
+        lease_owner -> Nullable<Text>,
+        lease_until -> Nullable<Timestamp>,
+        invoices -> Integer,
+        done_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
     }
 }
 
@@ -260,119 +333,44 @@ diesel::table! {
 }
 
 diesel::table! {
-    idempotency_keys (partner_id, environment, key) {
+    refunds (id) {
+        id -> Text,
         partner_id -> Text,
         environment -> Text,
-        key -> Text,
-        request_hash -> Text,
+        order_id -> Text,
+        currency -> Text,
+        amount_minor -> BigInt,
+        reason -> Text,
+        note -> Nullable<Text>,
+        status -> Text,
+        decided_by -> Nullable<Text>,
+        decision_reason -> Nullable<Text>,
+        ledger_entry_id -> Nullable<Text>,
+        requested_by -> Text,
+        decided_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    services (id) {
+        id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        customer_reference -> Text,
+        package_id -> Text,
         state -> Text,
-        response_status -> Nullable<Integer>,
-        response_body -> Nullable<Text>,
-        created_at -> Timestamp,
-        expires_at -> Timestamp,
-        lease_until -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    activation_materials (id) {
-        id -> Text,
-        service_id -> Text,
-        partner_id -> Text,
-        environment -> Text,
-        status -> Text,
-        iccid -> Text,
-        smdp_address -> Text,
-        confirmation_required -> Bool,
-        nonce -> Binary,
-        ciphertext -> Binary,
-        issued_at -> Timestamp,
-        retrieved_at -> Nullable<Timestamp>,
-        installed_at -> Nullable<Timestamp>,
-        revoked_at -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    usage_snapshots (id) {
-        id -> Text,
-        service_id -> Text,
-        partner_id -> Text,
-        environment -> Text,
-        bytes_used -> BigInt,
-        bytes_remaining -> Nullable<BigInt>,
-        minutes_used -> Nullable<Integer>,
-        as_of -> Timestamp,
-        source -> Text,
-        created_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    usage_thresholds (service_id, allowance_bytes, threshold) {
-        service_id -> Text,
-        allowance_bytes -> BigInt,
-        threshold -> Integer,
-        reached_at -> Timestamp,
-    }
-}
-
-diesel::table! {
-    webhook_endpoints (id) {
-        id -> Text,
-        partner_id -> Text,
-        environment -> Text,
-        url -> Text,
-        description -> Nullable<Text>,
-        event_types -> Text,
-        enabled -> Bool,
-        disabled_reason -> Nullable<Text>,
-        secret_nonce -> Binary,
-        secret_sealed -> Binary,
-        previous_secret_nonce -> Nullable<Binary>,
-        previous_secret_sealed -> Nullable<Binary>,
-        previous_secret_expires_at -> Nullable<Timestamp>,
-        last_success_at -> Nullable<Timestamp>,
-        deleted_at -> Nullable<Timestamp>,
+        install_state -> Text,
+        next_step -> Text,
+        iccid -> Nullable<Text>,
+        data_allowance_bytes -> Nullable<BigInt>,
+        data_unlimited -> Bool,
+        validity_days -> Integer,
+        activated_at -> Nullable<Timestamp>,
+        expires_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
-        consecutive_failures -> Integer,
-        circuit_open_until -> Nullable<Timestamp>,
-    }
-}
-
-diesel::table! {
-    webhook_deliveries (id) {
-        id -> Text,
-        endpoint_id -> Text,
-        event_id -> Text,
-        partner_id -> Text,
-        environment -> Text,
-        status -> Text,
-        replay -> Bool,
-        attempts -> Integer,
-        next_attempt_at -> Nullable<Timestamp>,
-        lease_until -> Nullable<Timestamp>,
-        last_status_code -> Nullable<Integer>,
-        last_error -> Nullable<Text>,
-        completed_at -> Nullable<Timestamp>,
-        created_at -> Timestamp,
-        updated_at -> Timestamp,
-        lease_owner -> Nullable<Text>,
-    }
-}
-
-diesel::table! {
-    webhook_attempts (id) {
-        id -> Text,
-        delivery_id -> Text,
-        attempt -> Integer,
-        status_code -> Nullable<Integer>,
-        latency_ms -> Integer,
-        error -> Nullable<Text>,
-        response_excerpt -> Nullable<Text>,
-        created_at -> Timestamp,
     }
 }
 
@@ -412,17 +410,107 @@ diesel::table! {
 }
 
 diesel::table! {
-    live_requests (id) {
+    system_settings (key) {
+        key -> Text,
+        value -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    usage_snapshots (id) {
+        id -> Text,
+        service_id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        bytes_used -> BigInt,
+        bytes_remaining -> Nullable<BigInt>,
+        minutes_used -> Nullable<Integer>,
+        as_of -> Timestamp,
+        source -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    usage_thresholds (service_id, allowance_bytes, threshold) {
+        service_id -> Text,
+        allowance_bytes -> BigInt,
+        threshold -> Integer,
+        reached_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    wallets (id) {
         id -> Text,
         partner_id -> Text,
-        status -> Text,
-        requested_by_type -> Text,
-        requested_by_id -> Nullable<Text>,
-        checklist -> Text,
-        decision_reason -> Nullable<Text>,
-        decided_at -> Nullable<Timestamp>,
+        environment -> Text,
+        currency -> Text,
+        available -> BigInt,
+        reserved -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        low_balance_threshold -> Nullable<BigInt>,
+        low_balance_alerted -> Bool,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> Text,
+        delivery_id -> Text,
+        attempt -> Integer,
+        status_code -> Nullable<Integer>,
+        latency_ms -> Integer,
+        error -> Nullable<Text>,
+        response_excerpt -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> Text,
+        endpoint_id -> Text,
+        event_id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        status -> Text,
+        replay -> Bool,
+        attempts -> Integer,
+        next_attempt_at -> Nullable<Timestamp>,
+        lease_until -> Nullable<Timestamp>,
+        last_status_code -> Nullable<Integer>,
+        last_error -> Nullable<Text>,
+        completed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        lease_owner -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    webhook_endpoints (id) {
+        id -> Text,
+        partner_id -> Text,
+        environment -> Text,
+        url -> Text,
+        description -> Nullable<Text>,
+        event_types -> Text,
+        enabled -> Bool,
+        disabled_reason -> Nullable<Text>,
+        secret_nonce -> Binary,
+        secret_sealed -> Binary,
+        previous_secret_nonce -> Nullable<Binary>,
+        previous_secret_sealed -> Nullable<Binary>,
+        previous_secret_expires_at -> Nullable<Timestamp>,
+        last_success_at -> Nullable<Timestamp>,
+        deleted_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        consecutive_failures -> Integer,
+        circuit_open_until -> Nullable<Timestamp>,
     }
 }
 
@@ -440,34 +528,41 @@ diesel::joinable!(events -> partners (partner_id));
 diesel::joinable!(support_comments -> support_cases (case_id));
 diesel::joinable!(support_cases -> partners (partner_id));
 diesel::joinable!(live_requests -> partners (partner_id));
+diesel::joinable!(invoice_lines -> invoices (invoice_id));
+diesel::joinable!(billing_profiles -> partners (partner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
-    system_settings,
-    partners,
-    members,
-    invitations,
-    credentials,
-    audit_log,
-    events,
-    auth_failures,
-    packages,
-    package_countries,
-    package_approvals,
-    partner_markets,
-    wallets,
-    ledger_entries,
-    services,
-    orders,
-    order_items,
-    provisioning_tasks,
-    idempotency_keys,
     activation_materials,
-    usage_snapshots,
-    usage_thresholds,
-    webhook_endpoints,
-    webhook_deliveries,
-    webhook_attempts,
+    audit_log,
+    auth_failures,
+    billing_profiles,
+    credentials,
+    events,
+    idempotency_keys,
+    invitations,
+    invoice_lines,
+    invoices,
+    ledger_entries,
+    live_requests,
+    members,
+    order_items,
+    orders,
+    package_approvals,
+    package_countries,
+    packages,
+    partner_markets,
+    partners,
+    period_closes,
+    provisioning_tasks,
+    refunds,
+    services,
     support_cases,
     support_comments,
-    live_requests,
+    system_settings,
+    usage_snapshots,
+    usage_thresholds,
+    wallets,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_endpoints,
 );

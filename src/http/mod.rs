@@ -3,6 +3,7 @@
 
 pub mod fallback;
 pub mod json;
+pub mod negotiate;
 pub mod nul;
 pub mod request_id;
 pub mod span;

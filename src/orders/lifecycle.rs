@@ -233,6 +233,8 @@ pub fn apply_progress(
                 }
                 OrderType::CancelSubscription => {
                     activation::cancel_service(conn, &tenant, &service_id, now)?;
+                    // A subscription never used is refunded in full by rule.
+                    crate::refunds::refund_unused_subscription(conn, &tenant, &service_id, now)?;
                 }
             }
             set_state(conn, &r, OrderState::Completed, now, None)?;

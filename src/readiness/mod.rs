@@ -20,8 +20,8 @@ use utoipa::ToSchema;
 use crate::audit::{self, AuditActor};
 use crate::auth::{Environment, Operator, Tenant};
 use crate::db::schema::{
-    credentials, events, live_requests as lr, members, orders, partners, services,
-    webhook_attempts, webhook_deliveries,
+    billing_profiles, credentials, events, live_requests as lr, members, orders, partners,
+    services, webhook_attempts, webhook_deliveries,
 };
 use crate::db::DbConnection;
 use crate::error::ApiError;
@@ -74,10 +74,7 @@ fn item(key: &str, title: &str, how_to_complete: &str, evidence: Vec<Evidence>) 
 
 /// THE checklist: every item, in order. This is the one place that lists them.
 ///
-/// MERGE POINT (issue 13, billing profile): the billing-contact item is added here, as one
-/// more line calling `billing::has_billing_contact(conn, partner_id)` (see the README's
-/// Readiness section). Nothing else lists the items: `missing`, live requests and the tests
-/// follow this list.
+/// Nothing else lists the items: `missing`, live requests and the tests follow this list.
 pub fn checklist(
     conn: &mut DbConnection,
     partner_id: &str,
@@ -88,6 +85,7 @@ pub fn checklist(
         sandbox_order_completed(conn, partner_id)?,
         failed_order_handled(conn, partner_id)?,
         billing_member(conn, partner_id)?,
+        billing_contact(conn, partner_id)?,
     ])
 }
 
@@ -297,6 +295,33 @@ fn billing_member(conn: &mut DbConnection, partner_id: &str) -> Result<Checklist
         "billing_member",
         "A team member has the billing role",
         "Invite the person who handles invoices with the billing role (POST /v1/invitations with `role: billing`) and have them accept.",
+        evidence,
+    ))
+}
+
+fn billing_contact(conn: &mut DbConnection, partner_id: &str) -> Result<ChecklistItem, ApiError> {
+    let profile: Option<(Option<String>, chrono::NaiveDateTime)> = billing_profiles::table
+        .find(partner_id)
+        .select((
+            billing_profiles::contact_email,
+            billing_profiles::updated_at,
+        ))
+        .first(conn)
+        .optional()?;
+    let evidence = profile
+        .and_then(|(email, at)| email.filter(|e| !e.is_empty()).map(|e| (e, at)))
+        .map(|(email, at)| Evidence {
+            object: "billing_profile".into(),
+            id: partner_id.to_string(),
+            at: utc(at),
+            details: serde_json::json!({ "contact_email": email }),
+        })
+        .into_iter()
+        .collect();
+    Ok(item(
+        "billing_contact",
+        "The billing profile names a billing contact",
+        "Send Onyx the name and email of the person who receives invoices; Onyx records them on your billing profile (operators: PUT /v1/admin/partners/{id}/billing-profile).",
         evidence,
     ))
 }

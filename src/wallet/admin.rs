@@ -1,4 +1,5 @@
-//! Operators credit wallets (sandbox test money, demo funding, live top-ups).
+//! Operators credit wallets (sandbox test money, demo funding, live top-ups) and debit them
+//! (adjustments with a reason).
 
 use actix_web::{post, web, HttpResponse};
 use serde::Deserialize;
@@ -92,6 +93,105 @@ pub async fn credit(
     Ok(HttpResponse::Created().json(WalletList { data }))
 }
 
+#[derive(Debug, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WalletDebit {
+    pub environment: Environment,
+    /// ISO 4217 code of an existing wallet.
+    #[schema(example = "EUR", value_type = crate::catalogue::codes::CurrencyCode)]
+    pub currency: String,
+    /// Positive amount in minor units, at most 100000000; never more than the wallet's
+    /// available balance.
+    #[schema(example = 1200, minimum = 1, maximum = 100000000)]
+    pub amount_minor: i64,
+    /// Why the funds are taken: shown on the ledger entry and the invoice line; 1 to 200
+    /// characters.
+    #[schema(
+        example = "Roaming surcharge for October (case 4711)",
+        min_length = 1,
+        max_length = 200
+    )]
+    pub reason: String,
+}
+
+/// Debit a partner's wallet (an adjustment with a reason; it never takes the available
+/// balance below zero); returns the partner's wallets in that environment.
+#[utoipa::path(
+    tag = "operator",
+    params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
+    request_body = WalletDebit,
+    security(("operator_token" = [])),
+    responses(
+        (status = 201, description = "Debited.", body = WalletList),
+        (status = 404, description = "No such partner.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "More than the available balance (`debit_exceeds_available`), or invalid fields.", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+#[post("/partners/{partner_id}/wallet-debits")]
+pub async fn debit(
+    state: web::Data<AppState>,
+    operator: Operator,
+    path: web::Path<String>,
+    body: Json<WalletDebit>,
+) -> Result<HttpResponse, ApiError> {
+    let req = body.into_inner();
+    let mut errors = Vec::new();
+    if !codes::is_currency(&req.currency) {
+        errors.push(codes::currency_error("currency"));
+    }
+    if !(1..=100_000_000).contains(&req.amount_minor) {
+        errors.push(FieldError::new(
+            "amount_minor",
+            "out_of_range",
+            "must be between 1 and 100000000",
+        ));
+    }
+    let reason = req.reason.clone();
+    if !(1..=200).contains(&req.reason.chars().count()) {
+        errors.push(FieldError::new(
+            "reason",
+            "length",
+            "must be 1 to 200 characters long",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::validation(errors));
+    }
+    let tenant = operator.acting_for(&path.into_inner(), req.environment);
+    let now = state.now();
+    let data = state
+        .db
+        .write(move |c| {
+            crate::partners::get(c, tenant.partner_id())?;
+            crate::db::lock_partner(c, tenant.partner_id())?;
+            let exceeds = || ApiError::Unprocessable {
+                code: "debit_exceeds_available",
+                detail: "The debit is larger than the wallet's available balance (or there is no wallet in this currency); debit less or credit the wallet first.".into(),
+            };
+            if super::find(c, &tenant, &req.currency)?.is_none() {
+                return Err(exceeds());
+            }
+            let posted = super::post(
+                c,
+                super::Posting {
+                    tenant: &tenant,
+                    currency: &req.currency,
+                    entry: super::EntryType::Debit,
+                    amount: req.amount_minor,
+                    reference: super::Reference::default(),
+                    description: reason,
+                },
+                now,
+            )?;
+            if posted.is_none() {
+                return Err(exceeds());
+            }
+            super::list_wallets(c, &tenant, now)
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(WalletList { data }))
+}
+
 pub fn register(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {
-    cfg.service(credit);
+    cfg.service(credit).service(debit);
 }

@@ -49,6 +49,13 @@ pub const EVENT_TYPES: &[&str] = &[
     "live_access.requested",
     "live_access.approved",
     "live_access.declined",
+    "wallet.low_balance",
+    "refund.created",
+    "refund.approved",
+    "refund.declined",
+    "invoice.issued",
+    "invoice.paid",
+    "invoice.voided",
     "webhook.test",
 ];
 

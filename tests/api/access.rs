@@ -92,6 +92,69 @@ fn rules() -> Vec<Rule> {
         ),
         r(
             Method::GET,
+            "/v1/wallet/history",
+            &["owner", "admin", "billing", "viewer"],
+            false,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/invoices",
+            &["owner", "admin", "billing", "viewer"],
+            false,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/invoices/{invoice_id}",
+            &["owner", "admin", "billing", "viewer"],
+            false,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/reconciliation",
+            &["owner", "admin", "billing", "viewer"],
+            false,
+            None,
+        ),
+        r(
+            Method::PUT,
+            "/v1/wallet/low-balance-alert",
+            &["owner", "admin", "billing"],
+            false,
+            Some(|| json!({"currency": "EUR", "threshold_minor": 100})),
+        ),
+        r(
+            Method::POST,
+            "/v1/sandbox/billing/close-period",
+            &["owner", "admin", "billing"],
+            false,
+            None,
+        ),
+        r(
+            Method::POST,
+            "/v1/refunds",
+            &["owner", "admin", "billing", "support"],
+            true,
+            Some(|| json!({"order_id": "ord_doesnotexist", "amount_minor": 1, "reason": "other"})),
+        ),
+        r(
+            Method::GET,
+            "/v1/refunds",
+            &["owner", "admin", "billing", "support"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
+            "/v1/refunds/{refund_id}",
+            &["owner", "admin", "billing", "support"],
+            true,
+            None,
+        ),
+        r(
+            Method::GET,
             "/v1/packages/{package_id}",
             ALL_ROLES,
             true,
@@ -332,6 +395,10 @@ fn concrete(path: &str) -> String {
         .replace("install-guidance", "install-guidance?platform=ios")
         .replace("{member_id}", "mem_doesnotexist")
         .replace("{case_id}", "case_doesnotexist")
+        .replace("{invoice_id}", "inv_doesnotexist")
+        .replace("{refund_id}", "rfd_doesnotexist")
+        .replace("/v1/wallet/history", "/v1/wallet/history?currency=EUR")
+        .replace("/v1/reconciliation", "/v1/reconciliation?period=2026-11")
 }
 
 #[tokio::test]

@@ -15,6 +15,7 @@ mod helpers;
 mod identity;
 mod jobs;
 mod migrations;
+mod money;
 mod order_retry;
 mod orders;
 mod performance;

@@ -35,6 +35,7 @@ const STEPS: &[(&str, Step)] = &[
         Box::pin(retry_a_failed_order(p))
     }),
     ("billing_member", |p| Box::pin(invite_billing(p))),
+    ("billing_contact", |p| Box::pin(record_a_billing_contact(p))),
 ];
 
 fn keys() -> Vec<&'static str> {
@@ -131,6 +132,32 @@ async fn retry_a_failed_order(p: &Partner<'_>) -> String {
 
 async fn invite_billing(p: &Partner<'_>) -> String {
     p.app.add_member(&p.org, "billing").await.id
+}
+
+async fn record_a_billing_contact(p: &Partner<'_>) -> String {
+    let path = format!("/v1/admin/partners/{}/billing-profile", p.org.partner_id);
+    // A profile without a contact does not count.
+    let profile =
+        json!({"commitment_minor": 0, "commitment_currency": "EUR", "payment_terms_days": 30});
+    p.app.operator().put(&path, &profile).await.expect(200);
+    let items = p
+        .app
+        .bearer(&p.org.owner.token)
+        .get_ok("/v1/readiness")
+        .await;
+    let item = items["items"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|i| i["key"] == "billing_contact")
+        .cloned()
+        .unwrap_or(Value::Null);
+    assert_eq!(item["done"], false, "{items}");
+    let mut with_contact = profile;
+    with_contact["billing_contact"] =
+        json!({"email": "billing@example.com", "name": "Billing team"});
+    p.app.operator().put(&path, &with_contact).await.expect(200);
+    p.org.partner_id.clone()
 }
 
 /// An approved partner with a French plan and a funded EUR sandbox wallet, nothing else.
