@@ -125,8 +125,8 @@ struct Row {
 pub struct AuditFilter {
     /// Only entries with this action, e.g. `credential.rotated`.
     pub action: Option<String>,
-    /// Only entries by this kind of actor: `member`, `credential`, `operator` or `anonymous`.
-    pub actor_type: Option<String>,
+    /// Only entries by this kind of actor.
+    pub actor_type: Option<ActorType>,
     /// Only entries by this member or credential (`mem_…`, `cred_…`).
     pub actor_id: Option<String>,
     /// Only entries at or after this time (RFC 3339).
@@ -137,8 +137,15 @@ pub struct AuditFilter {
     pub created_to: Option<DateTime<Utc>>,
 }
 
-/// The actor kinds an entry can name.
-pub const ACTOR_TYPES: &[&str] = &["member", "credential", "operator", "anonymous"];
+crate::stored_enum! {
+    /// The kinds of actor an audit entry can name.
+    pub enum ActorType {
+        Member = "member",
+        Credential = "credential",
+        Operator = "operator",
+        Anonymous = "anonymous",
+    }
+}
 
 /// The partner's audit entries (both environments and partner-wide ones), newest first.
 pub fn list(
@@ -151,15 +158,6 @@ pub fn list(
         ("created_from", filter.created_from),
         ("created_to", filter.created_to),
     ])?;
-    if let Some(t) = &filter.actor_type {
-        if !ACTOR_TYPES.contains(&t.as_str()) {
-            return Err(ApiError::validation(vec![crate::error::FieldError::new(
-                "actor_type",
-                "invalid_value",
-                "must be one of member, credential, operator, anonymous",
-            )]));
-        }
-    }
     let mut q = paginate!(
         audit_log::table.filter(audit_log::partner_id.eq(tenant.partner_id())),
         audit_log,
@@ -168,8 +166,8 @@ pub fn list(
     if let Some(a) = &filter.action {
         q = q.filter(audit_log::action.eq(a.clone()));
     }
-    if let Some(t) = &filter.actor_type {
-        q = q.filter(audit_log::actor_type.eq(t.clone()));
+    if let Some(t) = filter.actor_type {
+        q = q.filter(audit_log::actor_type.eq(t.as_str()));
     }
     if let Some(id) = &filter.actor_id {
         q = q.filter(audit_log::actor_id.eq(id.clone()));

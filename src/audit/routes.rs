@@ -14,7 +14,7 @@ use crate::state::AppState;
     security(("partner_jwt" = [])),
     responses(
         (status = 200, description = "Audit entries, newest first.", body = crate::pagination::Page<super::AuditEntry>),
-        (status = 422, description = "`actor_type` is not a known kind, or a time is out of range.", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A time is out of range.", body = crate::error::Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/audit-log")]

@@ -396,7 +396,7 @@ impl TryFrom<Row> for LiveRequest {
 
 /// The partner's readiness.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Readiness {
+pub struct LiveReadiness {
     #[schema(example = "ptr_8Jd2kQ0vXn4LmT7sWc1aZp9e")]
     pub partner_id: String,
     /// Whether live access is enabled.
@@ -443,11 +443,11 @@ fn latest_request(
 }
 
 /// The readiness of the caller's partner (from its sandbox, whichever environment asks).
-pub fn get(conn: &mut DbConnection, tenant: &Tenant) -> Result<Readiness, ApiError> {
+pub fn get(conn: &mut DbConnection, tenant: &Tenant) -> Result<LiveReadiness, ApiError> {
     let partner_id = tenant.partner_id();
     let items = checklist(conn, partner_id)?;
     let missing = missing(&items);
-    Ok(Readiness {
+    Ok(LiveReadiness {
         partner_id: partner_id.to_string(),
         live_enabled: live_enabled(conn, partner_id)?,
         ready: missing.is_empty(),

@@ -6,7 +6,7 @@ use actix_web::{get, post, web, HttpResponse, ResponseError};
 use serde::Serialize;
 use utoipa::ToSchema;
 
-use super::{LiveRequest, Readiness, Requested};
+use super::{LiveReadiness, LiveRequest, Requested};
 use crate::audit::AuditActor;
 use crate::auth::{Caller, Permission};
 use crate::error::{ApiError, Problem, PROBLEM_CONTENT_TYPE};
@@ -18,7 +18,7 @@ use crate::state::AppState;
     tag = "readiness",
     security(("partner_jwt" = [])),
     responses(
-        (status = 200, description = "The checklist.", body = Readiness),
+        (status = 200, description = "The checklist.", body = LiveReadiness),
         (status = 403, description = "Your role may not view readiness.", body = Problem, content_type = "application/problem+json"),
     )
 )]

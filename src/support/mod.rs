@@ -87,13 +87,21 @@ pub struct CreateCase {
     /// Default `normal`.
     pub priority: Option<Priority>,
     /// The order concerned (`ord_…`); its service is filled in when `service_id` is left out.
-    #[schema(example = "ord_3kT9mQ2xLr8vWc1ZpN0bHs4y")]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        example = "ord_3kT9mQ2xLr8vWc1ZpN0bHs4y"
+    )]
     pub order_id: Option<String>,
     /// The service (subscription) concerned (`svc_…`).
-    #[schema(example = "svc_Lw0Zx5Tc7Vb1Mk3Jd9rQ2n8s")]
+    #[schema(
+        min_length = 1,
+        max_length = 64,
+        example = "svc_Lw0Zx5Tc7Vb1Mk3Jd9rQ2n8s"
+    )]
     pub service_id: Option<String>,
     /// The package concerned; filled in from the service when left out.
-    #[schema(example = "eu-10gb-30d")]
+    #[schema(min_length = 1, max_length = 64, example = "eu-10gb-30d")]
     pub package_id: Option<String>,
     /// Your customer's reference (1–64 characters of letters, digits and `._:@-`); filled in
     /// from the order or service when left out.

@@ -512,10 +512,15 @@ async fn the_audit_log_filters_by_actor_action_and_time() {
     assert!(entries(&operator)
         .iter()
         .any(|(a, _)| a == "partner.approved"));
-    owner
+    // An unknown kind is refused like any value outside a documented enum, naming the kinds.
+    let unknown = owner
         .get("/v1/audit-log?actor_type=robot")
         .await
-        .expect_problem(422, "validation_failed");
+        .expect_problem(400, "invalid_query");
+    assert!(
+        unknown["detail"].as_str().unwrap().contains("credential"),
+        "{unknown}"
+    );
     owner
         .get("/v1/audit-log?created_from=not-a-time")
         .await
