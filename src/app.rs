@@ -25,6 +25,13 @@ use crate::{
     webhooks,
 };
 
+/// Threads of each runtime's blocking pool (database work, password hashing): as many as
+/// database connections (at least 4). actix's default, 512 per process, let a burst of
+/// requests start dozens of threads that only waited for a connection and stayed resident.
+pub fn blocking_threads(config: &crate::config::Config) -> usize {
+    (config.db_pool_size as usize).max(4)
+}
+
 /// Every route of the service. Add a resource area's routes here (one `configure` call).
 pub fn register(cfg: &mut ServiceConfig) {
     cfg.service(ops::healthz)
@@ -124,6 +131,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
     state.listening.add(addr);
     let body_limit = BodyLimit(state.config.max_body_bytes);
     let workers = state.config.http_workers;
+    let blocking = blocking_threads(&state.config);
     let metrics = Arc::clone(&state.metrics);
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
@@ -153,6 +161,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
             })
     })
     .workers(workers)
+    .worker_max_blocking_threads(blocking)
     .listen(listener)?
     .run();
     Ok(Running { addr, server })

@@ -100,8 +100,22 @@ fn migrate(config: &Config) -> Result<usize, String> {
     db.migrate().map_err(|e| e.to_string())
 }
 
-#[actix_web::main]
-async fn serve(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> Result<(), String> {
+/// Runs the service on actix's system runtime, whose blocking pool (the background jobs'
+/// database work) is bounded like the HTTP workers' (see `app::start`): threads beyond the
+/// database pool would only wait for a connection, and each one costs resident memory.
+fn serve(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> Result<(), String> {
+    let blocking = app::blocking_threads(&config);
+    actix_web::rt::System::with_tokio_rt(move || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .max_blocking_threads(blocking)
+            .build()
+            .expect("the service's runtime starts")
+    })
+    .block_on(run(config, demo, demo_admin_token))
+}
+
+async fn run(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> Result<(), String> {
     if config.encryption_key_generated {
         tracing::warn!("ONYX_ENCRYPTION_KEY is not set: using a generated key, so activation materials issued now cannot be read after the service restarts");
     }
