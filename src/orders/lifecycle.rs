@@ -38,6 +38,24 @@ pub fn schedule(
     Ok(())
 }
 
+/// Queues the first provisioning step of a new order (which has no task yet).
+pub fn schedule_new(
+    conn: &mut DbConnection,
+    order_id: &str,
+    due: DateTime<Utc>,
+) -> Result<(), ApiError> {
+    diesel::insert_into(provisioning_tasks::table)
+        .values((
+            provisioning_tasks::order_id.eq(order_id),
+            provisioning_tasks::step.eq(0),
+            provisioning_tasks::due_at.eq(due.naive_utc()),
+            provisioning_tasks::created_at.eq(due.naive_utc()),
+        ))
+        .execute(conn)?;
+    crate::db::mark_work_queued(conn)?;
+    Ok(())
+}
+
 pub fn unschedule(conn: &mut DbConnection, order_id: &str) -> Result<(), ApiError> {
     diesel::delete(provisioning_tasks::table.find(order_id)).execute(conn)?;
     Ok(())

@@ -32,7 +32,7 @@ use crate::wallet::{self, LedgerEntry};
 
 pub use self::checks::{ValidOrder, MAX_DATA_ADDONS};
 pub use self::lifecycle::{
-    apply_progress, cancel, mark_retryable, retry, schedule, unschedule, Progress,
+    apply_progress, cancel, mark_retryable, retry, schedule, schedule_new, unschedule, Progress,
 };
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -145,7 +145,7 @@ pub struct OrderDetail {
     pub events: Vec<EventRef>,
 }
 
-#[derive(Queryable, Selectable, Clone)]
+#[derive(Queryable, Selectable, Insertable, Clone)]
 #[diesel(table_name = orders)]
 pub struct Row {
     pub id: String,
@@ -373,43 +373,58 @@ fn place(
     let at = now.naive_utc();
     // Cached order pages are read again once this commits.
     crate::db::mark_changed(conn, crate::db::Change::Orders)?;
+    // The row is written as built here, and the answer is built from it: nothing to read back.
+    let row = Row {
+        id: id.clone(),
+        partner_id: tenant.partner_id().to_string(),
+        environment: tenant.environment().as_str().to_string(),
+        order_type: order_type.as_str().to_string(),
+        state: OrderState::Pending.as_str().to_string(),
+        customer_reference,
+        metadata: Value::Object(metadata).to_string(),
+        service_id,
+        currency: currency.clone(),
+        total_minor: total,
+        sandbox_scenario: scenario.map(|s| s.as_str().to_string()),
+        identity_verified,
+        attempt: 1,
+        failure_code: None,
+        failure_message: None,
+        retryable: false,
+        retry_allowed: false,
+        next_step: order_next_step(OrderState::Pending, false).to_string(),
+        completed_at: None,
+        created_at: at,
+        updated_at: at,
+    };
     diesel::insert_into(orders::table)
-        .values((
-            orders::id.eq(&id),
-            orders::partner_id.eq(tenant.partner_id()),
-            orders::environment.eq(tenant.environment().as_str()),
-            orders::order_type.eq(order_type.as_str()),
-            orders::state.eq(OrderState::Pending.as_str()),
-            orders::customer_reference.eq(&customer_reference),
-            orders::metadata.eq(Value::Object(metadata).to_string()),
-            orders::service_id.eq(&service_id),
-            orders::currency.eq(&currency),
-            orders::total_minor.eq(total),
-            orders::sandbox_scenario.eq(scenario.map(|s| s.as_str())),
-            orders::identity_verified.eq(identity_verified),
-            orders::attempt.eq(1),
-            orders::retryable.eq(false),
-            orders::retry_allowed.eq(false),
-            orders::next_step.eq(order_next_step(OrderState::Pending, false)),
-            orders::created_at.eq(at),
-            orders::updated_at.eq(at),
-        ))
+        .values(&row)
         .execute(conn)?;
-    for (i, p) in packages.iter().enumerate() {
+    let items: Vec<OrderItem> = packages
+        .iter()
+        .map(|p| OrderItem {
+            package_id: p.package_id.clone(),
+            kind: p.kind,
+            voice_type: p.voice_type.clone(),
+            price_minor: p.price_minor,
+            currency: p.currency.clone(),
+        })
+        .collect();
+    for (i, item) in items.iter().enumerate() {
         diesel::insert_into(order_items::table)
             .values((
                 order_items::order_id.eq(&id),
                 order_items::position.eq(i as i32),
-                order_items::package_id.eq(&p.package_id),
-                order_items::kind.eq(p.kind.as_str()),
-                order_items::voice_type.eq(&p.voice_type),
-                order_items::price_minor.eq(p.price_minor),
-                order_items::currency.eq(&p.currency),
+                order_items::package_id.eq(&item.package_id),
+                order_items::kind.eq(item.kind.as_str()),
+                order_items::voice_type.eq(&item.voice_type),
+                order_items::price_minor.eq(item.price_minor),
+                order_items::currency.eq(&item.currency),
             ))
             .execute(conn)?;
     }
-    schedule(conn, &id, 0, now)?;
-    let order = get(conn, tenant, &id)?;
+    schedule_new(conn, &id, now)?;
+    let order = view_with(row, items)?;
     outbox::emit(
         conn,
         tenant,
