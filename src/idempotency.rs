@@ -307,6 +307,29 @@ pub async fn abandon(db: &Db, claim: Option<Claim>) {
     }
 }
 
+/// [`run`] for a creation: `create` makes the resource, answered `201 Created` as JSON.
+pub async fn created<T, F>(
+    state: &crate::state::AppState,
+    tenant: &Tenant,
+    req: &HttpRequest,
+    body: &Value,
+    create: F,
+) -> Result<HttpResponse, ApiError>
+where
+    T: serde::Serialize,
+    F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
+{
+    run(
+        state,
+        tenant,
+        req,
+        body,
+        actix_web::http::StatusCode::CREATED,
+        move |c| serde_json::to_value(create(c)?).map_err(ApiError::internal),
+    )
+    .await
+}
+
 /// Runs a state-changing request under its `Idempotency-Key` (when one is sent): replays an
 /// earlier response, or runs `change` in one transaction that also stores its response.
 pub async fn run<F>(

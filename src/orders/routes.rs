@@ -39,17 +39,9 @@ pub async fn create(
     let order: CreateOrder = from_value(body.clone())?;
     let now = state.now();
     let t = tenant.clone();
-    idempotency::run(
-        &state,
-        &tenant,
-        &req,
-        &body,
-        StatusCode::CREATED,
-        move |c| {
-            let order = super::create(c, &t, order, now)?;
-            serde_json::to_value(order).map_err(ApiError::internal)
-        },
-    )
+    idempotency::created(&state, &tenant, &req, &body, move |c| {
+        super::create(c, &t, order, now)
+    })
     .await
 }
 

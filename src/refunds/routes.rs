@@ -1,7 +1,6 @@
 //! `POST /v1/refunds`, `GET /v1/refunds`, `GET /v1/refunds/{refund_id}`, and the operator's
 //! decisions under `/v1/admin/refunds`.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::Value;
@@ -47,17 +46,9 @@ pub async fn create(
     let now = state.now();
     let t = tenant.clone();
     let by = format!("{}:{}", caller.actor_type(), caller.actor_id());
-    idempotency::run(
-        &state,
-        &tenant,
-        &req,
-        &body,
-        StatusCode::CREATED,
-        move |c| {
-            let refund = super::create(c, &t, &by, request, now)?;
-            serde_json::to_value(refund).map_err(ApiError::internal)
-        },
-    )
+    idempotency::created(&state, &tenant, &req, &body, move |c| {
+        super::create(c, &t, &by, request, now)
+    })
     .await
 }
 

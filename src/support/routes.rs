@@ -2,7 +2,6 @@
 //! commenting take owners, admins, support members and machine credentials; every role reads.
 //! Both POSTs accept `Idempotency-Key`.
 
-use actix_web::http::StatusCode;
 use actix_web::{get, post, web, HttpRequest, HttpResponse};
 use serde_json::Value;
 
@@ -61,17 +60,9 @@ pub async fn create(
     let actor = AuditActor::of(&caller);
     let now = state.now();
     let t = tenant.clone();
-    idempotency::run(
-        &state,
-        &tenant,
-        &req,
-        &body,
-        StatusCode::CREATED,
-        move |c| {
-            let opened = super::open(c, &t, actor, case, now)?;
-            serde_json::to_value(opened).map_err(ApiError::internal)
-        },
-    )
+    idempotency::created(&state, &tenant, &req, &body, move |c| {
+        super::open(c, &t, actor, case, now)
+    })
     .await
 }
 
@@ -161,17 +152,9 @@ pub async fn comment(
     let id = path.into_inner();
     let now = state.now();
     let t = tenant.clone();
-    idempotency::run(
-        &state,
-        &tenant,
-        &req,
-        &body,
-        StatusCode::CREATED,
-        move |c| {
-            let case = super::comment(c, &t, &id, actor, &comment.body, now)?;
-            serde_json::to_value(case).map_err(ApiError::internal)
-        },
-    )
+    idempotency::created(&state, &tenant, &req, &body, move |c| {
+        super::comment(c, &t, &id, actor, &comment.body, now)
+    })
     .await
 }
 
