@@ -1156,3 +1156,29 @@ impl TestApp {
         self.clock.now().naive_utc()
     }
 }
+
+/// An order belongs to its partner: another partner's credential reads, cancels and retries
+/// it as an order that does not exist, and nothing changes.
+#[tokio::test]
+async fn another_partners_order_answers_as_missing() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let order = create_order(&app, &shop.machine.token, &activate(&["fr-plan"])).await;
+    let id = order["id"].as_str().unwrap();
+    let other = app.onboard("Other Shop").await;
+    let stranger = app.machine(&other.owner.token).await;
+    let caller = app.bearer(&stranger.token);
+    caller
+        .get(&format!("/v1/orders/{id}"))
+        .await
+        .expect_problem(404, "not_found");
+    caller
+        .post_empty(&format!("/v1/orders/{id}/cancel"))
+        .await
+        .expect_problem(404, "not_found");
+    let mine = app
+        .bearer(&shop.machine.token)
+        .get_ok(&format!("/v1/orders/{id}"))
+        .await;
+    assert_eq!(mine["state"], "pending");
+}
