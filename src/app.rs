@@ -118,13 +118,17 @@ pub struct Running {
 /// Binds `state.config.listen` (port 0 picks a free port) and builds the server.
 /// The returned server must be awaited or spawned to run.
 pub fn start(state: AppState) -> std::io::Result<Running> {
-    let doc = Arc::new(openapi_document());
+    let doc = openapi_document();
     let table = web::Data::new(RouteTable::from_openapi(&doc));
+    // Served as rendered once here; the document's object tree is not kept.
+    let doc_data = web::Data::new(crate::ops::OpenApiJson(web::Bytes::from(
+        serde_json::to_vec(&doc).map_err(std::io::Error::other)?,
+    )));
+    drop(doc);
     // One access cache for every worker thread of this server (see `auth::cache`).
     let access_cache = web::Data::new(crate::auth::cache::new_cache());
     let catalogue_views = web::Data::new(crate::catalogue::routes::new_views());
     let order_pages = web::Data::new(crate::orders::routes::new_pages());
-    let doc_data = web::Data::from(doc);
     let listener = TcpListener::bind(state.config.listen)?;
     let addr = listener.local_addr()?;
     // Outbound calls (webhooks) learn the bound port here, so they can refuse to call it.

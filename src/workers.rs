@@ -189,6 +189,16 @@ pub fn periodic_jobs(state: &AppState) -> Vec<Job> {
         every: Duration::from_secs(60),
         run: |c| Box::pin(async move { crate::billing::close::run_due(&c.state, &c.owner).await }),
     });
+    jobs.push(Job {
+        name: "memory_trim",
+        every: Duration::from_secs(5),
+        run: |_| {
+            Box::pin(async move {
+                actix_web::web::block(crate::memory::trim).await?;
+                Ok(0)
+            })
+        },
+    });
     if state.db.backend() == Backend::Sqlite {
         jobs.push(Job {
             name: "sqlite_wal_checkpoint",

@@ -2,7 +2,6 @@
 
 use actix_web::{get, web, HttpResponse};
 use serde::Serialize;
-use utoipa::openapi::OpenApi;
 use utoipa::ToSchema;
 
 use crate::db;
@@ -99,6 +98,11 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object))
 )]
 #[get("/openapi.json")]
-pub async fn openapi_json(doc: web::Data<OpenApi>) -> HttpResponse {
-    HttpResponse::Ok().json(doc.get_ref())
+pub async fn openapi_json(doc: web::Data<OpenApiJson>) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("application/json")
+        .body(doc.0.clone())
 }
+
+/// The OpenAPI document as served: rendered once when the server starts.
+pub struct OpenApiJson(pub web::Bytes);
