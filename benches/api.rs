@@ -406,22 +406,6 @@ impl Service {
     /// Stops the service (SIGTERM: graceful shutdown) and reports its memory high-water.
     fn stop(mut self) -> f64 {
         let (hwm, rss, anon, file) = memory_of(self.child.id());
-        let shm = std::fs::read_to_string(format!("/proc/{}/smaps", self.child.id()))
-            .unwrap_or_default()
-            .split("\n")
-            .scan(false, |in_shm, line| {
-                if line.contains('-') && line.contains(' ') && !line.starts_with(|c: char| c.is_ascii_uppercase()) {
-                    *in_shm = line.ends_with("-shm");
-                }
-                Some((*in_shm, line.to_string()))
-            })
-            .filter(|(in_shm, l)| *in_shm && l.starts_with("Rss:"))
-            .filter_map(|(_, l)| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-            .sum::<f64>()
-            / 1024.0;
-        if shm > 0.0 {
-            println!("{:<34} of which the SQLite WAL index (-shm): {shm:.1} MB", "");
-        }
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
