@@ -847,3 +847,58 @@ async fn an_environment_has_a_bounded_number_of_endpoints() {
         .await
         .expect(201);
 }
+
+/// Finished attempts are recorded together (group commit); one that cannot be recorded (here:
+/// its attempt row already exists) is released for a retry on its own, and the others of its
+/// batch are recorded as delivered.
+#[tokio::test]
+async fn an_attempt_that_cannot_be_recorded_never_takes_its_batch_with_it() {
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Batch Co").await;
+    let token = &org.owner.token;
+    let rx = receiver(204).await;
+    let mut sent = Vec::new();
+    for _ in 0..4 {
+        let (we, _) = endpoint(
+            &app,
+            token,
+            &format!("{}/hook", rx.uri()),
+            json!(["webhook.test"]),
+        )
+        .await;
+        sent.push(
+            send_test(&app, token, &we).await["delivery_id"]
+                .as_str()
+                .unwrap()
+                .to_string(),
+        );
+    }
+    // The first delivery's first attempt is already on record: recording it again fails.
+    let bad = sent[0].clone();
+    app.db_query(move |c| {
+        use onyx::db::schema::webhook_attempts as wa;
+        diesel::insert_into(wa::table)
+            .values((
+                wa::id.eq("att_injected"),
+                wa::delivery_id.eq(&bad),
+                wa::attempt.eq(1),
+                wa::latency_ms.eq(0),
+                wa::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(c)
+            .unwrap()
+    });
+    assert_eq!(app.deliver().await, 4);
+    assert_eq!(rx.received_requests().await.unwrap().len(), 4);
+    let all = deliveries(&app, token, "").await;
+    let status = |id: &str| {
+        all.iter()
+            .find(|d| d["id"] == id)
+            .map(|d| d["status"].as_str().unwrap().to_string())
+            .unwrap()
+    };
+    assert_eq!(status(&sent[0]), "pending", "{all:?}");
+    for id in &sent[1..] {
+        assert_eq!(status(id), "succeeded", "{all:?}");
+    }
+}
