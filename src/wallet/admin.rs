@@ -6,8 +6,11 @@ use serde::Deserialize;
 use utoipa::ToSchema;
 
 use super::WalletList;
-use crate::auth::{Environment, Operator};
+use chrono::{DateTime, Utc};
+
+use crate::auth::{Environment, Operator, Tenant};
 use crate::catalogue::codes;
+use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError, Problem};
 use crate::http::Json;
 use crate::state::AppState;
@@ -46,17 +49,7 @@ pub async fn credit(
     body: Json<WalletCredit>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
-    let mut errors = Vec::new();
-    if !codes::is_currency(&req.currency) {
-        errors.push(codes::currency_error("currency"));
-    }
-    if !(1..=100_000_000).contains(&req.amount_minor) {
-        errors.push(FieldError::new(
-            "amount_minor",
-            "out_of_range",
-            "must be between 1 and 100000000",
-        ));
-    }
+    let mut errors = money_errors(&req.currency, req.amount_minor);
     if req
         .description
         .as_ref()
@@ -72,21 +65,43 @@ pub async fn credit(
         return Err(ApiError::validation(errors));
     }
     let tenant = operator.acting_for(&path.into_inner(), req.environment);
+    adjust(&state, tenant, move |c, tenant, now| {
+        let description = req.description.as_deref().unwrap_or("Credit from Onyx");
+        super::credit(c, tenant, &req.currency, req.amount_minor, description, now)
+    })
+    .await
+}
+
+/// What a credit and a debit both check: a known currency, an amount from 1 to 100000000.
+fn money_errors(currency: &str, amount_minor: i64) -> Vec<FieldError> {
+    let mut errors = Vec::new();
+    if !codes::is_currency(currency) {
+        errors.push(codes::currency_error("currency"));
+    }
+    if !(1..=100_000_000).contains(&amount_minor) {
+        errors.push(FieldError::new(
+            "amount_minor",
+            "out_of_range",
+            "must be between 1 and 100000000",
+        ));
+    }
+    errors
+}
+
+/// Runs an operator's adjustment of a partner's wallets in one transaction (the partner must
+/// exist; its lock orders concurrent adjustments) and answers 201 with the partner's wallets
+/// in that environment.
+async fn adjust<F>(state: &AppState, tenant: Tenant, change: F) -> Result<HttpResponse, ApiError>
+where
+    F: FnOnce(&mut DbConnection, &Tenant, DateTime<Utc>) -> Result<(), ApiError> + Send + 'static,
+{
     let now = state.now();
     let data = state
         .db
         .write(move |c| {
             crate::partners::get(c, tenant.partner_id())?;
             crate::db::lock_partner(c, tenant.partner_id())?;
-            let description = req.description.as_deref().unwrap_or("Credit from Onyx");
-            super::credit(
-                c,
-                &tenant,
-                &req.currency,
-                req.amount_minor,
-                description,
-                now,
-            )?;
+            change(c, &tenant, now)?;
             super::list_wallets(c, &tenant, now)
         })
         .await?;
@@ -135,17 +150,7 @@ pub async fn debit(
     body: Json<WalletDebit>,
 ) -> Result<HttpResponse, ApiError> {
     let req = body.into_inner();
-    let mut errors = Vec::new();
-    if !codes::is_currency(&req.currency) {
-        errors.push(codes::currency_error("currency"));
-    }
-    if !(1..=100_000_000).contains(&req.amount_minor) {
-        errors.push(FieldError::new(
-            "amount_minor",
-            "out_of_range",
-            "must be between 1 and 100000000",
-        ));
-    }
+    let mut errors = money_errors(&req.currency, req.amount_minor);
     let reason = req.reason.clone();
     if !(1..=200).contains(&req.reason.chars().count()) {
         errors.push(FieldError::new(
@@ -158,38 +163,30 @@ pub async fn debit(
         return Err(ApiError::validation(errors));
     }
     let tenant = operator.acting_for(&path.into_inner(), req.environment);
-    let now = state.now();
-    let data = state
-        .db
-        .write(move |c| {
-            crate::partners::get(c, tenant.partner_id())?;
-            crate::db::lock_partner(c, tenant.partner_id())?;
-            let exceeds = || ApiError::Unprocessable {
-                code: "debit_exceeds_available",
-                detail: "The debit is larger than the wallet's available balance (or there is no wallet in this currency); debit less or credit the wallet first.".into(),
-            };
-            if super::find(c, &tenant, &req.currency)?.is_none() {
-                return Err(exceeds());
-            }
-            let posted = super::post(
-                c,
-                super::Posting {
-                    tenant: &tenant,
-                    currency: &req.currency,
-                    entry: super::EntryType::Debit,
-                    amount: req.amount_minor,
-                    reference: super::Reference::default(),
-                    description: reason,
-                },
-                now,
-            )?;
-            if posted.is_none() {
-                return Err(exceeds());
-            }
-            super::list_wallets(c, &tenant, now)
-        })
-        .await?;
-    Ok(HttpResponse::Created().json(WalletList { data }))
+    adjust(&state, tenant, move |c, tenant, now| {
+        let exceeds = || ApiError::Unprocessable {
+            code: "debit_exceeds_available",
+            detail: "The debit is larger than the wallet's available balance (or there is no wallet in this currency); debit less or credit the wallet first.".into(),
+        };
+        // A debit never creates a wallet (posting would).
+        if super::find(c, tenant, &req.currency)?.is_none() {
+            return Err(exceeds());
+        }
+        let posted = super::post(
+            c,
+            super::Posting {
+                tenant,
+                currency: &req.currency,
+                entry: super::EntryType::Debit,
+                amount: req.amount_minor,
+                reference: super::Reference::default(),
+                description: reason,
+            },
+            now,
+        )?;
+        posted.map(|_| ()).ok_or_else(exceeds)
+    })
+    .await
 }
 
 pub fn register(cfg: &mut utoipa_actix_web::service_config::ServiceConfig) {

@@ -378,21 +378,16 @@ pub fn credit(
     description: &str,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let id = ensure(conn, tenant, currency, now)?;
-    let movement = Movement {
-        entry: EntryType::Credit,
-        amount,
-        reference: Reference::default(),
-        description: description.to_string(),
-    };
-    apply(
+    post(
         conn,
-        &WalletKey {
-            id,
+        Posting {
             tenant,
             currency,
+            entry: EntryType::Credit,
+            amount,
+            reference: Reference::default(),
+            description: description.to_string(),
         },
-        movement,
         now,
     )?;
     Ok(())
