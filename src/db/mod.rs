@@ -335,15 +335,18 @@ impl Db {
         if queued {
             self.work_queued.send_modify(|n| *n = n.wrapping_add(1));
         }
-        let changes: Vec<Change> = Change::ALL
-            .into_iter()
-            .filter(|change| changed & (1 << change.index()) != 0)
-            .collect();
-        for change in &changes {
-            self.note_changed(*change);
+        let changes = || {
+            Change::ALL
+                .into_iter()
+                .filter(move |change| changed & (1 << change.index()) != 0)
+        };
+        for change in changes() {
+            self.note_changed(change);
         }
         if let DbConnection::Pg(pg) = &mut *conn {
-            self.notify_others(pg, queued, &changes);
+            if queued || changed != 0 {
+                self.notify_others(pg, queued, changes());
+            }
         }
         Ok(value)
     }
@@ -353,11 +356,13 @@ impl Db {
     /// the server's one notification lock through its commit (and its WAL flush), so every
     /// notifying write would commit one at a time. The notification's own transaction does not
     /// wait for the flush: a notification is a hint (workers also poll, caches also expire).
-    fn notify_others(&self, pg: &mut diesel::PgConnection, queued: bool, changes: &[Change]) {
+    fn notify_others(
+        &self,
+        pg: &mut diesel::PgConnection,
+        queued: bool,
+        changes: impl Iterator<Item = Change>,
+    ) {
         use diesel::connection::SimpleConnection;
-        if !queued && changes.is_empty() {
-            return;
-        }
         let mut sql = String::from("BEGIN; SET LOCAL synchronous_commit = off;");
         if queued {
             sql.push_str(&format!(" NOTIFY {WORK_CHANNEL}, '{}';", self.instance));

@@ -651,7 +651,7 @@ fn load_jobs(
         })
         .collect();
     let event_ids: Vec<String> = rows.values().map(|(_, e)| e.clone()).collect();
-    let mut events: HashMap<String, crate::events::EventRead> =
+    let events: HashMap<String, crate::events::EventRead> =
         crate::events::envelopes_by_ids(conn, &event_ids)?
             .into_iter()
             .collect();
@@ -686,7 +686,6 @@ fn load_jobs(
             job,
         });
     }
-    events.clear();
     Ok(loaded)
 }
 
