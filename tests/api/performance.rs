@@ -463,3 +463,44 @@ async fn orders_and_the_provisioning_worker_run_side_by_side_without_deadlocks()
     });
     assert_eq!(errors, 0, "a provisioning step failed (a deadlock victim?)");
 }
+
+/// PostgreSQL: work queued by another instance wakes this instance's workers (its listener
+/// hears the notification sent after the other's commit); work this instance queued wakes them
+/// once, at its own commit — its listener does not count the echo of its own notification.
+#[tokio::test]
+async fn queued_work_wakes_every_instance_once() {
+    let app = TestApp::spawn().await;
+    let Some(_listening) = hear_access_changes(&app) else {
+        return; // SQLite: one process per file, no notifications.
+    };
+    let queue = |db: &onyx::db::Db| {
+        db.write_blocking(|c| onyx::db::mark_work_queued(c))
+            .unwrap()
+    };
+    let woke = app.state.db.work_queued();
+    let settle = || std::thread::sleep(std::time::Duration::from_millis(300));
+    settle();
+    let before = *woke.borrow();
+
+    let other = onyx::db::Db::connect(&app.db.url, 2).unwrap();
+    queue(&other);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(5);
+    while *woke.borrow() == before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "another instance's work did not wake this one"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    settle();
+    let after_other = *woke.borrow();
+    assert_eq!(after_other.wrapping_sub(before), 1);
+
+    queue(&app.state.db);
+    settle();
+    assert_eq!(
+        woke.borrow().wrapping_sub(after_other),
+        1,
+        "this instance's own work woke its workers more than once"
+    );
+}
