@@ -473,10 +473,7 @@ async fn queued_work_wakes_every_instance_once() {
     let Some(_listening) = hear_access_changes(&app) else {
         return; // SQLite: one process per file, no notifications.
     };
-    let queue = |db: &onyx::db::Db| {
-        db.write_blocking(|c| onyx::db::mark_work_queued(c))
-            .unwrap()
-    };
+    let queue = |db: &onyx::db::Db| db.write_blocking(onyx::db::mark_work_queued).unwrap();
     let woke = app.state.db.work_queued();
     let settle = || std::thread::sleep(std::time::Duration::from_millis(300));
     settle();
