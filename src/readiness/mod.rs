@@ -173,40 +173,43 @@ fn sandbox_order_completed(
     conn: &mut DbConnection,
     partner_id: &str,
 ) -> Result<ChecklistItem, ApiError> {
-    let candidates: Vec<(String, Option<chrono::NaiveDateTime>)> = services::table
-        .filter(services::partner_id.eq(partner_id))
-        .filter(services::environment.eq(SANDBOX))
+    // One statement: the earliest activated sandbox service whose activation order completed.
+    type Hit = (
+        String,
+        Option<chrono::NaiveDateTime>,
+        String,
+        Option<chrono::NaiveDateTime>,
+    );
+    let hit: Option<Hit> = orders::table
+        .inner_join(services::table.on(orders::service_id.eq(services::id.nullable())))
+        .filter(orders::partner_id.eq(partner_id))
+        .filter(orders::environment.eq(SANDBOX))
+        .filter(orders::order_type.eq("activate_subscription"))
+        .filter(orders::state.eq("completed"))
         .filter(services::activated_at.is_not_null())
         .order((services::activated_at.asc(), services::id.asc()))
-        .select((services::id, services::activated_at))
-        .limit(20)
-        .load(conn)?;
+        .select((
+            orders::id,
+            orders::completed_at,
+            services::id,
+            services::activated_at,
+        ))
+        .first(conn)
+        .optional()?;
     let mut evidence = Vec::new();
-    for (service_id, activated_at) in candidates {
-        let order: Option<(String, Option<chrono::NaiveDateTime>)> = orders::table
-            .filter(orders::partner_id.eq(partner_id))
-            .filter(orders::environment.eq(SANDBOX))
-            .filter(orders::service_id.eq(&service_id))
-            .filter(orders::order_type.eq("activate_subscription"))
-            .filter(orders::state.eq("completed"))
-            .select((orders::id, orders::completed_at))
-            .first(conn)
-            .optional()?;
-        if let (Some((order_id, completed_at)), Some(activated_at)) = (order, activated_at) {
-            evidence.push(Evidence {
-                object: "order".into(),
-                id: order_id,
-                at: utc_opt(completed_at).unwrap_or(utc(activated_at)),
-                details: serde_json::json!({}),
-            });
-            evidence.push(Evidence {
-                object: "service".into(),
-                id: service_id,
-                at: utc(activated_at),
-                details: serde_json::json!({ "state": "active" }),
-            });
-            break;
-        }
+    if let Some((order_id, completed_at, service_id, Some(activated_at))) = hit {
+        evidence.push(Evidence {
+            object: "order".into(),
+            id: order_id,
+            at: utc_opt(completed_at).unwrap_or(utc(activated_at)),
+            details: serde_json::json!({}),
+        });
+        evidence.push(Evidence {
+            object: "service".into(),
+            id: service_id,
+            at: utc(activated_at),
+            details: serde_json::json!({ "state": "active" }),
+        });
     }
     Ok(item(
         "sandbox_order_completed",
