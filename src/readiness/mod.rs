@@ -225,49 +225,54 @@ fn failed_order_handled(
     conn: &mut DbConnection,
     partner_id: &str,
 ) -> Result<ChecklistItem, ApiError> {
-    let failures: Vec<(Option<String>, chrono::NaiveDateTime)> = events::table
+    // Two statements: the failures (with each order's service), then every handling of them.
+    let failures: Vec<(Option<String>, Option<String>, chrono::NaiveDateTime)> = events::table
+        .left_join(orders::table.on(orders::id.nullable().eq(events::subject_id)))
         .filter(events::partner_id.eq(partner_id))
         .filter(events::environment.eq(SANDBOX))
         .filter(events::event_type.eq("order.failed"))
         .order((events::created_at.asc(), events::id.asc()))
-        .select((events::subject_id, events::created_at))
+        .select((
+            events::subject_id,
+            orders::service_id.nullable(),
+            events::created_at,
+        ))
         .limit(50)
         .load(conn)?;
-    let mut evidence = Vec::new();
-    for (order_id, failed_at) in failures {
-        let Some(order_id) = order_id else { continue };
-        let service_id: Option<String> = orders::table
-            .find(&order_id)
-            .select(orders::service_id)
-            .first::<Option<String>>(conn)
-            .optional()?
-            .flatten();
-        let mut subjects = vec![order_id.clone()];
-        subjects.extend(service_id);
-        let handled: Option<(String, chrono::NaiveDateTime)> = events::table
-            .filter(events::partner_id.eq(partner_id))
-            .filter(events::environment.eq(SANDBOX))
-            .filter(events::subject_id.eq_any(subjects))
-            .filter(events::event_type.eq_any([
-                "order.retried",
-                "order.cancelled",
-                "service.cancelled",
-            ]))
-            .filter(events::created_at.ge(failed_at))
-            .order((events::created_at.asc(), events::id.asc()))
-            .select((events::event_type, events::created_at))
-            .first(conn)
-            .optional()?;
-        if let Some((how, at)) = handled {
-            evidence.push(Evidence {
+    let subjects: Vec<&String> = failures
+        .iter()
+        .flat_map(|(order, service, _)| order.iter().chain(service.iter()))
+        .collect();
+    let handlings: Vec<(Option<String>, String, chrono::NaiveDateTime)> = events::table
+        .filter(events::partner_id.eq(partner_id))
+        .filter(events::environment.eq(SANDBOX))
+        .filter(events::subject_id.eq_any(subjects))
+        .filter(events::event_type.eq_any([
+            "order.retried",
+            "order.cancelled",
+            "service.cancelled",
+        ]))
+        .order((events::created_at.asc(), events::id.asc()))
+        .select((events::subject_id, events::event_type, events::created_at))
+        .load(conn)?;
+    let evidence = failures
+        .iter()
+        .find_map(|(order_id, service_id, failed_at)| {
+            let order_id = order_id.as_ref()?;
+            let (_, how, at) = handlings.iter().find(|(subject, _, at)| {
+                at >= failed_at
+                    && (subject.as_ref() == Some(order_id)
+                        || (subject.is_some() && subject == service_id))
+            })?;
+            Some(Evidence {
                 object: "order".into(),
-                id: order_id,
-                at: utc(at),
-                details: serde_json::json!({ "failed_at": utc(failed_at), "handled_by": how }),
-            });
-            break;
-        }
-    }
+                id: order_id.clone(),
+                at: utc(*at),
+                details: serde_json::json!({ "failed_at": utc(*failed_at), "handled_by": how }),
+            })
+        })
+        .into_iter()
+        .collect();
     Ok(item(
         "failed_order_handled",
         "A failed sandbox order was handled (retried or cancelled)",
