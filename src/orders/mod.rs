@@ -289,6 +289,29 @@ pub fn row_by_id(conn: &mut DbConnection, id: &str) -> Result<Row, ApiError> {
         .ok_or_else(|| ApiError::not_found("order"))
 }
 
+/// Several of the tenant's orders by id, in two statements whatever their number; ids that
+/// are not the tenant's orders are left out.
+pub fn views_of(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    ids: &[String],
+) -> Result<std::collections::HashMap<String, Order>, ApiError> {
+    let rows: Vec<Row> = orders::table
+        .filter(orders::partner_id.eq(tenant.partner_id()))
+        .filter(orders::environment.eq(tenant.environment().as_str()))
+        .filter(orders::id.eq_any(ids))
+        .select(Row::as_select())
+        .load(conn)?;
+    let found: Vec<String> = rows.iter().map(|r| r.id.clone()).collect();
+    let mut items = items_of_many(conn, &found)?;
+    rows.into_iter()
+        .map(|r| {
+            let own = items.remove(&r.id).unwrap_or_default();
+            Ok((r.id.clone(), view_with(r, own)?))
+        })
+        .collect()
+}
+
 pub fn get(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Order, ApiError> {
     let r = row(conn, tenant, id)?;
     view(conn, r)

@@ -14,6 +14,8 @@ pub mod admin;
 pub mod routes;
 pub mod state;
 
+use std::collections::{BTreeMap, HashMap};
+
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -312,48 +314,112 @@ fn read_state(
     service_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<CaseState, ApiError> {
-    let order = match order_id {
-        Some(id) => {
-            let o = crate::orders::get(conn, tenant, id)?;
-            Some(OrderSnapshot {
-                id: o.id,
-                state: o.state,
-                failure_code: o.failure_code,
-                retry_allowed: o.retry_allowed,
-                next_step: o.next_step,
-            })
-        }
-        None => None,
+    read_states(conn, tenant, &[(order_id, service_id)], now)?
+        .pop()
+        .ok_or_else(|| ApiError::internal("no state read"))
+}
+
+/// [`read_state`] for several (order, service) references of one tenant, in four statements
+/// whatever their number (orders and their items, services and their usage).
+fn read_states(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    refs: &[(Option<&str>, Option<&str>)],
+    now: DateTime<Utc>,
+) -> Result<Vec<CaseState>, ApiError> {
+    let order_ids: Vec<String> = refs
+        .iter()
+        .filter_map(|(o, _)| o.map(str::to_string))
+        .collect();
+    let service_ids: Vec<String> = refs
+        .iter()
+        .filter_map(|(_, s)| s.map(str::to_string))
+        .collect();
+    let orders = if order_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::orders::views_of(conn, tenant, &order_ids)?
     };
-    let service = match service_id {
-        Some(id) => {
-            let s = crate::services::get(conn, tenant, id)?;
-            Some(ServiceSnapshot {
-                id: s.id,
-                state: s.state,
-                install_state: s.install_state.as_str().to_string(),
-                next_step: s.next_step,
-            })
-        }
-        None => None,
+    let services = if service_ids.is_empty() {
+        HashMap::new()
+    } else {
+        crate::services::views_of(conn, tenant, &service_ids)?
     };
-    Ok(CaseState {
-        order,
-        service,
-        as_of: now,
-    })
+    refs.iter()
+        .map(|(order_id, service_id)| {
+            let order = order_id
+                .map(|id| {
+                    let o = orders.get(id).ok_or_else(|| ApiError::not_found("order"))?;
+                    Ok::<_, ApiError>(OrderSnapshot {
+                        id: o.id.clone(),
+                        state: o.state,
+                        failure_code: o.failure_code.clone(),
+                        retry_allowed: o.retry_allowed,
+                        next_step: o.next_step.clone(),
+                    })
+                })
+                .transpose()?;
+            let service = service_id
+                .map(|id| {
+                    let s = services
+                        .get(id)
+                        .ok_or_else(|| ApiError::not_found("service"))?;
+                    Ok::<_, ApiError>(ServiceSnapshot {
+                        id: s.id.clone(),
+                        state: s.state,
+                        install_state: s.install_state.as_str().to_string(),
+                        next_step: s.next_step.clone(),
+                    })
+                })
+                .transpose()?;
+            Ok(CaseState {
+                order,
+                service,
+                as_of: now,
+            })
+        })
+        .collect()
 }
 
 fn view(conn: &mut DbConnection, r: Row, now: DateTime<Utc>) -> Result<SupportCase, ApiError> {
+    let mut states = current_states(conn, std::slice::from_ref(&r), now)?;
+    let state = states
+        .remove(&r.id)
+        .ok_or_else(|| ApiError::internal("a support case without its current state"))?;
+    view_with(r, state)
+}
+
+/// The current state of the references of several cases (of any tenants), in four statements
+/// per tenant whatever their number; by case id.
+fn current_states(
+    conn: &mut DbConnection,
+    rows: &[Row],
+    now: DateTime<Utc>,
+) -> Result<HashMap<String, CaseState>, ApiError> {
+    let mut by_tenant: BTreeMap<(&str, &str), Vec<&Row>> = BTreeMap::new();
+    for r in rows {
+        by_tenant
+            .entry((r.partner_id.as_str(), r.environment.as_str()))
+            .or_default()
+            .push(r);
+    }
+    let mut states = HashMap::with_capacity(rows.len());
+    for cases in by_tenant.into_values() {
+        let tenant = cases[0].tenant()?;
+        let refs: Vec<(Option<&str>, Option<&str>)> = cases
+            .iter()
+            .map(|r| (r.order_id.as_deref(), r.service_id.as_deref()))
+            .collect();
+        for (r, state) in cases.iter().zip(read_states(conn, &tenant, &refs, now)?) {
+            states.insert(r.id.clone(), state);
+        }
+    }
+    Ok(states)
+}
+
+fn view_with(r: Row, current_state: CaseState) -> Result<SupportCase, ApiError> {
     let tenant = r.tenant()?;
     let status = r.status()?;
-    let current_state = read_state(
-        conn,
-        &tenant,
-        r.order_id.as_deref(),
-        r.service_id.as_deref(),
-        now,
-    )?;
     let state_at_open: CaseState = serde_json::from_str(&r.state_at_open)
         .map_err(|e| ApiError::internal(format!("support_cases.state_at_open: {e}")))?;
     let resolved_at = utc_opt(r.resolved_at);
@@ -586,11 +652,17 @@ pub fn list(
         q = q.filter(sc::service_id.eq(s.clone()));
     }
     let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
+    let mut states = current_states(conn, &rows, now)?;
     Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        |r| view(conn, r, now),
+        |r| {
+            let state = states
+                .remove(&r.id)
+                .ok_or_else(|| ApiError::internal("a support case without its current state"))?;
+            view_with(r, state)
+        },
     )
 }
 
@@ -854,15 +926,19 @@ pub fn admin_list(
         q = q.filter(sc::created_at.le((now - chrono::Duration::hours(hours)).naive_utc()));
     }
     let rows: Vec<Row> = q.select(Row::as_select()).load(conn)?;
+    let mut states = current_states(conn, &rows, now)?;
     Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
         |r| {
             let partner_id = r.partner_id.clone();
+            let state = states
+                .remove(&r.id)
+                .ok_or_else(|| ApiError::internal("a support case without its current state"))?;
             Ok(AdminSupportCase {
                 partner_id,
-                case: view(conn, r, now)?,
+                case: view_with(r, state)?,
             })
         },
     )

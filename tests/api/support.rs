@@ -628,3 +628,38 @@ async fn references_are_checked_against_the_callers_tenant() {
     });
     assert_eq!(count, 1);
 }
+
+/// A page of cases costs the same statements whatever its length: the current state of every
+/// case's order and service is read for the whole page at once (before, each case read its
+/// order, its items, its service and its usage).
+#[tokio::test]
+async fn a_page_of_cases_costs_the_same_statements_whatever_its_length() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let token = &shop.machine.token;
+    let open = |order_id: String| {
+        let app = &app;
+        async move {
+            app.bearer(token)
+                .post("/v1/support-cases", &open_body(&order_id))
+                .await
+                .expect(201)
+        }
+    };
+    let order = || async {
+        create_order(&app, token, &activate(&["fr-plan"])).await["id"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    open(order().await).await;
+    let one = crate::hardening_data::statements_for(&app, token, "/v1/support-cases").await;
+    for _ in 0..4 {
+        open(order().await).await;
+    }
+    let page = app.bearer(token).get_ok("/v1/support-cases").await;
+    assert_eq!(page["data"].as_array().unwrap().len(), 5);
+    assert!(page["data"][0]["current_state"]["order"]["state"].is_string());
+    let five = crate::hardening_data::statements_for(&app, token, "/v1/support-cases").await;
+    assert_eq!(one, five, "1 case: {one} statements, 5 cases: {five}");
+}
