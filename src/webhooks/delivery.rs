@@ -1109,10 +1109,7 @@ impl Recorder {
             }
         };
         if let Some(finished) = refused {
-            return state
-                .db
-                .write(move |c| Ok(record_batch(c, std::slice::from_ref(&finished))?[0]))
-                .await;
+            return record_alone(state, Arc::new(vec![finished]), 0).await;
         }
         answer
             .await
@@ -1144,11 +1141,8 @@ impl Recorder {
                         tracing::warn!(error = %e, attempts = finished.len(), "recording a batch of webhook attempts failed; recording each on its own");
                         let mut results = Vec::with_capacity(finished.len());
                         for i in 0..finished.len() {
-                            let all = Arc::clone(&finished);
                             results.push(
-                                state
-                                    .db
-                                    .write(move |c| Ok(record_batch(c, &all[i..=i])?[0]))
+                                record_alone(&state, Arc::clone(&finished), i)
                                     .await
                                     .map_err(|e| e.to_string()),
                             );
@@ -1163,6 +1157,18 @@ impl Recorder {
         });
         tx
     }
+}
+
+/// Records the `i`-th of `finished` in a transaction of its own.
+async fn record_alone(
+    state: &AppState,
+    finished: Arc<Vec<Finished>>,
+    i: usize,
+) -> Result<&'static str, ApiError> {
+    state
+        .db
+        .write(move |c| Ok(record_batch(c, &finished[i..=i])?[0]))
+        .await
 }
 
 /// The HTTP clients of the webhook worker (built by `workers`, like every outbound client:
