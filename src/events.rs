@@ -35,7 +35,7 @@ pub fn insert(
     if text.len() > MAX_DATA_BYTES {
         text = serde_json::json!({ "object_id": subject_id, "truncated": true }).to_string();
     }
-    diesel::insert_into(events::table)
+    crate::native!(conn, |c| diesel::insert_into(events::table)
         .values((
             events::id.eq(&id),
             events::partner_id.eq(tenant.partner_id()),
@@ -45,7 +45,7 @@ pub fn insert(
             events::created_at.eq(now.naive_utc()),
             events::subject_id.eq(Some(subject_id)),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(id)
 }
 

@@ -529,13 +529,13 @@ pub fn update(
 
 /// Any package by id (operators; and order history, which may refer to retired packages).
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Package, ApiError> {
-    packages::table
+    crate::native!(conn, |c| packages::table
         .find(id)
         .select(Row::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("package"))
-        .and_then(Package::try_from)
+        .first(c)
+        .optional())?
+    .ok_or_else(|| ApiError::not_found("package"))
+    .and_then(Package::try_from)
 }
 
 /// List filters, shared by the partner and operator lists.
@@ -638,19 +638,19 @@ pub fn eligibility(
     partner_id: &str,
     package: &Package,
 ) -> Result<Option<Ineligible>, ApiError> {
-    let approved: bool = diesel::select(exists(
+    let approved: bool = crate::native!(conn, |c| diesel::select(exists(
         package_approvals::table
             .filter(package_approvals::partner_id.eq(partner_id))
             .filter(package_approvals::package_id.eq(&package.package_id)),
     ))
-    .get_result(conn)?;
+    .get_result(c))?;
     if !approved {
         return Ok(Some(Ineligible::NotApproved));
     }
-    let markets: Vec<String> = partner_markets::table
+    let markets: Vec<String> = crate::native!(conn, |c| partner_markets::table
         .filter(partner_markets::partner_id.eq(partner_id))
         .select(partner_markets::country)
-        .load(conn)?;
+        .load(c))?;
     if package.countries.iter().any(|c| !markets.contains(c)) {
         return Ok(Some(Ineligible::OutsideMarkets));
     }

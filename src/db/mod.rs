@@ -21,6 +21,23 @@ use crate::error::ApiError;
 pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
+/// Runs one diesel statement on the connection's own backend rather than through the
+/// multi-backend layer: `native!(conn, |c| query.execute(c))`. The multi-backend layer
+/// renders a statement's SQL text again on every execution (three times: for the text, the
+/// cache check and the bindings), which cost more than running the statement; written here,
+/// the body is compiled once per backend and diesel's prepared-statement cache finds the
+/// statement by its type, rendering nothing. Used on the hot paths (order creation and
+/// provisioning); the body must be valid for both backends.
+#[macro_export]
+macro_rules! native {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::DbConnection::Sqlite($c) => $body,
+            $crate::db::DbConnection::Pg($c) => $body,
+        }
+    };
+}
+
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {
     Pg(PgConnection),
@@ -224,7 +241,7 @@ impl Db {
             statements: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         };
         if backend == Backend::Sqlite {
-            sqlite_memory_statistics_off();
+            sqlite_process_settings();
         }
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
@@ -495,10 +512,19 @@ impl Db {
     }
 }
 
-/// SQLite keeps global memory statistics behind one process-wide mutex unless told not to;
-/// every allocation of every connection takes it. Turned off once, before the first
-/// connection opens (afterwards SQLite refuses the change, which is harmless).
-fn sqlite_memory_statistics_off() {
+/// Settings of the SQLite library for the whole process, made once before the pool opens
+/// its first connection:
+///
+/// - Global memory statistics off: SQLite keeps them behind one process-wide mutex that
+///   every allocation of every connection takes.
+/// - The query planner stability guarantee (`SQLITE_DBCONFIG_ENABLE_QPSG`) on every
+///   connection, through an automatic extension (SQLite runs it as each connection opens).
+///   Without it, a statement whose plan *could* depend on a bound value — every `LIMIT ?`,
+///   so every diesel `.first()` — is compiled again each time its parameters are bound:
+///   diesel's cached prepared statements were re-prepared on every execution (35 % of the
+///   service's instructions while creating orders, measured with callgrind). Our plans do
+///   not depend on bound values: every query is by key or by index range.
+fn sqlite_process_settings() {
     static ONCE: std::sync::Once = std::sync::Once::new();
     ONCE.call_once(|| {
         // SAFETY: sqlite3_config is called with an int option and an int argument, as its
@@ -512,7 +538,33 @@ fn sqlite_memory_statistics_off() {
                 "SQLite memory statistics stay on (SQLite already started)"
             );
         }
+        // SAFETY: the entry point has exactly the signature SQLite calls automatic extensions
+        // with, and it stays valid for the life of the process (a plain function).
+        let rc = unsafe { libsqlite3_sys::sqlite3_auto_extension(Some(stable_query_plans)) };
+        if rc != libsqlite3_sys::SQLITE_OK {
+            tracing::warn!(rc, "cannot register SQLite's query planner setting");
+        }
     });
+}
+
+/// Runs as each SQLite connection opens: turns the query planner stability guarantee on
+/// (see [`sqlite_process_settings`]).
+unsafe extern "C" fn stable_query_plans(
+    db: *mut libsqlite3_sys::sqlite3,
+    _error: *mut *mut std::ffi::c_char,
+    _api: *const libsqlite3_sys::sqlite3_api_routines,
+) -> std::ffi::c_int {
+    // SAFETY: `db` is the connection SQLite is opening; SQLITE_DBCONFIG_ENABLE_QPSG takes an
+    // int (1: on) and an int pointer for the new setting (null: not wanted).
+    unsafe {
+        libsqlite3_sys::sqlite3_db_config(
+            db,
+            libsqlite3_sys::SQLITE_DBCONFIG_ENABLE_QPSG,
+            1 as std::ffi::c_int,
+            std::ptr::null_mut::<std::ffi::c_int>(),
+        );
+    }
+    libsqlite3_sys::SQLITE_OK
 }
 
 /// A PostgreSQL URL for a loopback host without an `sslmode` gets `sslmode=disable`: TLS on
@@ -641,6 +693,47 @@ pub fn lock_partner(conn: &mut DbConnection, partner_id: &str) -> Result<(), Api
 #[cfg(test)]
 mod tests {
     use super::postgres_url;
+
+    /// How often a `SELECT … LIMIT ?` statement was compiled again while it ran three times
+    /// with new bindings, on a connection opened after [`super::sqlite_process_settings`]
+    /// (without those settings: 3, once per run).
+    fn reprepares_of_a_limit_query() -> i32 {
+        use libsqlite3_sys as ffi;
+        super::sqlite_process_settings();
+        // SAFETY: a private in-memory connection and one statement, used and finalised here.
+        unsafe {
+            let mut db = std::ptr::null_mut();
+            let name = c":memory:";
+            assert_eq!(ffi::sqlite3_open(name.as_ptr(), &mut db), ffi::SQLITE_OK);
+            let sql = c"SELECT ?1 LIMIT ?2";
+            let mut stmt = std::ptr::null_mut();
+            let flags = ffi::SQLITE_PREPARE_PERSISTENT;
+            let rc = ffi::sqlite3_prepare_v3(
+                db,
+                sql.as_ptr(),
+                -1,
+                flags,
+                &mut stmt,
+                std::ptr::null_mut(),
+            );
+            assert_eq!(rc, ffi::SQLITE_OK);
+            for i in 0..3 {
+                ffi::sqlite3_bind_int(stmt, 1, i);
+                ffi::sqlite3_bind_int(stmt, 2, 1);
+                assert_eq!(ffi::sqlite3_step(stmt), ffi::SQLITE_ROW);
+                ffi::sqlite3_reset(stmt);
+            }
+            let n = ffi::sqlite3_stmt_status(stmt, ffi::SQLITE_STMTSTATUS_REPREPARE, 0);
+            ffi::sqlite3_finalize(stmt);
+            ffi::sqlite3_close(db);
+            n
+        }
+    }
+
+    #[test]
+    fn cached_statements_with_a_bound_limit_are_not_compiled_again() {
+        assert_eq!(reprepares_of_a_limit_query(), 0);
+    }
 
     #[test]
     fn loopback_postgres_urls_connect_without_tls_unless_told_otherwise() {

@@ -68,10 +68,10 @@ pub fn check(
     req: CreateOrder,
 ) -> Result<ValidOrder, ApiError> {
     check_request(&req, tenant.environment())?;
-    let status: String = partners::table
+    let status: String = crate::native!(conn, |c| partners::table
         .find(tenant.partner_id())
         .select(partners::status)
-        .first(conn)?;
+        .first(c))?;
     if status != "approved" {
         return Err(ApiError::Forbidden {
             code: "partner_not_approved",

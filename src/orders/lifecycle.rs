@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use diesel::prelude::*;
 
 use super::state::{order_next_step, OrderState, OrderType};
-use super::{checks, get, items_of, row, row_by_id, Order, Row};
+use super::{checks, get, items_of, row, row_by_id, row_locked, Order, Row};
 use crate::activation;
 use crate::auth::Tenant;
 use crate::catalogue::{self, PackageKind};
@@ -25,15 +25,18 @@ pub fn schedule(
     step: i32,
     due: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    diesel::delete(provisioning_tasks::table.find(order_id)).execute(conn)?;
-    diesel::insert_into(provisioning_tasks::table)
+    crate::native!(conn, |c| diesel::delete(
+        provisioning_tasks::table.find(order_id)
+    )
+    .execute(c))?;
+    crate::native!(conn, |c| diesel::insert_into(provisioning_tasks::table)
         .values((
             provisioning_tasks::order_id.eq(order_id),
             provisioning_tasks::step.eq(step),
             provisioning_tasks::due_at.eq(due.naive_utc()),
             provisioning_tasks::created_at.eq(due.naive_utc()),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     crate::db::mark_work_queued(conn)?;
     Ok(())
 }
@@ -44,20 +47,23 @@ pub fn schedule_new(
     order_id: &str,
     due: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    diesel::insert_into(provisioning_tasks::table)
+    crate::native!(conn, |c| diesel::insert_into(provisioning_tasks::table)
         .values((
             provisioning_tasks::order_id.eq(order_id),
             provisioning_tasks::step.eq(0),
             provisioning_tasks::due_at.eq(due.naive_utc()),
             provisioning_tasks::created_at.eq(due.naive_utc()),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     crate::db::mark_work_queued(conn)?;
     Ok(())
 }
 
 pub fn unschedule(conn: &mut DbConnection, order_id: &str) -> Result<(), ApiError> {
-    diesel::delete(provisioning_tasks::table.find(order_id)).execute(conn)?;
+    crate::native!(conn, |c| diesel::delete(
+        provisioning_tasks::table.find(order_id)
+    )
+    .execute(c))?;
     Ok(())
 }
 
@@ -123,7 +129,7 @@ fn set_state(
             .filter(orders::attempt.eq(r.attempt)),
     );
     let changed = match failure {
-        Some(f) => q
+        Some(f) => crate::native!(conn, |c| q
             .set((
                 orders::state.eq(next.as_str()),
                 orders::failure_code.eq(Some(f.code)),
@@ -133,8 +139,8 @@ fn set_state(
                 orders::next_step.eq(order_next_step(next, retry_allowed)),
                 orders::updated_at.eq(at),
             ))
-            .execute(conn)?,
-        None => q
+            .execute(c))?,
+        None => crate::native!(conn, |c| q
             .set((
                 orders::state.eq(next.as_str()),
                 orders::next_step.eq(order_next_step(next, false)),
@@ -145,7 +151,7 @@ fn set_state(
                 }),
                 orders::updated_at.eq(at),
             ))
-            .execute(conn)?,
+            .execute(c))?,
     };
     if changed != 1 {
         return Err(ApiError::Conflict {
@@ -199,9 +205,18 @@ pub fn apply_progress(
     progress: Progress,
     now: DateTime<Utc>,
 ) -> Result<bool, ApiError> {
-    let r = row_by_id(conn, order_id)?;
-    lock_partner(conn, &r.partner_id)?;
-    let r = row_by_id(conn, order_id)?;
+    let r = row_locked(conn, order_id)?;
+    apply_progress_locked(conn, vault, r, progress, now)
+}
+
+/// [`apply_progress`] for an order read under its partner's lock ([`super::row_locked`]).
+pub fn apply_progress_locked(
+    conn: &mut DbConnection,
+    vault: &crate::vault::Vault,
+    r: Row,
+    progress: Progress,
+    now: DateTime<Utc>,
+) -> Result<bool, ApiError> {
     if !r.state()?.is_open() {
         return Ok(false);
     }
@@ -432,9 +447,7 @@ pub fn mark_retryable(
     };
     // Under the partner lock (as retries and progress take it), and conditional on the order
     // still being failed: a concurrent retry that reopened it wins, this report is refused.
-    let partner_id = row_by_id(conn, id)?.partner_id;
-    lock_partner(conn, &partner_id)?;
-    let r = row_by_id(conn, id)?;
+    let r = row_locked(conn, id)?;
     if r.state()? != OrderState::Failed {
         return Err(not_failed(&r.state));
     }

@@ -32,7 +32,8 @@ use crate::wallet::{self, LedgerEntry};
 
 pub use self::checks::{ValidOrder, MAX_DATA_ADDONS};
 pub use self::lifecycle::{
-    apply_progress, cancel, mark_retryable, retry, schedule, schedule_new, unschedule, Progress,
+    apply_progress, apply_progress_locked, cancel, mark_retryable, retry, schedule, schedule_new,
+    unschedule, Progress,
 };
 
 #[derive(Debug, Clone, Deserialize, Serialize, ToSchema)]
@@ -203,18 +204,19 @@ fn items_of_many(
     conn: &mut DbConnection,
     order_ids: &[String],
 ) -> Result<std::collections::HashMap<String, Vec<OrderItem>>, ApiError> {
-    let rows: Vec<(String, String, String, Option<String>, i64, String)> = order_items::table
-        .filter(order_items::order_id.eq_any(order_ids))
-        .order((order_items::order_id.asc(), order_items::position.asc()))
-        .select((
-            order_items::order_id,
-            order_items::package_id,
-            order_items::kind,
-            order_items::voice_type,
-            order_items::price_minor,
-            order_items::currency,
-        ))
-        .load(conn)?;
+    let rows: Vec<(String, String, String, Option<String>, i64, String)> =
+        crate::native!(conn, |c| order_items::table
+            .filter(order_items::order_id.eq_any(order_ids))
+            .order((order_items::order_id.asc(), order_items::position.asc()))
+            .select((
+                order_items::order_id,
+                order_items::package_id,
+                order_items::kind,
+                order_items::voice_type,
+                order_items::price_minor,
+                order_items::currency,
+            ))
+            .load(c))?;
     let mut by_order: std::collections::HashMap<String, Vec<OrderItem>> =
         std::collections::HashMap::with_capacity(order_ids.len());
     for (order_id, package_id, kind, voice_type, price_minor, currency) in rows {
@@ -268,25 +270,46 @@ fn view_with(r: Row, items: Vec<OrderItem>) -> Result<Order, ApiError> {
 /// here: with the tenant in the statement too, PostgreSQL's generic plan (before the table has
 /// statistics) walked the partner's whole `orders_partner` index for one id.
 pub(super) fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiError> {
-    orders::table
+    crate::native!(conn, |c| orders::table
         .find(id)
         .select(Row::as_select())
-        .first(conn)
-        .optional()?
-        .filter(|r| {
-            r.partner_id == tenant.partner_id() && r.environment == tenant.environment().as_str()
-        })
-        .ok_or_else(|| ApiError::not_found("order"))
+        .first(c)
+        .optional())?
+    .filter(|r| {
+        r.partner_id == tenant.partner_id() && r.environment == tenant.environment().as_str()
+    })
+    .ok_or_else(|| ApiError::not_found("order"))
 }
 
 /// An order by id regardless of tenant (workers and operators).
 pub fn row_by_id(conn: &mut DbConnection, id: &str) -> Result<Row, ApiError> {
-    orders::table
+    crate::native!(conn, |c| orders::table
         .find(id)
         .select(Row::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("order"))
+        .first(c)
+        .optional())?
+    .ok_or_else(|| ApiError::not_found("order"))
+}
+
+/// An order by id as it is under its partner's lock (see [`crate::db::lock_partner`]), for
+/// a change that must not interleave with another change of the partner's orders. On
+/// PostgreSQL: the partner id, the lock, then the row as the lock found it. On SQLite the lock
+/// is the write turn the transaction already holds, and a transaction reads one snapshot, so
+/// the row is read once.
+pub fn row_locked(conn: &mut DbConnection, id: &str) -> Result<Row, ApiError> {
+    match conn {
+        DbConnection::Sqlite(_) => row_by_id(conn, id),
+        DbConnection::Pg(c) => {
+            let partner_id: String = orders::table
+                .find(id)
+                .select(orders::partner_id)
+                .first(c)
+                .optional()?
+                .ok_or_else(|| ApiError::not_found("order"))?;
+            crate::db::lock_partner(conn, &partner_id)?;
+            row_by_id(conn, id)
+        }
+    }
 }
 
 /// Several of the tenant's orders by id, in two statements whatever their number; ids that
@@ -424,9 +447,9 @@ fn place(
         created_at: at,
         updated_at: at,
     };
-    diesel::insert_into(orders::table)
+    crate::native!(conn, |c| diesel::insert_into(orders::table)
         .values(&row)
-        .execute(conn)?;
+        .execute(c))?;
     let items: Vec<OrderItem> = packages
         .iter()
         .map(|p| OrderItem {
@@ -437,9 +460,12 @@ fn place(
             currency: p.currency.clone(),
         })
         .collect();
-    for (i, item) in items.iter().enumerate() {
-        diesel::insert_into(order_items::table)
-            .values((
+    // One statement for all the items.
+    let item_rows: Vec<_> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            (
                 order_items::order_id.eq(&id),
                 order_items::position.eq(i as i32),
                 order_items::package_id.eq(&item.package_id),
@@ -447,9 +473,12 @@ fn place(
                 order_items::voice_type.eq(&item.voice_type),
                 order_items::price_minor.eq(item.price_minor),
                 order_items::currency.eq(&item.currency),
-            ))
-            .execute(conn)?;
-    }
+            )
+        })
+        .collect();
+    crate::native!(conn, |c| diesel::insert_into(order_items::table)
+        .values(&item_rows)
+        .execute(c))?;
     schedule_new(conn, &id, now)?;
     let order = view_with(row, items)?;
     outbox::emit(

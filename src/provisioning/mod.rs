@@ -303,7 +303,7 @@ fn claim(
         .load(pg)?;
         return Ok(rows.into_iter().map(|r| (r.order_id, r.step)).collect());
     }
-    let due: Vec<(String, i32)> = provisioning_tasks::table
+    let due: Vec<(String, i32)> = crate::native!(conn, |c| provisioning_tasks::table
         .filter(provisioning_tasks::due_at.le(at))
         .filter(provisioning_tasks::dead_at.is_null())
         .filter(
@@ -314,10 +314,10 @@ fn claim(
         .order(provisioning_tasks::due_at.asc())
         .limit(limit)
         .select((provisioning_tasks::order_id, provisioning_tasks::step))
-        .load(conn)?;
+        .load(c))?;
     let mut claimed = Vec::new();
     for (order_id, step) in due {
-        let n = diesel::update(
+        let n = crate::native!(conn, |c| diesel::update(
             provisioning_tasks::table
                 .find(&order_id)
                 .filter(provisioning_tasks::step.eq(step))
@@ -331,7 +331,7 @@ fn claim(
             provisioning_tasks::lease_owner.eq(Some(owner.as_str())),
             provisioning_tasks::lease_until.eq(Some(until)),
         ))
-        .execute(conn)?;
+        .execute(c))?;
         if n == 1 {
             claimed.push((order_id, step));
         }
@@ -342,11 +342,11 @@ fn claim(
 /// What the adapter needs to know about a claimed task.
 fn load_task(conn: &mut DbConnection, order_id: &str, step: i32) -> Result<Task, ApiError> {
     let order = orders::row_by_id(conn, order_id)?;
-    let package_ids: Vec<String> = order_items::table
+    let package_ids: Vec<String> = crate::native!(conn, |c| order_items::table
         .filter(order_items::order_id.eq(order_id))
         .order(order_items::position.asc())
         .select(order_items::package_id)
-        .load(conn)?;
+        .load(c))?;
     Ok(Task {
         environment: order.tenant()?.environment(),
         order_type: order.order_type()?,
@@ -368,14 +368,14 @@ fn owned(
     step: i32,
     owner: &jobs::Owner,
 ) -> Result<bool, ApiError> {
-    let n = diesel::update(
+    let n = crate::native!(conn, |c| diesel::update(
         provisioning_tasks::table
             .find(order_id)
             .filter(provisioning_tasks::step.eq(step))
             .filter(provisioning_tasks::lease_owner.eq(owner.as_str())),
     )
     .set(provisioning_tasks::lease_owner.eq(owner.as_str()))
-    .execute(conn)?;
+    .execute(c))?;
     Ok(n == 1)
 }
 
@@ -394,9 +394,7 @@ fn apply(
     // claim as they are under it: a retry or an operator report of the same partner commits
     // either wholly before this check or after this answer, never in between, and the locks
     // are taken in the order every other writer takes them (partner, then task).
-    let partner_id = orders::row_by_id(conn, &task.order_id)?.partner_id;
-    crate::db::lock_partner(conn, &partner_id)?;
-    let order = orders::row_by_id(conn, &task.order_id)?;
+    let order = orders::row_locked(conn, &task.order_id)?;
     if !owned(conn, &task.order_id, task.step, &claimed.owner)? || order.attempt != task.attempt {
         tracing::warn!(order_id = %task.order_id, step = task.step, "provisioning answer dropped: the claim was lost or the task changed meanwhile");
         return Ok("dropped");
@@ -419,7 +417,7 @@ fn apply(
         }
         Ok(answer) => {
             let open =
-                orders::apply_progress(conn, vault, &task.order_id, answer.progress.clone(), now)?;
+                orders::apply_progress_locked(conn, vault, order, answer.progress.clone(), now)?;
             // A final answer already removed the task; otherwise ask again later, or wait
             // for an operator report when the adapter has nothing to poll.
             if !answer.progress.is_final() {

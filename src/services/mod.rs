@@ -105,14 +105,14 @@ impl TryFrom<Row> for Service {
 }
 
 fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiError> {
-    services::table
+    crate::native!(conn, |c| services::table
         .filter(services::partner_id.eq(tenant.partner_id()))
         .filter(services::environment.eq(tenant.environment().as_str()))
         .filter(services::id.eq(id))
         .select(Row::as_select())
-        .first(conn)
-        .optional()?
-        .ok_or_else(|| ApiError::not_found("service"))
+        .first(c))
+    .optional()?
+    .ok_or_else(|| ApiError::not_found("service"))
 }
 
 /// Locks the subscription's row until the transaction ends (PostgreSQL; SQLite's write
@@ -176,7 +176,7 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let id = crate::ids::new_id("svc");
-    diesel::insert_into(services::table)
+    crate::native!(conn, |c| diesel::insert_into(services::table)
         .values((
             services::id.eq(&id),
             services::partner_id.eq(tenant.partner_id()),
@@ -192,7 +192,7 @@ pub fn create(
             services::created_at.eq(now.naive_utc()),
             services::updated_at.eq(now.naive_utc()),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     Ok(id)
 }
 

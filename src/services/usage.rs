@@ -73,14 +73,14 @@ pub fn latest(
     conn: &mut DbConnection,
     service_id: &str,
 ) -> Result<Option<UsageSnapshot>, ApiError> {
-    us::table
+    crate::native!(conn, |c| us::table
         .filter(us::service_id.eq(service_id))
         .order((us::as_of.desc(), us::id.desc()))
         .select(Row::as_select())
-        .first(conn)
-        .optional()?
-        .map(UsageSnapshot::try_from)
-        .transpose()
+        .first(c)
+        .optional())?
+    .map(UsageSnapshot::try_from)
+    .transpose()
 }
 
 /// The newest snapshot of each of several services, in one query (a snapshot for which no

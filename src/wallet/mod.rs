@@ -199,13 +199,13 @@ pub fn find(
     tenant: &Tenant,
     currency: &str,
 ) -> Result<Option<String>, ApiError> {
-    Ok(wallets::table
+    Ok(crate::native!(conn, |c| wallets::table
         .filter(wallets::partner_id.eq(tenant.partner_id()))
         .filter(wallets::environment.eq(tenant.environment().as_str()))
         .filter(wallets::currency.eq(currency))
         .select(wallets::id)
-        .first(conn)
-        .optional()?)
+        .first(c))
+    .optional()?)
 }
 
 /// What a ledger entry refers to.
@@ -245,26 +245,32 @@ fn apply(
     let amount = m.amount;
     let target = wallets::table.find(&wallet.id);
     let changed = match m.entry {
-        EntryType::Credit | EntryType::Refund => diesel::update(target)
+        EntryType::Credit | EntryType::Refund => crate::native!(conn, |c| diesel::update(target)
             .set((available.eq(available + amount), wallets::updated_at.eq(at)))
-            .execute(conn)?,
-        EntryType::Reserve => diesel::update(target.filter(available.ge(amount)))
-            .set((
-                available.eq(available - amount),
-                reserved.eq(reserved + amount),
-                wallets::updated_at.eq(at),
-            ))
-            .execute(conn)?,
-        EntryType::Capture => diesel::update(target.filter(reserved.ge(amount)))
-            .set((reserved.eq(reserved - amount), wallets::updated_at.eq(at)))
-            .execute(conn)?,
-        EntryType::Release => diesel::update(target.filter(reserved.ge(amount)))
-            .set((
-                available.eq(available + amount),
-                reserved.eq(reserved - amount),
-                wallets::updated_at.eq(at),
-            ))
-            .execute(conn)?,
+            .execute(c))?,
+        EntryType::Reserve => crate::native!(conn, |c| diesel::update(
+            target.filter(available.ge(amount))
+        )
+        .set((
+            available.eq(available - amount),
+            reserved.eq(reserved + amount),
+            wallets::updated_at.eq(at),
+        ))
+        .execute(c))?,
+        EntryType::Capture => {
+            crate::native!(conn, |c| diesel::update(target.filter(reserved.ge(amount)))
+                .set((reserved.eq(reserved - amount), wallets::updated_at.eq(at)))
+                .execute(c))?
+        }
+        EntryType::Release => {
+            crate::native!(conn, |c| diesel::update(target.filter(reserved.ge(amount)))
+                .set((
+                    available.eq(available + amount),
+                    reserved.eq(reserved - amount),
+                    wallets::updated_at.eq(at),
+                ))
+                .execute(c))?
+        }
         // A true-up is owed even when the wallet cannot cover it: available may go below
         // zero, and orders are then refused until a credit brings it back.
         EntryType::CommitmentAdjustment => diesel::update(target)
@@ -284,17 +290,18 @@ fn apply(
             m.entry.as_str()
         )));
     }
-    let (avail, res, threshold, alerted): (i64, i64, Option<i64>, bool) = wallets::table
-        .find(&wallet.id)
-        .select((
-            available,
-            reserved,
-            wallets::low_balance_threshold,
-            wallets::low_balance_alerted,
-        ))
-        .first(conn)?;
+    let (avail, res, threshold, alerted): (i64, i64, Option<i64>, bool) =
+        crate::native!(conn, |c| wallets::table
+            .find(&wallet.id)
+            .select((
+                available,
+                reserved,
+                wallets::low_balance_threshold,
+                wallets::low_balance_alerted,
+            ))
+            .first(c))?;
     let entry_id = crate::ids::new_id("led");
-    diesel::insert_into(ledger_entries::table)
+    crate::native!(conn, |c| diesel::insert_into(ledger_entries::table)
         .values((
             ledger_entries::id.eq(&entry_id),
             ledger_entries::wallet_id.eq(&wallet.id),
@@ -311,7 +318,7 @@ fn apply(
             ledger_entries::description.eq(&m.description),
             ledger_entries::created_at.eq(at),
         ))
-        .execute(conn)?;
+        .execute(c))?;
     if let Some(threshold) = threshold {
         // The wallet row is locked by the update above until commit: read, then write.
         if avail < threshold && !alerted {

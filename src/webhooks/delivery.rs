@@ -101,13 +101,13 @@ fn endpoints_for(
     tenant: &Tenant,
     event_type: &str,
 ) -> Result<Vec<EndpointRow>, ApiError> {
-    let rows: Vec<EndpointRow> = we::table
+    let rows: Vec<EndpointRow> = crate::native!(conn, |c| we::table
         .filter(we::partner_id.eq(tenant.partner_id()))
         .filter(we::environment.eq(tenant.environment().as_str()))
         .filter(we::enabled.eq(true))
         .filter(we::deleted_at.is_null())
         .select(EndpointRow::as_select())
-        .load(conn)?;
+        .load(c))?;
     Ok(rows
         .into_iter()
         .filter(|e| e.subscribes_to(event_type))
@@ -250,35 +250,36 @@ fn pick(
     use std::collections::{BTreeMap, HashMap, VecDeque};
     let at = now.naive_utc();
     let mut in_flight: HashMap<String, usize> = HashMap::new();
-    for endpoint in wd::table
+    let leased: Vec<String> = crate::native!(conn, |c| wd::table
         .filter(wd::lease_owner.is_not_null())
         .filter(wd::status.eq("pending"))
         .filter(wd::lease_until.ge(at))
         .select(wd::endpoint_id)
-        .load::<String>(conn)?
-    {
+        .load(c))?;
+    for endpoint in leased {
         *in_flight.entry(endpoint).or_default() += 1;
     }
     // One row per endpoint with due work, oldest first.
-    let endpoints: Vec<(String, String, Option<chrono::NaiveDateTime>)> = wd::table
-        .inner_join(we::table)
-        .filter(wd::status.eq("pending"))
-        .filter(wd::next_attempt_at.le(at))
-        .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at)))
-        .filter(we::enabled.eq(true))
-        .filter(we::deleted_at.is_null())
-        .filter(
-            we::circuit_open_until
-                .is_null()
-                .or(we::circuit_open_until.le(at)),
-        )
-        .group_by((wd::endpoint_id, wd::partner_id))
-        .select((
-            wd::endpoint_id,
-            wd::partner_id,
-            diesel::dsl::min(wd::next_attempt_at),
-        ))
-        .load(conn)?;
+    let endpoints: Vec<(String, String, Option<chrono::NaiveDateTime>)> =
+        crate::native!(conn, |c| wd::table
+            .inner_join(we::table)
+            .filter(wd::status.eq("pending"))
+            .filter(wd::next_attempt_at.le(at))
+            .filter(wd::lease_until.is_null().or(wd::lease_until.lt(at)))
+            .filter(we::enabled.eq(true))
+            .filter(we::deleted_at.is_null())
+            .filter(
+                we::circuit_open_until
+                    .is_null()
+                    .or(we::circuit_open_until.le(at)),
+            )
+            .group_by((wd::endpoint_id, wd::partner_id))
+            .select((
+                wd::endpoint_id,
+                wd::partner_id,
+                diesel::dsl::min(wd::next_attempt_at),
+            ))
+            .load(c))?;
     let mut endpoints: Vec<_> = endpoints
         .into_iter()
         .filter_map(|(endpoint, partner, oldest)| {
