@@ -50,7 +50,7 @@ pub type SharedClock = Arc<dyn Clock>;
 /// sandbox test clock the partner moved forward (`POST /v1/sandbox/clock/advance`). Every
 /// deadline of a tenant (service validity and alerts, usage freshness, credential grace,
 /// invitation expiry, idempotency key expiry, the sandbox billing close) is judged against
-/// [`TenantTime::now`]; leases, access tokens and what Onyx records as having happened
+/// [`TenantTime::now`], made by `Tenant::time` (the only way to get a tenant's time); leases, access tokens and what Onyx records as having happened
 /// (`created_at`) stay on real time. Live always has offset 0.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct TenantTime {
@@ -94,22 +94,6 @@ pub fn sandbox_offset(
         .first(conn)
         .optional()?;
     Ok(Duration::seconds(seconds.unwrap_or(0)))
-}
-
-/// The time of `tenant` at real time `real`: the only way tenant time is made (live needs no
-/// statement; sandbox reads the partner's clock offset).
-pub fn tenant_time(
-    conn: &mut crate::db::DbConnection,
-    tenant: &crate::auth::Tenant,
-    real: DateTime<Utc>,
-) -> Result<TenantTime, crate::error::ApiError> {
-    if tenant.environment() != crate::auth::Environment::Sandbox {
-        return Ok(TenantTime::real(real));
-    }
-    Ok(TenantTime {
-        real,
-        offset: sandbox_offset(conn, tenant.partner_id())?,
-    })
 }
 
 /// Every moved sandbox clock: partner id → offset (the scheduled scans read them at once).

@@ -32,7 +32,7 @@ pub fn insert(
 ) -> Result<String, ApiError> {
     let id = crate::ids::new_id("evt");
     // `now` is real time; a moved sandbox clock adds the partner's test time.
-    let test_time = crate::clock::tenant_time(conn, tenant, now)?.test_clock_time();
+    let test_time = tenant.time(conn, now)?.test_clock_time();
     let mut text = data.to_string();
     if text.len() > MAX_DATA_BYTES {
         text = serde_json::json!({ "object_id": subject_id, "truncated": true }).to_string();

@@ -231,7 +231,7 @@ pub async fn begin(
     db.write(move |conn| {
         // Keys expire on the tenant's clock (a moved sandbox clock expires them sooner);
         // leases stay on real time.
-        let today = crate::clock::tenant_time(conn, &t, now)?.now();
+        let today = t.time(conn, now)?.now();
         match lookup(conn, &t, &key, now, today)? {
             Some(Found::Completed {
                 hash: h,

@@ -210,7 +210,7 @@ pub async fn recover(
         .db
         .read(move |c| {
             let service = crate::services::get(c, &tenant, &id)?;
-            let today = crate::clock::tenant_time(c, &tenant, now)?.now();
+            let today = tenant.time(c, now)?.now();
             let current = super::latest(c, &tenant, &id)?;
             let current_used = current.as_ref().is_some_and(|m| m.installed_at.is_some());
             let package = catalogue::get(c, &service.package_id)?;

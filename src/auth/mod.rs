@@ -23,7 +23,7 @@ use chrono::{DateTime, Duration, Utc};
 use diesel::prelude::*;
 use subtle::ConstantTimeEq;
 
-use crate::db::schema::{credentials, members, partners, sandbox_clocks};
+use crate::db::schema::{credentials, members, partners};
 use crate::db::DbConnection;
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -173,6 +173,23 @@ impl Tenant {
         Ok(Tenant {
             partner_id: partner_id.to_string(),
             environment: Environment::from_stored(environment, column)?,
+        })
+    }
+
+    /// This tenant's time at real time `real`: real time in live; in sandbox, plus the
+    /// partner's sandbox test clock offset (one statement). Every deadline of a tenant is
+    /// judged against it (see `clock::TenantTime`).
+    pub fn time(
+        &self,
+        conn: &mut DbConnection,
+        real: DateTime<Utc>,
+    ) -> Result<crate::clock::TenantTime, ApiError> {
+        if self.environment != Environment::Sandbox {
+            return Ok(crate::clock::TenantTime::real(real));
+        }
+        Ok(crate::clock::TenantTime {
+            real,
+            offset: crate::clock::sandbox_offset(conn, &self.partner_id)?,
         })
     }
 
@@ -386,15 +403,10 @@ fn load_access(conn: &mut DbConnection, key: &cache::Key) -> Result<AccessRecord
                     invalid()
                 });
             };
-            // The sandbox test clock of the partner (`clock` reads it for everyone else;
-            // that module sits above this one, so the statement is spelled out here).
+            // The sandbox test clock of the partner: the grace of a rotated credential ends
+            // on it.
             let clock_offset = if key.environment == Environment::Sandbox {
-                sandbox_clocks::table
-                    .find(&key.partner_id)
-                    .select(sandbox_clocks::offset_seconds)
-                    .first::<i64>(conn)
-                    .optional()?
-                    .map_or(Duration::zero(), Duration::seconds)
+                crate::clock::sandbox_offset(conn, &key.partner_id)?
             } else {
                 Duration::zero()
             };

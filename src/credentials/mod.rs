@@ -261,7 +261,7 @@ pub fn rotate(
     let created_by = actor.id.clone().unwrap_or_default();
     let new = insert(conn, tenant, &old.name, &created_by, now)?;
     // The grace period ends on the tenant's clock (a moved sandbox clock ends it sooner).
-    let expires_at = crate::clock::tenant_time(conn, tenant, now)?.now() + grace;
+    let expires_at = tenant.time(conn, now)?.now() + grace;
     // Guarded update: of two concurrent rotations only one finds the credential active.
     crate::db::mark_changed(conn, crate::db::Change::Access)?;
     let changed = diesel::update(
@@ -357,7 +357,7 @@ pub fn verify_client(
     let environment = Environment::from_stored(&row.environment, "credentials.environment")?;
     // A rotated credential's grace ends on its environment's clock (a moved sandbox clock).
     let tenant = Tenant::of_row(&row.partner_id, &row.environment, "credentials.environment")?;
-    let today = crate::clock::tenant_time(conn, &tenant, now)?.now();
+    let today = tenant.time(conn, now)?.now();
     if !secret_matches(secret, &row.secret_hash)
         || credential_usable(&row.status, utc_opt(row.expires_at), today).is_err()
     {

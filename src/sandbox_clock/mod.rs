@@ -1,12 +1,14 @@
 //! The sandbox test clock: each partner may move its sandbox environment's time forward
 //! (never back) to test time-based behaviour without waiting. The clock is an offset per
-//! partner in `sandbox_clocks` (so every instance agrees); `clock::tenant_time` adds it to
+//! partner in `sandbox_clocks` (so every instance agrees); `Tenant::time` adds it to
 //! the real time for the partner's sandbox and nothing else. Moving it:
 //!
 //! - writes the new offset (the access cache reloads: a rotated credential's grace ends on
 //!   the new time);
 //! - brings the partner's pending sandbox webhook retries forward by the same amount (a retry
 //!   due in 5 minutes is due at once after moving 5 minutes), never earlier than now;
+//! - closes the sandbox billing period when the move passes a month's end (on the test
+//!   clock): the invoices of the month that ended, as the monthly close would make them;
 //! - then runs the expiry scan for that partner's sandbox at once (`services::alerts`),
 //!   with the same exactly-once rows as the scheduled scan.
 
@@ -66,6 +68,9 @@ pub struct ClockAdvanced {
     pub service_events: usize,
     /// Pending webhook retries brought forward.
     pub webhook_retries_moved: usize,
+    /// Sandbox invoices issued because the move passed a month's end (the billing period
+    /// close on the sandbox clock).
+    pub invoices_issued: usize,
 }
 
 pub fn get(
@@ -183,4 +188,25 @@ pub fn advance(
         crate::db::mark_work_queued(conn)?;
     }
     Ok(moved)
+}
+
+/// The billing period close on the sandbox clock: when a move from `before` to `after` passes
+/// the end of a month, the partner's sandbox invoices of the last month that ended are made
+/// (up to its end, issued at once, with `invoice.issued`). Returns how many.
+pub fn close_passed_month(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    before: DateTime<Utc>,
+    after: DateTime<Utc>,
+    real: DateTime<Utc>,
+) -> Result<usize, ApiError> {
+    use crate::billing::Period;
+    let current = Period::of(after);
+    if Period::of(before) == current {
+        return Ok(0);
+    }
+    let ended = current.previous();
+    let closed =
+        crate::billing::routes::close_sandbox_window(conn, tenant, ended, ended.end(), real)?;
+    Ok(closed.data.len())
 }

@@ -60,12 +60,13 @@ pub async fn advance(
     let actor = AuditActor::of(&caller);
     let now = state.now();
     let t = tenant.clone();
-    let (by, moved) = state
+    let (by, moved, invoices) = state
         .db
         .write(move |c| {
-            let today = crate::clock::tenant_time(c, &t, now)?.now();
+            let today = t.time(c, now)?.now();
             let by = super::target(&req, today)?;
             let moved = super::advance(c, &t, by, now)?;
+            let invoices = super::close_passed_month(c, &t, today, today + by, now)?;
             audit::record(
                 c,
                 audit::Entry {
@@ -81,7 +82,7 @@ pub async fn advance(
                 },
                 now,
             )?;
-            Ok((by, moved))
+            Ok((by, moved, invoices))
         })
         .await?;
     // What the move made due, at once (the scheduled scan would find it too; the alert rows
@@ -94,6 +95,7 @@ pub async fn advance(
         moved_by: crate::time::iso_duration(by),
         service_events,
         webhook_retries_moved: moved,
+        invoices_issued: invoices,
     }))
 }
 

@@ -133,7 +133,11 @@ pub fn check(update: &AlertSettingsUpdate) -> Result<Rules, ApiError> {
     let mut errors = Vec::new();
     let count = |field: &str, n: usize, errors: &mut Vec<FieldError>| {
         if n == 0 {
-            errors.push(FieldError::new(field, "required", "must list at least one value"));
+            errors.push(FieldError::new(
+                field,
+                "required",
+                "must list at least one value",
+            ));
         } else if n > MAX_ENTRIES {
             errors.push(FieldError::new(
                 field,

@@ -346,7 +346,7 @@ pub fn top_up(
 ) -> Result<(), ApiError> {
     let current = row(conn, tenant, id)?;
     // Validity is counted on the tenant's clock (a moved sandbox clock included).
-    let today = crate::clock::tenant_time(conn, tenant, now)?.now();
+    let today = tenant.time(conn, now)?.now();
     let base = current
         .expires_at
         .map(utc)
@@ -405,7 +405,7 @@ pub fn install(
         });
     }
     // Validity starts at the first activation, on the tenant's clock.
-    let today = crate::clock::tenant_time(conn, tenant, now)?.now();
+    let today = tenant.time(conn, now)?.now();
     let expires = current
         .expires_at
         .unwrap_or_else(|| (today + Duration::days(current.validity_days as i64)).naive_utc());

@@ -29,7 +29,7 @@ pub async fn list(
     let result = state
         .db
         .read(move |c| {
-            let today = crate::clock::tenant_time(c, &tenant, now)?.now();
+            let today = tenant.time(c, now)?.now();
             let mut page = super::list(c, &tenant, &filter, &page)?;
             page.data.iter_mut().for_each(|s| s.judge(today));
             Ok(page)
@@ -60,7 +60,7 @@ pub async fn get(
     let service = state
         .db
         .read(move |c| {
-            let today = crate::clock::tenant_time(c, &tenant, now)?.now();
+            let today = tenant.time(c, now)?.now();
             let mut service = super::get(c, &tenant, &id)?;
             service.judge(today);
             Ok(service)

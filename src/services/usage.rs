@@ -165,7 +165,7 @@ pub fn record(
         ));
     }
     // "Now" of the tenant: a moved sandbox clock lets simulated usage be reported at its time.
-    let today = crate::clock::tenant_time(conn, tenant, now)?.now();
+    let today = tenant.time(conn, now)?.now();
     if report.as_of.is_some_and(|t| t > today) {
         errors.push(FieldError::new(
             "as_of",

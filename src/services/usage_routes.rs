@@ -53,7 +53,7 @@ pub async fn get_usage(
     let usage = state
         .db
         .read(move |c| {
-            let today = crate::clock::tenant_time(c, &tenant, now)?.now();
+            let today = tenant.time(c, now)?.now();
             let mut service = super::get(c, &tenant, &id)?;
             service.judge(today);
             let mut history = usage::history(c, &tenant, &id, &page)?;

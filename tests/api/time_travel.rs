@@ -120,9 +120,23 @@ async fn a_sandbox_service_is_warned_3_days_then_1_day_ahead_then_expires_once_a
         "active"
     );
 
-    // Validity ends.
+    assert!(events_of(&app, &token, "invoice.issued").await.is_empty());
+
+    // Validity ends; the move also passes the end of November on the sandbox clock, which
+    // closes the sandbox billing period (the activation's capture is invoiced).
     let moved = advance(&app, &token, json!({"by": "P1D"})).await;
     assert_eq!(moved["service_events"], 1);
+    assert_eq!(moved["invoices_issued"], 1);
+    let issued = events_of(&app, &token, "invoice.issued").await;
+    assert_eq!(issued.len(), 1);
+    assert_eq!(issued[0]["test_clock_time"], "2026-12-01T09:00:00Z");
+    let invoices = app
+        .bearer(&shop.org.owner.token)
+        .get_ok("/v1/invoices")
+        .await;
+    let invoice = &invoices["data"][0];
+    assert_eq!(invoice["period"], "2026-11");
+    assert_eq!(invoice["period_end"], "2026-12-01T00:00:00Z");
     for _ in 0..3 {
         onyx::services::alerts::run_due(&app.state, None)
             .await
@@ -307,8 +321,8 @@ async fn partner_thresholds_fire_once_each_a_top_up_rearms_them_and_snapshots_go
     // Freshness: a snapshot is current for 6 hours of the environment's clock.
     let usage = machine.get_ok(&format!("/v1/services/{svc}/usage")).await;
     assert_eq!(usage["latest"]["stale"], false);
-    let as_of = chrono::DateTime::parse_from_rfc3339(usage["latest"]["as_of"].as_str().unwrap())
-        .unwrap();
+    let as_of =
+        chrono::DateTime::parse_from_rfc3339(usage["latest"]["as_of"].as_str().unwrap()).unwrap();
     let stale_after =
         chrono::DateTime::parse_from_rfc3339(usage["latest"]["stale_after"].as_str().unwrap())
             .unwrap();
@@ -482,7 +496,10 @@ async fn one_partners_clock_moves_neither_another_partner_nor_live() {
     onyx::services::alerts::run_due(&app.state, None)
         .await
         .unwrap();
-    let b_clock = app.bearer(&b_machine.token).get_ok("/v1/sandbox/clock").await;
+    let b_clock = app
+        .bearer(&b_machine.token)
+        .get_ok("/v1/sandbox/clock")
+        .await;
     assert_eq!(b_clock["offset"], "PT0S");
     assert_eq!(b_clock["test_time"], "2026-11-01T09:00:00Z");
     assert!(events_of(&app, &b_machine.token, "service.expiring")
@@ -522,11 +539,7 @@ fn instance(app: &TestApp) -> AppState {
         Backend::Postgres => Db::connect(&app.db.url, 4).expect("second pool"),
         Backend::Sqlite => app.state.db.clone(),
     };
-    AppState::new(
-        db,
-        (*app.state.config).clone(),
-        Arc::new(app.clock.clone()),
-    )
+    AppState::new(db, (*app.state.config).clone(), Arc::new(app.clock.clone()))
 }
 
 #[tokio::test]
@@ -573,4 +586,41 @@ async fn two_instances_scanning_at_once_emit_each_alert_exactly_once() {
         .await
         .iter()
         .all(|e| e.get("test_clock_time").is_none()));
+}
+
+#[tokio::test]
+async fn a_webhook_retry_is_due_when_the_sandbox_clock_passes_its_wait() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Retries").await;
+    let m = app.machine(&org.owner.token).await;
+    let rx = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(500))
+        .mount(&rx)
+        .await;
+    let we = app
+        .bearer(&m.token)
+        .post("/v1/webhook-endpoints", &json!({"url": rx.uri()}))
+        .await
+        .expect(201)["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    app.bearer(&m.token)
+        .post_empty(&format!("/v1/webhook-endpoints/{we}/test"))
+        .await
+        .expect(202);
+    assert_eq!(app.deliver().await, 1);
+    // The first retry comes after 5 s of real time; the second waits 5 minutes.
+    app.clock.advance(Duration::seconds(6));
+    assert_eq!(app.deliver().await, 1);
+    assert_eq!(app.deliver().await, 0);
+    let moved = advance(&app, &m.token, json!({"by": "PT150S"})).await;
+    assert_eq!(moved["webhook_retries_moved"], 1);
+    assert_eq!(app.deliver().await, 0, "half way: still waiting");
+    advance(&app, &m.token, json!({"by": "PT200S"})).await;
+    assert_eq!(app.deliver().await, 1, "the retry ran on the sandbox clock");
+    assert_eq!(rx.received_requests().await.unwrap().len(), 3);
 }
