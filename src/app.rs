@@ -85,6 +85,11 @@ pub fn openapi_document() -> OpenApi {
         vec![
             ("CreateOrder", orders::checks::request_rules()),
             ("PackageInput", catalogue::PackageInput::cross_field_rules()),
+            (
+                "AlertSettingsUpdate",
+                services::alerts::AlertSettingsUpdate::schema_rules(),
+            ),
+            ("AdvanceClock", sandbox_clock::AdvanceClock::schema_rules()),
         ],
     )
 }

@@ -52,9 +52,23 @@ pub struct AdvanceClock {
     /// The new test time (RFC 3339); after the current test time.
     pub to: Option<DateTime<Utc>>,
     /// How far to move (ISO-8601 duration of weeks, days, hours, minutes, seconds: `P3D`,
-    /// `PT36H`), more than zero.
+    /// `PT36H`, `P1DT12H`), more than zero.
     #[schema(example = "P3D")]
     pub by: Option<String>,
+}
+
+/// The durations `by` accepts (what `time::parse_iso_duration` reads, up to 6 digits a part).
+pub const DURATION_PATTERN: &str = "^P([0-9]{1,6}W([0-9]{1,6}D)?(T([0-9]{1,6}H([0-9]{1,6}M)?([0-9]{1,6}S)?|[0-9]{1,6}M([0-9]{1,6}S)?|[0-9]{1,6}S))?|[0-9]{1,6}D(T([0-9]{1,6}H([0-9]{1,6}M)?([0-9]{1,6}S)?|[0-9]{1,6}M([0-9]{1,6}S)?|[0-9]{1,6}S))?|T([0-9]{1,6}H([0-9]{1,6}M)?([0-9]{1,6}S)?|[0-9]{1,6}M([0-9]{1,6}S)?|[0-9]{1,6}S))$";
+
+impl AdvanceClock {
+    /// Exactly one of `to` and `by` (JSON Schema `oneOf` of the two `required`), and the
+    /// durations `by` accepts, for the OpenAPI document; [`target`] refuses the rest.
+    pub fn schema_rules() -> serde_json::Value {
+        serde_json::json!([{"properties": {"by": {"pattern": DURATION_PATTERN}}}, {"oneOf": [
+            {"required": ["to"], "properties": {"to": {"type": "string"}}},
+            {"required": ["by"], "properties": {"by": {"type": "string"}}}
+        ]}])
+    }
 }
 
 /// The clock after a move, and what the move set off.

@@ -23,7 +23,7 @@ use crate::db::schema::{alert_settings as als, service_alerts as sa, services};
 use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
 use crate::outbox;
-use crate::time::{iso_duration, parse_iso_duration, utc};
+use crate::time::{iso_duration, utc};
 
 /// Usage thresholds when a tenant chose none (percent of the data allowance).
 pub const DEFAULT_THRESHOLDS: [i32; 2] = [80, 100];
@@ -41,8 +41,11 @@ pub struct AlertSettings {
     /// and allowance (a top-up re-arms them). Default `[80, 100]`.
     #[schema(example = json!([50, 90]))]
     pub usage_thresholds: Vec<i32>,
-    /// How long before `expires_at` a `service.expiring` event fires, as ISO-8601 durations,
-    /// longest first. Default `["P3D", "P1D"]`.
+    /// How long before `expires_at` a `service.expiring` event fires, in hours, longest
+    /// first. Default `[72, 24]`.
+    #[schema(example = json!([72, 24]))]
+    pub expiry_lead_hours: Vec<i64>,
+    /// The same lead times as ISO-8601 durations (what `service.expiring` carries as `lead`).
     #[schema(example = json!(["P3D", "P1D"]))]
     pub expiry_lead_times: Vec<String>,
     /// Whether these are the defaults (never set for this environment).
@@ -54,15 +57,33 @@ pub struct AlertSettings {
 /// at once).
 #[derive(Debug, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-#[schema(example = json!({"usage_thresholds": [50, 90], "expiry_lead_times": ["P3D", "PT12H"]}))]
+#[schema(example = json!({"usage_thresholds": [50, 90], "expiry_lead_hours": [72, 12]}))]
 pub struct AlertSettingsUpdate {
     /// 1 to 5 distinct whole percentages, each 1-100.
     #[schema(min_items = 1, max_items = 5)]
     pub usage_thresholds: Vec<i32>,
-    /// 1 to 5 distinct ISO-8601 durations (weeks, days, hours: `P3D`, `PT12H`, `P1DT6H`),
-    /// whole hours from PT1H to P30D.
+    /// 1 to 5 distinct lead times in whole hours before `expires_at`, each 1-720 (30 days).
     #[schema(min_items = 1, max_items = 5)]
-    pub expiry_lead_times: Vec<String>,
+    pub expiry_lead_hours: Vec<i64>,
+}
+
+impl AlertSettingsUpdate {
+    /// What [`check`] refuses beyond the attributes, for the OpenAPI document: distinct
+    /// values in range.
+    pub fn schema_rules() -> serde_json::Value {
+        serde_json::json!([{
+            "properties": {
+                "usage_thresholds": {
+                    "uniqueItems": true,
+                    "items": {"type": "integer", "minimum": 1, "maximum": 100}
+                },
+                "expiry_lead_hours": {
+                    "uniqueItems": true,
+                    "items": {"type": "integer", "minimum": 1, "maximum": MAX_LEAD.num_hours()}
+                }
+            }
+        }])
+    }
 }
 
 /// The settings that rule a tenant's alerts.
@@ -118,6 +139,7 @@ pub fn settings(conn: &mut DbConnection, tenant: &Tenant) -> Result<AlertSetting
     let rules = rules(conn, tenant)?;
     Ok(AlertSettings {
         usage_thresholds: rules.thresholds,
+        expiry_lead_hours: rules.leads.iter().map(|s| s / 3600).collect(),
         expiry_lead_times: rules
             .leads
             .iter()
@@ -152,8 +174,8 @@ pub fn check(update: &AlertSettingsUpdate) -> Result<Rules, ApiError> {
         &mut errors,
     );
     count(
-        "expiry_lead_times",
-        update.expiry_lead_times.len(),
+        "expiry_lead_hours",
+        update.expiry_lead_hours.len(),
         &mut errors,
     );
     let mut thresholds = Vec::new();
@@ -172,25 +194,19 @@ pub fn check(update: &AlertSettingsUpdate) -> Result<Rules, ApiError> {
         }
     }
     let mut leads = Vec::new();
-    for (i, text) in update.expiry_lead_times.iter().enumerate() {
-        let field = format!("expiry_lead_times[{i}]");
-        match parse_iso_duration(text) {
-            None => errors.push(FieldError::new(
+    for (i, hours) in update.expiry_lead_hours.iter().enumerate() {
+        let field = format!("expiry_lead_hours[{i}]");
+        let seconds = hours.saturating_mul(3600);
+        if !(1..=MAX_LEAD.num_hours()).contains(hours) {
+            errors.push(FieldError::new(
                 field,
-                "invalid_duration",
-                "must be an ISO-8601 duration of weeks, days and hours such as P3D or PT12H",
-            )),
-            Some(d) if d < Duration::hours(1) || d > MAX_LEAD || d.num_seconds() % 3600 != 0 => {
-                errors.push(FieldError::new(
-                    field,
-                    "out_of_range",
-                    "must be whole hours from PT1H to P30D",
-                ))
-            }
-            Some(d) if leads.contains(&d.num_seconds()) => {
-                errors.push(FieldError::new(field, "duplicate", "is listed twice"))
-            }
-            Some(d) => leads.push(d.num_seconds()),
+                "out_of_range",
+                format!("must be whole hours from 1 to {}", MAX_LEAD.num_hours()),
+            ));
+        } else if leads.contains(&seconds) {
+            errors.push(FieldError::new(field, "duplicate", "is listed twice"));
+        } else {
+            leads.push(seconds);
         }
     }
     if !errors.is_empty() {
@@ -634,27 +650,26 @@ mod tests {
     fn settings_are_checked_whole() {
         let ok = check(&AlertSettingsUpdate {
             usage_thresholds: vec![90, 50],
-            expiry_lead_times: vec!["PT12H".into(), "P3D".into()],
+            expiry_lead_hours: vec![12, 72],
         })
         .unwrap();
         assert_eq!(ok.thresholds, vec![50, 90]);
         assert_eq!(ok.leads, vec![3 * 86_400, 12 * 3600]);
         for (t, l) in [
-            (vec![], vec!["P1D"]),
-            (vec![0], vec!["P1D"]),
-            (vec![101], vec!["P1D"]),
-            (vec![50, 50], vec!["P1D"]),
-            (vec![1, 2, 3, 4, 5, 6], vec!["P1D"]),
+            (vec![], vec![24]),
+            (vec![0], vec![24]),
+            (vec![101], vec![24]),
+            (vec![50, 50], vec![24]),
+            (vec![1, 2, 3, 4, 5, 6], vec![24]),
             (vec![50], vec![]),
-            (vec![50], vec!["PT30M"]),
-            (vec![50], vec!["P31D"]),
-            (vec![50], vec!["PT90M"]),
-            (vec![50], vec!["P1D", "PT24H"]),
-            (vec![50], vec!["tomorrow"]),
+            (vec![50], vec![0]),
+            (vec![50], vec![721]),
+            (vec![50], vec![24, 24]),
+            (vec![50], vec![1, 2, 3, 4, 5, 6]),
         ] {
             let r = check(&AlertSettingsUpdate {
                 usage_thresholds: t.clone(),
-                expiry_lead_times: l.iter().map(|s| s.to_string()).collect(),
+                expiry_lead_hours: l.clone(),
             });
             assert!(r.is_err(), "{t:?} {l:?}");
         }

@@ -36,7 +36,7 @@ pub async fn get_settings(
     security(("partner_jwt" = [])),
     responses(
         (status = 200, description = "The new settings.", body = AlertSettings),
-        (status = 422, description = "A value is out of range, duplicated or not a duration (`validation_failed`, per field in `errors`); nothing changed.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "A list is empty or too long, or a value is out of range or duplicated (`validation_failed`, per field in `errors`); nothing changed.", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[put("/settings/alerts")]
@@ -63,7 +63,7 @@ pub async fn put_settings(
                     target: None,
                     details: serde_json::json!({
                         "usage_thresholds": settings.usage_thresholds,
-                        "expiry_lead_times": settings.expiry_lead_times,
+                        "expiry_lead_hours": settings.expiry_lead_hours,
                     }),
                 },
                 now,

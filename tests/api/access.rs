@@ -274,7 +274,7 @@ fn rules() -> Vec<Rule> {
             "/v1/settings/alerts",
             &["owner", "admin", "developer"],
             true,
-            Some(|| json!({"usage_thresholds": [80, 100], "expiry_lead_times": ["P3D", "P1D"]})),
+            Some(|| json!({"usage_thresholds": [80, 100], "expiry_lead_hours": [72, 24]})),
         ),
         r(Method::GET, "/v1/sandbox/clock", ALL_ROLES, true, None),
         r(

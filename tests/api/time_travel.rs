@@ -212,13 +212,14 @@ async fn partner_thresholds_fire_once_each_a_top_up_rearms_them_and_snapshots_go
     let defaults = machine.get_ok("/v1/settings/alerts").await;
     assert_eq!(defaults["usage_thresholds"], json!([80, 100]));
     assert_eq!(defaults["expiry_lead_times"], json!(["P3D", "P1D"]));
+    assert_eq!(defaults["expiry_lead_hours"], json!([72, 24]));
     assert_eq!(defaults["default"], true);
 
     // Bad settings: every problem named, nothing changed.
     let body = machine
         .put(
             "/v1/settings/alerts",
-            &json!({"usage_thresholds": [0, 50, 50], "expiry_lead_times": ["P1M", "PT30M"]}),
+            &json!({"usage_thresholds": [0, 50, 50], "expiry_lead_hours": [0, 721]}),
         )
         .await
         .expect_problem(422, "validation_failed");
@@ -233,14 +234,14 @@ async fn partner_thresholds_fire_once_each_a_top_up_rearms_them_and_snapshots_go
         vec![
             "usage_thresholds[0]",
             "usage_thresholds[2]",
-            "expiry_lead_times[0]",
-            "expiry_lead_times[1]"
+            "expiry_lead_hours[0]",
+            "expiry_lead_hours[1]"
         ]
     );
     machine
         .put(
             "/v1/settings/alerts",
-            &json!({"usage_thresholds": [1, 2, 3, 4, 5, 6], "expiry_lead_times": ["P1D"]}),
+            &json!({"usage_thresholds": [1, 2, 3, 4, 5, 6], "expiry_lead_hours": [24]}),
         )
         .await
         .expect_problem(422, "validation_failed");
@@ -250,12 +251,13 @@ async fn partner_thresholds_fire_once_each_a_top_up_rearms_them_and_snapshots_go
     let set = machine
         .put(
             "/v1/settings/alerts",
-            &json!({"usage_thresholds": [90, 50], "expiry_lead_times": ["P3D", "PT12H"]}),
+            &json!({"usage_thresholds": [90, 50], "expiry_lead_hours": [72, 12]}),
         )
         .await
         .expect(200);
     assert_eq!(set["usage_thresholds"], json!([50, 90]));
     assert_eq!(set["expiry_lead_times"], json!(["P3D", "PT12H"]));
+    assert_eq!(set["expiry_lead_hours"], json!([72, 12]));
     assert_eq!(set["default"], false);
 
     let report = |bytes: i64| {
