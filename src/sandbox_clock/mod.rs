@@ -65,8 +65,8 @@ impl AdvanceClock {
     /// durations `by` accepts, for the OpenAPI document; [`target`] refuses the rest.
     pub fn schema_rules() -> serde_json::Value {
         serde_json::json!([{"properties": {"by": {"pattern": DURATION_PATTERN}}}, {"oneOf": [
-            {"required": ["to"], "properties": {"to": {"type": "string"}}},
-            {"required": ["by"], "properties": {"by": {"type": "string"}}}
+            {"required": ["to"], "properties": {"to": {"not": {"type": "null"}}}},
+            {"required": ["by"], "properties": {"by": {"not": {"type": "null"}}}}
         ]}])
     }
 }
