@@ -21,8 +21,8 @@ use crate::http::span::OnyxRootSpan;
 use crate::state::AppState;
 use crate::{
     activation, audit, billing, catalogue, credentials, openapi, ops, orders, partners,
-    provisioning, readiness, reconciliation, refunds, services, sessions, support, team, wallet,
-    webhooks,
+    provisioning, readiness, reconciliation, refunds, sandbox_clock, services, sessions, support,
+    team, wallet, webhooks,
 };
 
 /// Threads of each runtime's blocking pool (database work, password hashing): as many as
@@ -46,6 +46,8 @@ pub fn register(cfg: &mut ServiceConfig) {
                 .configure(services::routes::register)
                 .configure(activation::routes::register)
                 .configure(services::usage_routes::register)
+                .configure(services::alerts_routes::register)
+                .configure(sandbox_clock::routes::register)
                 .configure(webhooks::routes::register)
                 .configure(wallet::routes::register)
                 .configure(billing::routes::register)
@@ -83,6 +85,11 @@ pub fn openapi_document() -> OpenApi {
         vec![
             ("CreateOrder", orders::checks::request_rules()),
             ("PackageInput", catalogue::PackageInput::cross_field_rules()),
+            (
+                "AlertSettingsUpdate",
+                services::alerts::AlertSettingsUpdate::schema_rules(),
+            ),
+            ("AdvanceClock", sandbox_clock::AdvanceClock::schema_rules()),
         ],
     )
 }

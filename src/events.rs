@@ -31,6 +31,8 @@ pub fn insert(
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let id = crate::ids::new_id("evt");
+    // `now` is real time; a moved sandbox clock adds the partner's test time.
+    let test_time = tenant.time(conn, now)?.test_clock_time();
     let mut text = data.to_string();
     if text.len() > MAX_DATA_BYTES {
         text = serde_json::json!({ "object_id": subject_id, "truncated": true }).to_string();
@@ -44,6 +46,7 @@ pub fn insert(
             events::data.eq(text),
             events::created_at.eq(now.naive_utc()),
             events::subject_id.eq(Some(subject_id)),
+            events::test_clock_time.eq(test_time.map(|t| t.naive_utc())),
         ))
         .execute(c))?;
     Ok(id)
@@ -60,7 +63,12 @@ pub struct Event {
     #[schema(example = "2026-11-01")]
     pub api_version: String,
     pub environment: Environment,
+    /// When it happened (real time).
     pub created_at: DateTime<Utc>,
+    /// Sandbox only, while the partner's sandbox test clock is moved forward: the test time
+    /// at which it happened (`created_at` stays the real time). Absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub test_clock_time: Option<DateTime<Utc>>,
     #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }
@@ -73,6 +81,7 @@ struct Row {
     event_type: String,
     data: String,
     created_at: chrono::NaiveDateTime,
+    test_clock_time: Option<chrono::NaiveDateTime>,
 }
 
 impl TryFrom<Row> for Event {
@@ -85,6 +94,7 @@ impl TryFrom<Row> for Event {
             api_version: API_VERSION.into(),
             environment: Environment::from_stored(&r.environment, "events.environment")?,
             created_at: utc(r.created_at),
+            test_clock_time: crate::time::utc_opt(r.test_clock_time),
             data: serde_json::from_str(&r.data).unwrap_or(serde_json::Value::Null),
         })
     }

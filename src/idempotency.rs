@@ -114,6 +114,7 @@ fn lookup(
     tenant: &Tenant,
     key: &str,
     now: DateTime<Utc>,
+    today: DateTime<Utc>,
 ) -> Result<Option<Found>, ApiError> {
     let row: Option<KeyRow> = ik::table
         .filter(ik::partner_id.eq(tenant.partner_id()))
@@ -131,7 +132,7 @@ fn lookup(
         .optional()?;
     Ok(match row {
         None => None,
-        Some((_, _, _, _, _, expires)) if crate::time::utc(expires) <= now => None,
+        Some((_, _, _, _, _, expires)) if crate::time::utc(expires) <= today => None,
         Some((hash, state, Some(status), Some(body), _, _)) if state == "completed" => {
             Some(Found::Completed { hash, status, body })
         }
@@ -161,6 +162,7 @@ fn delete_stale(
     tenant: &Tenant,
     key: &str,
     now: DateTime<Utc>,
+    today: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let at = now.naive_utc();
     diesel::delete(
@@ -169,7 +171,7 @@ fn delete_stale(
             .filter(ik::environment.eq(tenant.environment().as_str()))
             .filter(ik::key.eq(key))
             .filter(
-                ik::expires_at.le(at).or(ik::state
+                ik::expires_at.le(today.naive_utc()).or(ik::state
                     .eq("in_flight")
                     .and(ik::lease_until.is_null().or(ik::lease_until.le(at)))),
             ),
@@ -227,7 +229,10 @@ pub async fn begin(
     };
     let t = tenant.clone();
     db.write(move |conn| {
-        match lookup(conn, &t, &key, now)? {
+        // Keys expire on the tenant's clock (a moved sandbox clock expires them sooner);
+        // leases stay on real time.
+        let today = t.time(conn, now)?.now();
+        match lookup(conn, &t, &key, now, today)? {
             Some(Found::Completed {
                 hash: h,
                 status,
@@ -245,7 +250,7 @@ pub async fn begin(
             }) => {
                 return Err(if h == hash { in_use() } else { reused() });
             }
-            _ => delete_stale(conn, &t, &key, now)?,
+            _ => delete_stale(conn, &t, &key, now, today)?,
         }
         let inserted = diesel::insert_into(ik::table)
             .values((
@@ -255,7 +260,7 @@ pub async fn begin(
                 ik::request_hash.eq(&hash),
                 ik::state.eq("in_flight"),
                 ik::created_at.eq(now.naive_utc()),
-                ik::expires_at.eq((now + RETENTION).naive_utc()),
+                ik::expires_at.eq((today + RETENTION).naive_utc()),
                 ik::lease_until.eq(Some((now + LEASE).naive_utc())),
             ))
             .execute(conn);

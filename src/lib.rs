@@ -34,6 +34,7 @@ pub mod readiness;
 pub mod reconciliation;
 pub mod refunds;
 pub mod request_context;
+pub mod sandbox_clock;
 pub mod secrets;
 pub mod seed;
 pub mod services;

@@ -137,7 +137,7 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(ORDERS, "market_not_eligible", 422, "A package covers countries outside your eligible markets; choose another package or ask Onyx to extend your markets."),
     p(ORDERS, "compliance_requirements_not_met", 422, "A package requires identity verification; verify the customer and send `compliance.identity_verified = true`."),
     p(ORDERS, "service_not_found", 422, "The `service_id` names no subscription in this environment; use one from `GET /v1/services`."),
-    p(ORDERS, "service_not_active", 422, "A top-up needs an active subscription; this one is in another state."),
+    p(ORDERS, "service_not_active", 422, "A top-up needs an active subscription (or an expired one, which it renews); this one is in another state."),
     p(ORDERS, "service_not_cancellable", 422, "The subscription is already cancelled."),
     p(ORDERS, "service_not_swappable", 422, "A SIM swap needs a subscription that is active or ready to install."),
     p(ORDERS, "mixed_currencies", 422, "All packages of one order must share a currency; split the order by currency."),
@@ -148,6 +148,8 @@ pub const PROBLEM_CODES: &[ProblemCode] = &[
     p(SERVICES, "service_not_active", 409, "Usage is recorded only for an active service; this one is in another state."),
     p(SERVICES, "activation_not_ready", 409, "No activation materials exist until the service is ready to install; wait for the `service.ready_to_install` event."),
     p(SERVICES, "activation_materials_revoked", 409, "The activation materials were revoked because the service was cancelled; they can no longer be installed."),
+    p(SERVICES, "clock_not_forward", 422, "The sandbox clock only moves forward; send a `to` after the current test time (GET /v1/sandbox/clock) or a positive `by`."),
+    p(SERVICES, "clock_jump_too_large", 422, "One move may take the sandbox clock at most 400 days forward; move it in several steps."),
     // Webhooks
     p(WEBHOOKS, "event_not_replayable", 409, "Events can be replayed for 30 days; this one is older."),
     p(WEBHOOKS, "endpoint_limit_reached", 409, "The environment already has the most webhook endpoints allowed (10 by default); delete one you no longer use, or subscribe an existing one to more event types."),
@@ -189,6 +191,7 @@ const fn f(code: &'static str, meaning: &'static str) -> FieldCode {
 /// whole body) and `errors[].message` says what is wrong.
 pub const FIELD_CODES: &[FieldCode] = &[
     f("credentials_in_url", "The URL contains a user name or password; remove them and authenticate receivers by the webhook signature."),
+    f("duplicate", "The list holds this value twice; list each value once."),
     f("email", "The value is not an email address such as ops@example.com."),
     f("forbidden_address", "The URL points at a loopback, private, link-local or other non-public address; use a public receiver."),
     f("in_future", "The timestamp lies in the future; send a time that has passed."),
@@ -196,6 +199,7 @@ pub const FIELD_CODES: &[FieldCode] = &[
     f("invalid_character", "The value (or key) holds the NUL character (U+0000), which no field accepts; remove it."),
     f("invalid_country", "The value is not an ISO 3166-1 alpha-2 country code in upper case, such as FR."),
     f("invalid_currency", "The value is not an ISO 4217 currency code in upper case, such as EUR."),
+    f("invalid_duration", "The value is not an ISO-8601 duration of weeks, days, hours, minutes and seconds such as P3D, PT12H or P1DT6H (years and months are not accepted)."),
     f("invalid_format", "The value does not have the required format; the message lists the allowed characters and length."),
     f("invalid_key", "A metadata key is empty or longer than 40 characters."),
     f("invalid_type", "The value has the wrong JSON type (or the body is not a JSON object); the message names the expected type."),
@@ -204,6 +208,7 @@ pub const FIELD_CODES: &[FieldCode] = &[
     f("length", "The text is shorter or longer than allowed; the message gives the bounds."),
     f("local_single_country", "A package with local coverage lists exactly one country."),
     f("not_allowed", "The field must be left out in this combination (the message says why), for example `service_id` on an activation."),
+    f("one_of", "Send exactly one of the fields the message names."),
     f("out_of_range", "The number is outside the allowed range; the message gives the bounds."),
     f("range", "The number is outside the allowed range; the message gives the bounds."),
     f("required", "The field is missing or empty but required here."),

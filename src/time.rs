@@ -87,3 +87,106 @@ pub fn check_filter_times(
         Err(crate::error::ApiError::validation(errors))
     }
 }
+
+/// Parses an ISO-8601 duration of weeks, days, hours, minutes and seconds (`P3D`, `PT36H`,
+/// `P1DT12H`, `P2W`, `PT90M`); years and months are refused (their length varies). None
+/// when the text is not such a duration.
+pub fn parse_iso_duration(text: &str) -> Option<chrono::Duration> {
+    let rest = text.strip_prefix('P')?;
+    if rest.is_empty() {
+        return None;
+    }
+    let (date, time) = match rest.split_once('T') {
+        Some((d, t)) if !t.is_empty() => (d, Some(t)),
+        Some(_) => return None,
+        None => (rest, None),
+    };
+    let mut total: i64 = 0;
+    let mut parse = |part: &str, units: &[(char, i64)]| -> Option<()> {
+        let mut number = String::new();
+        let mut next_unit = 0;
+        for c in part.chars() {
+            if c.is_ascii_digit() {
+                number.push(c);
+                continue;
+            }
+            let at = units[next_unit..].iter().position(|(u, _)| *u == c)? + next_unit;
+            if number.is_empty() || number.len() > 12 {
+                return None;
+            }
+            let n: i64 = number.parse().ok()?;
+            total = total.checked_add(n.checked_mul(units[at].1)?)?;
+            number.clear();
+            next_unit = at + 1;
+        }
+        number.is_empty().then_some(())
+    };
+    parse(date, &[('W', 7 * 86_400), ('D', 86_400)])?;
+    if let Some(time) = time {
+        parse(time, &[('H', 3_600), ('M', 60), ('S', 1)])?;
+    }
+    chrono::Duration::try_seconds(total)
+}
+
+/// The ISO-8601 text of a whole number of seconds: days, then a time part (`P3D`, `PT36H`
+/// is written `P1DT12H`).
+pub fn iso_duration(d: chrono::Duration) -> String {
+    let mut s = d.num_seconds().max(0);
+    let days = s / 86_400;
+    s %= 86_400;
+    let (h, m, sec) = (s / 3600, (s % 3600) / 60, s % 60);
+    let mut out = String::from("P");
+    if days > 0 {
+        out.push_str(&format!("{days}D"));
+    }
+    if h > 0 || m > 0 || sec > 0 {
+        out.push('T');
+        if h > 0 {
+            out.push_str(&format!("{h}H"));
+        }
+        if m > 0 {
+            out.push_str(&format!("{m}M"));
+        }
+        if sec > 0 {
+            out.push_str(&format!("{sec}S"));
+        }
+    }
+    if out == "P" {
+        out.push_str("T0S");
+    }
+    out
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::*;
+
+    #[test]
+    fn iso_durations_parse_and_print() {
+        let d = |t| parse_iso_duration(t).map(|d| d.num_seconds());
+        assert_eq!(d("P3D"), Some(3 * 86_400));
+        assert_eq!(d("PT36H"), Some(36 * 3_600));
+        assert_eq!(d("P1DT12H30M"), Some(86_400 + 12 * 3600 + 1800));
+        assert_eq!(d("P2W"), Some(14 * 86_400));
+        assert_eq!(d("PT90S"), Some(90));
+        for bad in [
+            "",
+            "P",
+            "PT",
+            "3D",
+            "P1M",
+            "P1Y",
+            "PT1D",
+            "P1H",
+            "PD",
+            "P-1D",
+            "P1D2D",
+            "P99999999999999D",
+        ] {
+            assert_eq!(d(bad), None, "{bad}");
+        }
+        assert_eq!(iso_duration(chrono::Duration::days(3)), "P3D");
+        assert_eq!(iso_duration(chrono::Duration::hours(36)), "P1DT12H");
+        assert_eq!(iso_duration(chrono::Duration::zero()), "PT0S");
+    }
+}

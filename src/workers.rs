@@ -190,6 +190,11 @@ pub fn periodic_jobs(state: &AppState) -> Vec<Job> {
         run: |c| Box::pin(async move { crate::billing::close::run_due(&c.state, &c.owner).await }),
     });
     jobs.push(Job {
+        name: "service_alerts",
+        every: Duration::from_secs(60),
+        run: |c| Box::pin(async move { crate::services::alerts::run_due(&c.state, None).await }),
+    });
+    jobs.push(Job {
         name: "memory_trim",
         every: Duration::from_secs(5),
         run: |_| {

@@ -210,6 +210,7 @@ pub async fn recover(
         .db
         .read(move |c| {
             let service = crate::services::get(c, &tenant, &id)?;
+            let today = tenant.time(c, now)?.now();
             let current = super::latest(c, &tenant, &id)?;
             let current_used = current.as_ref().is_some_and(|m| m.installed_at.is_some());
             let package = catalogue::get(c, &service.package_id)?;
@@ -222,7 +223,8 @@ pub async fn recover(
                     .map(|m| MaterialStatus::from_stored(&m.status, "activation_materials.status"))
                     .transpose()?,
                 earlier_set_installed: !current_used && super::ever_installed(c, &id)?,
-                expired: service.expires_at.is_some_and(|e| e <= now),
+                expired: service.state == crate::services::state::ServiceState::Expired
+                    || service.expires_at.is_some_and(|e| e <= today),
                 eligible,
                 device,
             };

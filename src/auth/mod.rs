@@ -79,6 +79,8 @@ pub enum Permission {
     RequestRefunds,
     /// Billing settings (low-balance alerts) and closing the sandbox period on demand.
     ManageBilling,
+    /// Usage and expiry alert settings, and moving the sandbox test clock.
+    ManageTime,
 }
 
 impl Permission {
@@ -98,6 +100,7 @@ impl Permission {
             Permission::ReadAudit => "read the audit log",
             Permission::RequestRefunds => "request or read refunds",
             Permission::ManageBilling => "change billing settings or close the sandbox period",
+            Permission::ManageTime => "change alert settings or move the sandbox clock",
         }
     }
 }
@@ -116,12 +119,15 @@ pub fn allows(role: Option<Role>, permission: Permission) -> bool {
                 | ManageWebhooks
                 | SupportCases
                 | RequestRefunds
+                | ManageTime
         ),
         Some(role) => match permission {
             ReadOperations => true,
             WriteOrders | ReadActivation | SupportCases => matches!(role, Owner | Admin | Support),
             ReadWallet | ReadBilling => matches!(role, Owner | Admin | Billing | Viewer),
-            ManageWebhooks | ManageCredentials => matches!(role, Owner | Admin | Developer),
+            ManageWebhooks | ManageCredentials | ManageTime => {
+                matches!(role, Owner | Admin | Developer)
+            }
             ManageTeam | RequestLive | ReadAudit => matches!(role, Owner | Admin),
             ViewReadiness => matches!(role, Owner | Admin | Developer | Viewer),
             RequestRefunds => matches!(role, Owner | Admin | Billing | Support),
@@ -167,6 +173,23 @@ impl Tenant {
         Ok(Tenant {
             partner_id: partner_id.to_string(),
             environment: Environment::from_stored(environment, column)?,
+        })
+    }
+
+    /// This tenant's time at real time `real`: real time in live; in sandbox, plus the
+    /// partner's sandbox test clock offset (one statement). Every deadline of a tenant is
+    /// judged against it (see `clock::TenantTime`).
+    pub fn time(
+        &self,
+        conn: &mut DbConnection,
+        real: DateTime<Utc>,
+    ) -> Result<crate::clock::TenantTime, ApiError> {
+        if self.environment != Environment::Sandbox {
+            return Ok(crate::clock::TenantTime::real(real));
+        }
+        Ok(crate::clock::TenantTime {
+            real,
+            offset: crate::clock::sandbox_offset(conn, &self.partner_id)?,
         })
     }
 
@@ -280,6 +303,9 @@ enum Subject {
         status: String,
         expires_at: Option<chrono::NaiveDateTime>,
         last_used_at: Option<chrono::NaiveDateTime>,
+        /// How far the environment's clock is ahead of real time (a moved sandbox test
+        /// clock): the grace period of a rotated credential ends on that clock.
+        clock_offset: Duration,
     },
     Member {
         id: String,
@@ -302,8 +328,13 @@ impl AccessRecord {
                 status,
                 expires_at,
                 last_used_at,
+                clock_offset,
             } => {
-                credential_usable(status, crate::time::utc_opt(*expires_at), now)?;
+                credential_usable(
+                    status,
+                    crate::time::utc_opt(*expires_at),
+                    now + *clock_offset,
+                )?;
                 let stale = last_used_at.is_none_or(|t| {
                     now - crate::time::utc(t) >= Duration::seconds(LAST_USED_RESOLUTION_SECS)
                 });
@@ -372,6 +403,13 @@ fn load_access(conn: &mut DbConnection, key: &cache::Key) -> Result<AccessRecord
                     invalid()
                 });
             };
+            // The sandbox test clock of the partner: the grace of a rotated credential ends
+            // on it.
+            let clock_offset = if key.environment == Environment::Sandbox {
+                crate::clock::sandbox_offset(conn, &key.partner_id)?
+            } else {
+                Duration::zero()
+            };
             Ok(AccessRecord {
                 gate,
                 subject: Subject::Credential {
@@ -379,6 +417,7 @@ fn load_access(conn: &mut DbConnection, key: &cache::Key) -> Result<AccessRecord
                     status,
                     expires_at,
                     last_used_at,
+                    clock_offset,
                 },
             })
         }

@@ -154,17 +154,34 @@ pub struct ClosedPeriod {
     pub data: Vec<Invoice>,
 }
 
-/// Makes the sandbox invoices of the current period up to now, one per currency with
-/// something to bill (or a commitment). The commitment applies as at a month's end.
+/// Makes the sandbox invoices of the current period (on the sandbox clock) up to now, one per
+/// currency with something to bill (or a commitment). The commitment applies as at a
+/// month's end.
 pub fn close_sandbox(
     conn: &mut DbConnection,
     tenant: &Tenant,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<ClosedPeriod, ApiError> {
+    // The period and its end on the sandbox clock; records and events on real time.
+    let today = tenant.time(conn, now)?.now();
+    // Just past now, so entries made at this very instant are on the invoice.
+    let end = crate::time::db_precision(today).naive_utc() + chrono::Duration::microseconds(1);
+    close_sandbox_window(conn, tenant, Period::of(today), end, now)
+}
+
+/// Makes the sandbox invoices of `period` up to `end` (a sandbox close, or the month end the
+/// sandbox clock passed), one per currency with something to bill (or a commitment); `now`
+/// (real time) dates the records and events.
+pub fn close_sandbox_window(
+    conn: &mut DbConnection,
+    tenant: &Tenant,
+    period: Period,
+    end: chrono::NaiveDateTime,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ClosedPeriod, ApiError> {
     use crate::db::schema::wallets;
     use diesel::prelude::*;
     tenant.require_sandbox()?;
-    let period = Period::of(now);
     let mut currencies: Vec<String> = wallets::table
         .filter(wallets::partner_id.eq(tenant.partner_id()))
         .filter(wallets::environment.eq(tenant.environment().as_str()))
@@ -177,8 +194,6 @@ pub fn close_sandbox(
     }
     currencies.sort();
     currencies.dedup();
-    // Just past now, so entries made at this very instant are on the invoice.
-    let end = crate::time::db_precision(now).naive_utc() + chrono::Duration::microseconds(1);
     let mut data = Vec::new();
     for currency in &currencies {
         let w = Window {

@@ -260,7 +260,8 @@ pub fn rotate(
     }
     let created_by = actor.id.clone().unwrap_or_default();
     let new = insert(conn, tenant, &old.name, &created_by, now)?;
-    let expires_at = now + grace;
+    // The grace period ends on the tenant's clock (a moved sandbox clock ends it sooner).
+    let expires_at = tenant.time(conn, now)?.now() + grace;
     // Guarded update: of two concurrent rotations only one finds the credential active.
     crate::db::mark_changed(conn, crate::db::Change::Access)?;
     let changed = diesel::update(
@@ -353,12 +354,15 @@ pub fn verify_client(
         let _ = secret_matches(secret, &hash_secret("onyx-no-such-client"));
         return Ok(None);
     };
+    let environment = Environment::from_stored(&row.environment, "credentials.environment")?;
+    // A rotated credential's grace ends on its environment's clock (a moved sandbox clock).
+    let tenant = Tenant::of_row(&row.partner_id, &row.environment, "credentials.environment")?;
+    let today = tenant.time(conn, now)?.now();
     if !secret_matches(secret, &row.secret_hash)
-        || credential_usable(&row.status, utc_opt(row.expires_at), now).is_err()
+        || credential_usable(&row.status, utc_opt(row.expires_at), today).is_err()
     {
         return Ok(None);
     }
-    let environment = Environment::from_stored(&row.environment, "credentials.environment")?;
     diesel::update(credentials::table.find(&row.id))
         .set(credentials::last_used_at.eq(Some(now.naive_utc())))
         .execute(conn)?;

@@ -22,6 +22,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    alert_settings (partner_id, environment) {
+        partner_id -> Text,
+        environment -> Text,
+        usage_thresholds -> Text,
+        expiry_lead_seconds -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     audit_log (id) {
         id -> Text,
         partner_id -> Nullable<Text>,
@@ -87,6 +97,7 @@ diesel::table! {
         data -> Text,
         created_at -> Timestamp,
         subject_id -> Nullable<Text>,
+        test_clock_time -> Nullable<Timestamp>,
     }
 }
 
@@ -117,6 +128,7 @@ diesel::table! {
         accepted_at -> Nullable<Timestamp>,
         member_id -> Nullable<Text>,
         created_at -> Timestamp,
+        environment -> Nullable<Text>,
     }
 }
 
@@ -354,6 +366,24 @@ diesel::table! {
 }
 
 diesel::table! {
+    sandbox_clocks (partner_id) {
+        partner_id -> Text,
+        offset_seconds -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_alerts (service_id, alert, basis) {
+        service_id -> Text,
+        alert -> Text,
+        basis -> Text,
+        event_id -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     services (id) {
         id -> Text,
         partner_id -> Text,
@@ -525,6 +555,9 @@ diesel::joinable!(members -> partners (partner_id));
 diesel::joinable!(invitations -> partners (partner_id));
 diesel::joinable!(credentials -> partners (partner_id));
 diesel::joinable!(events -> partners (partner_id));
+diesel::joinable!(sandbox_clocks -> partners (partner_id));
+diesel::joinable!(alert_settings -> partners (partner_id));
+diesel::joinable!(service_alerts -> services (service_id));
 diesel::joinable!(support_comments -> support_cases (case_id));
 diesel::joinable!(support_cases -> partners (partner_id));
 diesel::joinable!(live_requests -> partners (partner_id));
@@ -533,6 +566,7 @@ diesel::joinable!(billing_profiles -> partners (partner_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     activation_materials,
+    alert_settings,
     audit_log,
     auth_failures,
     billing_profiles,
@@ -555,6 +589,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     period_closes,
     provisioning_tasks,
     refunds,
+    sandbox_clocks,
+    service_alerts,
     services,
     support_cases,
     support_comments,

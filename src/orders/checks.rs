@@ -348,10 +348,14 @@ pub fn check_subscription(
     })?;
     let state = service.state;
     let refused = match order_type {
-        OrderType::TopUpSubscription if state != ServiceState::Active => Some((
-            "service_not_active",
-            "A top-up needs an active subscription",
-        )),
+        OrderType::TopUpSubscription
+            if !matches!(state, ServiceState::Active | ServiceState::Expired) =>
+        {
+            Some((
+                "service_not_active",
+                "A top-up needs an active (or expired, to renew it) subscription",
+            ))
+        }
         OrderType::CancelSubscription if state == ServiceState::Cancelled => Some((
             "service_not_cancellable",
             "This subscription is already cancelled",

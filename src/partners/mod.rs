@@ -138,6 +138,7 @@ pub fn create(
     let owner_invitation = team::create_invitation(
         conn,
         &id,
+        None,
         &req.owner_email,
         Role::Owner,
         AuditActor::operator(),

@@ -1,6 +1,8 @@
 //! Services (subscriptions): what an activation order creates and later orders change.
 //! The state is Onyx's provisioning state with Onyx's `next_step` text.
 
+pub mod alerts;
+pub mod alerts_routes;
 pub mod routes;
 pub mod state;
 pub mod usage;
@@ -101,6 +103,15 @@ impl TryFrom<Row> for Service {
             created_at: utc(r.created_at),
             updated_at: utc(r.updated_at),
         })
+    }
+}
+
+impl Service {
+    /// Judges the latest usage's freshness against the tenant's time `today`.
+    pub fn judge(&mut self, today: DateTime<Utc>) {
+        if let Some(u) = self.usage.as_mut() {
+            u.judge(today);
+        }
     }
 }
 
@@ -334,11 +345,13 @@ pub fn top_up(
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
     let current = row(conn, tenant, id)?;
+    // Validity is counted on the tenant's clock (a moved sandbox clock included).
+    let today = tenant.time(conn, now)?.now();
     let base = current
         .expires_at
         .map(utc)
-        .filter(|e| *e > now)
-        .unwrap_or(now);
+        .filter(|e| *e > today)
+        .unwrap_or(today);
     let expires = if validity_days > 0 {
         Some((base + Duration::days(validity_days as i64)).naive_utc())
     } else {
@@ -357,6 +370,10 @@ pub fn top_up(
             services::updated_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
+    // A renewal: an expired service whose validity now reaches past today is active again.
+    if current.state == ServiceState::Expired.as_str() && expires.is_some_and(|e| utc(e) > today) {
+        transition(conn, tenant, id, ServiceState::Active, now)?;
+    }
     let service = get(conn, tenant, id)?;
     outbox::emit(
         conn,
@@ -387,13 +404,15 @@ pub fn install(
             ),
         });
     }
+    // Validity starts at the first activation, on the tenant's clock.
+    let today = tenant.time(conn, now)?.now();
     let expires = current
         .expires_at
-        .unwrap_or_else(|| (now + Duration::days(current.validity_days as i64)).naive_utc());
+        .unwrap_or_else(|| (today + Duration::days(current.validity_days as i64)).naive_utc());
     diesel::update(services::table.find(id))
         .set((
             services::install_state.eq(InstallState::Installed.as_str()),
-            services::activated_at.eq(Some(current.activated_at.unwrap_or(now.naive_utc()))),
+            services::activated_at.eq(Some(current.activated_at.unwrap_or(today.naive_utc()))),
             services::expires_at.eq(Some(expires)),
         ))
         .execute(conn)?;

@@ -25,9 +25,15 @@ pub async fn list(
     let tenant = caller.require(Permission::ReadOperations)?.clone();
     let page = page.parse()?;
     let filter = filter.into_inner();
+    let now = state.now();
     let result = state
         .db
-        .read(move |c| super::list(c, &tenant, &filter, &page))
+        .read(move |c| {
+            let today = tenant.time(c, now)?.now();
+            let mut page = super::list(c, &tenant, &filter, &page)?;
+            page.data.iter_mut().for_each(|s| s.judge(today));
+            Ok(page)
+        })
         .await?;
     Ok(HttpResponse::Ok().json(result))
 }
@@ -50,7 +56,16 @@ pub async fn get(
 ) -> Result<HttpResponse, ApiError> {
     let tenant = caller.require(Permission::ReadOperations)?.clone();
     let id = path.into_inner();
-    let service = state.db.read(move |c| super::get(c, &tenant, &id)).await?;
+    let now = state.now();
+    let service = state
+        .db
+        .read(move |c| {
+            let today = tenant.time(c, now)?.now();
+            let mut service = super::get(c, &tenant, &id)?;
+            service.judge(today);
+            Ok(service)
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(service))
 }
 

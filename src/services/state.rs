@@ -16,6 +16,8 @@ crate::stored_enum! {
         Failed = "failed",
         /// The network cannot provide the service right now.
         Unavailable = "unavailable",
+        /// Its validity ended (`expires_at` passed on the tenant's clock); a top-up renews it.
+        Expired = "expired",
         /// Ended.
         Cancelled = "cancelled",
     }
@@ -33,7 +35,8 @@ impl ServiceState {
                 Delayed,
                 Preparing | Delayed | ReadyToInstall | Failed | Unavailable | Cancelled
             ) | (ReadyToInstall, ReadyToInstall | Active | Cancelled)
-                | (Active, ReadyToInstall | Cancelled)
+                | (Active, ReadyToInstall | Expired | Cancelled)
+                | (Expired, Active | Cancelled)
                 | (Failed | Unavailable, Preparing | Cancelled)
         )
     }
@@ -47,6 +50,7 @@ impl ServiceState {
             ServiceState::Active => "The service is installed and active. No action is needed.",
             ServiceState::Failed => "Provisioning failed. Show the customer the failure reason; retry only if the order says it is retryable or Onyx reports a change.",
             ServiceState::Unavailable => "The network cannot provide this service right now. Do not retry until Onyx reports a change; offer the customer another package.",
+            ServiceState::Expired => "The service's validity has ended and it carries no more traffic. Order a top-up (POST /v1/orders, top_up_subscription) to renew it, or cancel it.",
             ServiceState::Cancelled => "The service is cancelled. Nothing more can be done with it; order a new subscription if the customer needs one.",
         }
     }

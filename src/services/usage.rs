@@ -1,5 +1,7 @@
-//! Usage snapshots per service, with history. Crossing 80 % and 100 % of the data allowance
-//! emits `usage.threshold_reached` once per threshold (per allowance: a top-up re-arms them).
+//! Usage snapshots per service, with history and freshness. Crossing a threshold of the
+//! tenant's alert settings (default 80 % and 100 % of the data allowance) emits
+//! `usage.threshold_reached` once per threshold and allowance (a top-up re-arms them); see
+//! `alerts::usage_alerts` for those and `service.first_use` / `service.depleted`.
 
 use chrono::{DateTime, Utc};
 use diesel::prelude::*;
@@ -8,15 +10,15 @@ use utoipa::ToSchema;
 
 use super::state::ServiceState;
 use crate::auth::Tenant;
-use crate::db::schema::{services, usage_snapshots as us, usage_thresholds as ut};
+use crate::db::schema::{services, usage_snapshots as us};
 use crate::db::DbConnection;
 use crate::error::{ApiError, FieldError};
-use crate::outbox;
 use crate::paginate;
 use crate::pagination::{Page, PageRequest};
 use crate::time::utc;
 
-pub const THRESHOLDS: [i32; 2] = [80, 100];
+/// How long a snapshot counts as current after the network measured it.
+pub const FRESH_FOR: chrono::Duration = chrono::Duration::hours(6);
 
 crate::stored_enum! {
     pub enum UsageSource {
@@ -40,6 +42,19 @@ pub struct UsageSnapshot {
     /// When the network measured it.
     pub as_of: DateTime<Utc>,
     pub source: UsageSource,
+    /// When this snapshot stops being current (`as_of` + 6 hours): after it, usage may have
+    /// moved on without a newer report.
+    pub stale_after: DateTime<Utc>,
+    /// Whether `stale_after` had passed, on the environment's clock (a moved sandbox clock
+    /// included), when this answer was made.
+    pub stale: bool,
+}
+
+impl UsageSnapshot {
+    /// Judges the freshness against the tenant's time `today`.
+    pub fn judge(&mut self, today: DateTime<Utc>) {
+        self.stale = today > self.stale_after;
+    }
 }
 
 #[derive(Queryable, Selectable)]
@@ -64,6 +79,9 @@ impl TryFrom<Row> for UsageSnapshot {
             minutes_used: r.minutes_used,
             as_of: utc(r.as_of),
             source: UsageSource::from_stored(&r.source, "usage_snapshots.source")?,
+            stale_after: utc(r.as_of) + FRESH_FOR,
+            // Judged by whoever presents it (`judge`); a snapshot just read is current.
+            stale: false,
         })
     }
 }
@@ -146,7 +164,9 @@ pub fn record(
             "must be 0 or more",
         ));
     }
-    if report.as_of.is_some_and(|t| t > now) {
+    // "Now" of the tenant: a moved sandbox clock lets simulated usage be reported at its time.
+    let today = tenant.time(conn, now)?.now();
+    if report.as_of.is_some_and(|t| t > today) {
         errors.push(FieldError::new(
             "as_of",
             "in_future",
@@ -171,7 +191,7 @@ pub fn record(
     } else {
         service.data_allowance_bytes
     };
-    let as_of = crate::time::db_precision(report.as_of.unwrap_or(now));
+    let as_of = crate::time::db_precision(report.as_of.unwrap_or(today));
     diesel::insert_into(us::table)
         .values((
             us::id.eq(crate::ids::new_id("use")),
@@ -186,53 +206,10 @@ pub fn record(
             us::created_at.eq(now.naive_utc()),
         ))
         .execute(conn)?;
-    let newest =
+    let mut newest =
         latest(conn, service_id)?.ok_or_else(|| ApiError::internal("snapshot just written"))?;
-    if let Some(allowance) = allowance.filter(|a| *a > 0) {
-        for threshold in THRESHOLDS {
-            if newest.bytes_used.saturating_mul(100) < allowance.saturating_mul(threshold as i64) {
-                continue;
-            }
-            let announced: bool = diesel::select(diesel::dsl::exists(
-                ut::table
-                    .filter(ut::service_id.eq(service_id))
-                    .filter(ut::allowance_bytes.eq(allowance))
-                    .filter(ut::threshold.eq(threshold)),
-            ))
-            .get_result(conn)?;
-            if announced {
-                continue;
-            }
-            let first = crate::db::insert_unless_exists(conn, |c| {
-                diesel::insert_into(ut::table)
-                    .values((
-                        ut::service_id.eq(service_id),
-                        ut::allowance_bytes.eq(allowance),
-                        ut::threshold.eq(threshold),
-                        ut::reached_at.eq(now.naive_utc()),
-                    ))
-                    .execute(c)
-            })?;
-            if !first {
-                // A concurrent report announced this threshold already.
-                continue;
-            }
-            outbox::emit(
-                conn,
-                tenant,
-                "usage.threshold_reached",
-                service_id,
-                serde_json::json!({
-                    "service_id": service_id,
-                    "threshold_percent": threshold,
-                    "bytes_used": newest.bytes_used,
-                    "data_allowance_bytes": allowance,
-                    "as_of": newest.as_of,
-                }),
-                now,
-            )?;
-        }
-    }
+    super::alerts::usage_alerts(conn, tenant, service_id, &newest, allowance, now)?;
+    newest.judge(today);
     diesel::update(services::table.find(service_id))
         .set(services::updated_at.eq(now.naive_utc()))
         .execute(conn)?;

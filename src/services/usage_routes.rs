@@ -24,6 +24,9 @@ pub struct ServiceUsage {
     pub latest: Option<UsageSnapshot>,
     /// Every snapshot received, newest first.
     pub history: Page<UsageSnapshot>,
+    /// The environment's time the freshness (`stale`) was judged at: the real time, or in a
+    /// sandbox whose test clock was moved, the test time.
+    pub judged_at: DateTime<Utc>,
 }
 
 /// Usage of a service: allowance, expiry, the latest snapshot and the history.
@@ -46,17 +49,23 @@ pub async fn get_usage(
     let tenant = caller.require(Permission::ReadOperations)?.clone();
     let id = path.into_inner();
     let page = page.parse()?;
+    let now = state.now();
     let usage = state
         .db
         .read(move |c| {
-            let service = super::get(c, &tenant, &id)?;
+            let today = tenant.time(c, now)?.now();
+            let mut service = super::get(c, &tenant, &id)?;
+            service.judge(today);
+            let mut history = usage::history(c, &tenant, &id, &page)?;
+            history.data.iter_mut().for_each(|u| u.judge(today));
             Ok(ServiceUsage {
                 data_allowance_bytes: service.data_allowance_bytes,
                 data_unlimited: service.data_unlimited,
                 expires_at: service.expires_at,
                 latest: service.usage.clone(),
-                history: usage::history(c, &tenant, &id, &page)?,
+                history,
                 service_id: id,
+                judged_at: today,
             })
         })
         .await?;

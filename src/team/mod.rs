@@ -111,13 +111,26 @@ struct InvitationRow {
     expires_at: chrono::NaiveDateTime,
     accepted_at: Option<chrono::NaiveDateTime>,
     created_at: chrono::NaiveDateTime,
+    environment: Option<String>,
 }
 
 impl InvitationRow {
-    fn view(self, now: DateTime<Utc>) -> Result<Invitation, ApiError> {
+    /// The time the invitation's expiry is judged at: an invitation sent from a sandbox
+    /// session follows the partner's sandbox test clock (`sandbox_offset`), any other the
+    /// real clock.
+    fn today(&self, now: DateTime<Utc>, sandbox_offset: Duration) -> DateTime<Utc> {
+        if self.environment.as_deref() == Some(crate::auth::Environment::Sandbox.as_str()) {
+            now + sandbox_offset
+        } else {
+            now
+        }
+    }
+
+    fn view(self, now: DateTime<Utc>, sandbox_offset: Duration) -> Result<Invitation, ApiError> {
+        let today = self.today(now, sandbox_offset);
         let status = if self.accepted_at.is_some() {
             InvitationStatus::Accepted
-        } else if utc(self.expires_at) <= now {
+        } else if utc(self.expires_at) <= today {
             InvitationStatus::Expired
         } else {
             InvitationStatus::Pending
@@ -180,9 +193,13 @@ pub fn hash_to_share(conn: &mut DbConnection, token: &str) -> Result<Option<Stri
         .optional()?)
 }
 
+/// Makes an invitation; `environment` is the environment of the session that sent it
+/// (None for Onyx's own): its expiry follows that environment's clock.
+#[allow(clippy::too_many_arguments)]
 pub fn create_invitation(
     conn: &mut DbConnection,
     partner_id: &str,
+    environment: Option<crate::auth::Environment>,
     email: &str,
     role: Role,
     actor: AuditActor,
@@ -195,7 +212,13 @@ pub fn create_invitation(
     }
     let id = crate::ids::new_id("inv");
     let token = format!("{INVITATION_TOKEN_PREFIX}{}", crate::ids::random_token(40));
-    let expires_at = now + ttl;
+    let today = match environment {
+        Some(crate::auth::Environment::Sandbox) => {
+            now + crate::clock::sandbox_offset(conn, partner_id)?
+        }
+        _ => now,
+    };
+    let expires_at = today + ttl;
     diesel::insert_into(invitations::table)
         .values((
             invitations::id.eq(&id),
@@ -206,6 +229,7 @@ pub fn create_invitation(
             invitations::invited_by.eq(actor.id.clone().unwrap_or_else(|| actor.kind.to_string())),
             invitations::expires_at.eq(expires_at.naive_utc()),
             invitations::created_at.eq(now.naive_utc()),
+            invitations::environment.eq(environment.map(|e| e.as_str())),
         ))
         .execute(conn)?;
     audit::record(
@@ -247,11 +271,12 @@ pub fn list_invitations(
     )
     .select(InvitationRow::as_select())
     .load(conn)?;
+    let offset = crate::clock::sandbox_offset(conn, tenant.partner_id())?;
     Page::try_from_rows(
         rows,
         page,
         |r| (r.created_at, r.id.clone()),
-        |r| r.view(now),
+        |r| r.view(now, offset),
     )
 }
 
@@ -276,7 +301,8 @@ pub fn accept(
     if row.accepted_at.is_some() {
         return Err(already_accepted());
     }
-    if utc(row.expires_at) <= now {
+    let offset = crate::clock::sandbox_offset(conn, &row.partner_id)?;
+    if utc(row.expires_at) <= row.today(now, offset) {
         return Err(ApiError::Unprocessable {
             code: "invitation_expired",
             detail: "This invitation has expired; ask your organisation's owner or admin to invite you again.".into(),

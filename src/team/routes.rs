@@ -41,10 +41,9 @@ pub async fn invite(
     caller: Caller,
     body: Json<CreateInvitation>,
 ) -> Result<HttpResponse, ApiError> {
-    let partner_id = caller
-        .require(Permission::ManageTeam)?
-        .partner_id()
-        .to_string();
+    let tenant = caller.require(Permission::ManageTeam)?;
+    let partner_id = tenant.partner_id().to_string();
+    let environment = tenant.environment();
     let req = body.into_inner();
     check(&req)?;
     if !super::may_assign(caller.role(), req.role) {
@@ -59,7 +58,16 @@ pub async fn invite(
     let created = state
         .db
         .write(move |c| {
-            super::create_invitation(c, &partner_id, &req.email, req.role, actor, now, ttl)
+            super::create_invitation(
+                c,
+                &partner_id,
+                Some(environment),
+                &req.email,
+                req.role,
+                actor,
+                now,
+                ttl,
+            )
         })
         .await?;
     Ok(HttpResponse::Created().json(created))

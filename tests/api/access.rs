@@ -268,6 +268,22 @@ fn rules() -> Vec<Rule> {
             true,
             Some(|| json!({"bytes_used": 1})),
         ),
+        r(Method::GET, "/v1/settings/alerts", ALL_ROLES, true, None),
+        r(
+            Method::PUT,
+            "/v1/settings/alerts",
+            &["owner", "admin", "developer"],
+            true,
+            Some(|| json!({"usage_thresholds": [80, 100], "expiry_lead_hours": [72, 24]})),
+        ),
+        r(Method::GET, "/v1/sandbox/clock", ALL_ROLES, true, None),
+        r(
+            Method::POST,
+            "/v1/sandbox/clock/advance",
+            &["owner", "admin", "developer"],
+            true,
+            Some(|| json!({"by": "PT1H"})),
+        ),
         r(
             Method::POST,
             "/v1/webhook-endpoints",

@@ -24,4 +24,5 @@ mod problem_codes;
 mod readiness;
 mod stored_values;
 mod support;
+mod time_travel;
 mod webhooks;
