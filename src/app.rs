@@ -78,13 +78,15 @@ pub fn openapi_document() -> OpenApi {
         .openapi(openapi::base())
         .configure(register)
         .split_for_parts();
-    openapi::finish(
+    let mut doc = openapi::finish(
         doc,
         vec![
             ("CreateOrder", orders::checks::request_rules()),
             ("PackageInput", catalogue::PackageInput::cross_field_rules()),
         ],
-    )
+    );
+    webhooks::payloads::document(&mut doc);
+    doc
 }
 
 fn query_error(

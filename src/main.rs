@@ -29,9 +29,15 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Print the OpenAPI document (regenerate the committed copy with
-    /// `cargo run -q -- openapi > openapi/openapi.json`).
-    Openapi,
+    /// Print the OpenAPI document (regenerate the committed copies with
+    /// `cargo run -q -- openapi > openapi/openapi.json` and
+    /// `cargo run -q -- openapi --partner > openapi/partner.json`).
+    Openapi {
+        /// Only what partners can call (no operator routes): the document to generate
+        /// clients from.
+        #[arg(long)]
+        partner: bool,
+    },
     /// Print the list of error codes as Markdown (regenerate the committed copy with
     /// `cargo run -q -- error-codes > docs/errors.md`).
     ErrorCodes,
@@ -44,9 +50,14 @@ fn main() -> ExitCode {
         print!("{}", onyx::problem_codes::render_markdown());
         return ExitCode::SUCCESS;
     }
-    if let Command::Openapi = cli.command {
+    if let Command::Openapi { partner } = cli.command {
         let doc = app::openapi_document();
-        match doc.to_pretty_json() {
+        let rendered = if partner {
+            serde_json::to_string_pretty(&onyx::openapi::partner_document(&doc))
+        } else {
+            doc.to_pretty_json()
+        };
+        match rendered {
             Ok(json) => {
                 println!("{json}");
                 return ExitCode::SUCCESS;
@@ -91,7 +102,7 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Openapi | Command::ErrorCodes => unreachable!("handled above"),
+        Command::Openapi { .. } | Command::ErrorCodes => unreachable!("handled above"),
     }
 }
 

@@ -153,7 +153,12 @@ pub fn issue(
         tenant,
         "activation.ready",
         service_id,
-        serde_json::json!({ "service_id": service_id, "activation_id": id, "iccid": iccid, "confirmation_code_required": confirmation_required }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::ActivationReadyData {
+            service_id: service_id.to_string(),
+            activation_id: id.clone(),
+            iccid: iccid.to_string(),
+            confirmation_code_required: confirmation_required,
+        })?,
         now,
     )?;
     Ok(id)

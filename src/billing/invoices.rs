@@ -601,7 +601,9 @@ fn announce(
         &tenant,
         event,
         &row.id,
-        serde_json::json!({ "invoice": summary }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::InvoiceEventData {
+            invoice: summary,
+        })?,
         now,
     )?;
     Ok(invoice)

@@ -110,10 +110,17 @@ impl TryFrom<Row> for Credential {
     }
 }
 
-fn view(c: &Credential) -> serde_json::Value {
-    serde_json::json!({
-        "id": c.id, "name": c.name, "client_id": c.client_id,
-        "environment": c.environment, "status": c.status,
+/// The event data of a credential (`payloads::CredentialEventData`; a rotation adds
+/// `replaced_by` and `expires_at`).
+fn view(c: &Credential) -> Result<serde_json::Value, ApiError> {
+    crate::webhooks::payloads::value(&crate::webhooks::payloads::CredentialEventData {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        client_id: c.client_id.clone(),
+        environment: c.environment,
+        status: c.status,
+        replaced_by: None,
+        expires_at: None,
     })
 }
 
@@ -166,7 +173,7 @@ fn record(
     extra: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let mut details = view(cred);
+    let mut details = view(cred)?;
     if let (Some(d), Some(e)) = (details.as_object_mut(), extra.as_object()) {
         d.extend(e.clone());
     }

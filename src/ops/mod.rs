@@ -27,6 +27,7 @@ pub struct Readiness {
 
 /// Liveness: the process is up and answering.
 #[utoipa::path(
+    operation_id = "checkHealth",
     tag = "operations",
     responses((status = 200, description = "The process is alive.", body = Health))
 )]
@@ -39,10 +40,11 @@ pub async fn healthz() -> HttpResponse {
 
 /// Readiness: the database is reachable, so requests can be served.
 #[utoipa::path(
+    operation_id = "checkReadiness",
     tag = "operations",
     responses(
         (status = 200, description = "Ready to serve.", body = Readiness),
-        (status = 503, description = "The database is unreachable.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`database_unavailable`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
@@ -68,6 +70,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 /// queue depth, running, dead and oldest due age per kind; outcomes; the event-to-delivery
 /// latency histogram of webhooks.
 #[utoipa::path(
+    operation_id = "getMetrics",
     tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format.", body = String, content_type = "text/plain"))
 )]
@@ -94,6 +97,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 
 /// This OpenAPI 3.1 document.
 #[utoipa::path(
+    operation_id = "getOpenApiDocument",
     tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object))
 )]

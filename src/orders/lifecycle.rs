@@ -161,7 +161,9 @@ fn set_state(
             &tenant,
             &format!("order.{}", next.as_str()),
             &r.id,
-            serde_json::json!({ "order": order }),
+            crate::webhooks::payloads::value(&crate::webhooks::payloads::OrderEventData {
+                order: order.clone(),
+            })?,
             now,
         )?;
     }
@@ -414,7 +416,9 @@ pub fn retry(
         tenant,
         "order.retried",
         id,
-        serde_json::json!({ "order": order }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::OrderEventData {
+            order: order.clone(),
+        })?,
         now,
     )?;
     Ok(order)
@@ -463,7 +467,9 @@ pub fn mark_retryable(
         &tenant,
         "order.retryable",
         id,
-        serde_json::json!({ "order": order }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::OrderEventData {
+            order: order.clone(),
+        })?,
         now,
     )?;
     Ok(())

@@ -457,7 +457,9 @@ fn place(
         tenant,
         "order.created",
         &id,
-        serde_json::json!({ "order": order }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::OrderEventData {
+            order: order.clone(),
+        })?,
         now,
     )?;
     // The payment check comes last: the wallet row stays locked from the reservation to the

@@ -546,7 +546,11 @@ pub fn request_live(
         tenant,
         "live_access.requested",
         &id,
-        serde_json::json!({ "live_request_id": id, "status": "pending" }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::LiveAccessEventData {
+            live_request_id: id.clone(),
+            status: "pending".into(),
+            reason: None,
+        })?,
         now,
     )?;
     audit::record(
@@ -686,7 +690,11 @@ pub fn decide(
         &sandbox,
         event,
         id,
-        serde_json::json!({ "live_request_id": id, "status": status.as_str(), "reason": reason }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::LiveAccessEventData {
+            live_request_id: id.to_string(),
+            status: status.as_str().into(),
+            reason: Some(reason.clone()),
+        })?,
         now,
     )?;
     audit::record(

@@ -288,7 +288,9 @@ fn emit(
         &tenant,
         event,
         &r.id,
-        serde_json::json!({ "refund": refund }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::RefundEventData {
+            refund: refund.clone(),
+        })?,
         now,
     )?;
     Ok(refund)

@@ -243,7 +243,7 @@ pub fn transition(
         tenant,
         &format!("service.{}", next.as_str()),
         id,
-        serde_json::json!({ "service": service }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::ServiceEventData { service })?,
         now,
     )?;
     Ok(true)
@@ -314,7 +314,9 @@ pub fn ready_to_install(
             tenant,
             "service.ready_to_install",
             id,
-            serde_json::json!({ "service": current }),
+            crate::webhooks::payloads::value(&crate::webhooks::payloads::ServiceEventData {
+                service: current,
+            })?,
             now,
         )?;
         return Ok(());
@@ -363,7 +365,7 @@ pub fn top_up(
         tenant,
         "service.topped_up",
         id,
-        serde_json::json!({ "service": service }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::ServiceEventData { service })?,
         now,
     )?;
     Ok(())

@@ -222,13 +222,13 @@ pub fn record(
                 tenant,
                 "usage.threshold_reached",
                 service_id,
-                serde_json::json!({
-                    "service_id": service_id,
-                    "threshold_percent": threshold,
-                    "bytes_used": newest.bytes_used,
-                    "data_allowance_bytes": allowance,
-                    "as_of": newest.as_of,
-                }),
+                crate::webhooks::payloads::value(&crate::webhooks::payloads::UsageThresholdData {
+                    service_id: service_id.to_string(),
+                    threshold_percent: threshold,
+                    bytes_used: newest.bytes_used,
+                    data_allowance_bytes: allowance,
+                    as_of: newest.as_of,
+                })?,
                 now,
             )?;
         }

@@ -105,6 +105,7 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 
 /// Exchange a client id and secret for a short-lived access token.
 #[utoipa::path(
+    operation_id = "createAccessToken",
     tag = "auth",
     request_body(content(
         (TokenRequest = "application/x-www-form-urlencoded"),
@@ -225,6 +226,7 @@ pub async fn token(
 
 /// Sign in as a team member; returns an access token carrying your role.
 #[utoipa::path(
+    operation_id = "login",
     tag = "auth",
     request_body = LoginRequest,
     responses(
@@ -262,6 +264,18 @@ pub async fn login(
 /// 409 `partner_choice_required`: a problem whose `partners` lists the partners this email
 /// and password sign in to (only those).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:onyx:problem:partner_choice_required",
+    "title": "Conflict",
+    "status": 409,
+    "detail": "This email and password sign in to the teams of several partners; send the login again with `partner_id` set to one of `partners`.",
+    "code": "partner_choice_required",
+    "request_id": "req_9f2c1d0b7a6e4c3f",
+    "partners": [
+        {"partner_id": "ptr_8Jd2kQ0vXn4LmT7sWc1aZp9e", "name": "Wanderlust Travel"},
+        {"partner_id": "ptr_2Lm8Qv0xTc4Jd9rK7sWn1aZp", "name": "Nomad Mobile"}
+    ]
+}))]
 pub struct PartnerChoiceRequired {
     #[serde(flatten)]
     pub problem: Problem,
@@ -284,6 +298,7 @@ pub struct Me {
 
 /// Who the access token belongs to: partner, environment, member role or credential.
 #[utoipa::path(
+    operation_id = "getMe",
     tag = "auth",
     security(("partner_jwt" = [])),
     responses((status = 200, description = "The caller.", body = Me))

@@ -748,15 +748,15 @@ fn apply(
         &tenant,
         "support_case.updated",
         &r.id,
-        serde_json::json!({
-            "support_case_id": r.id,
-            "change": change.as_str(),
-            "status": to.as_str(),
-            "previous_status": from.as_str(),
-            "reopened": reopened,
-            "comment_id": comment_id,
-            "author_type": actor.kind,
-        }),
+        crate::webhooks::payloads::value(&crate::webhooks::payloads::SupportCaseEventData {
+            support_case_id: r.id.clone(),
+            change: change.as_str().into(),
+            status: to,
+            previous_status: from,
+            reopened,
+            comment_id: comment_id.clone(),
+            author_type: actor.kind.into(),
+        })?,
         now,
     )?;
     let action = match change {

@@ -27,6 +27,7 @@ pub struct CreateInvitation {
 
 /// Invite a team member (owners and admins). The token is returned once.
 #[utoipa::path(
+    operation_id = "createInvitation",
     tag = "team",
     request_body = CreateInvitation,
     security(("partner_jwt" = [])),
@@ -67,6 +68,7 @@ pub async fn invite(
 
 /// List invitations with their status (owners and admins).
 #[utoipa::path(
+    operation_id = "listInvitations",
     tag = "team",
     params(PageQuery),
     security(("partner_jwt" = [])),
@@ -115,6 +117,7 @@ pub struct AcceptInvitation {
 
 /// Accept an invitation (no authentication: the token is the proof) and become a member.
 #[utoipa::path(
+    operation_id = "acceptInvitation",
     tag = "team",
     request_body = AcceptInvitation,
     responses(
@@ -149,6 +152,7 @@ pub async fn accept(
 
 /// List team members (every role may see the team).
 #[utoipa::path(
+    operation_id = "listMembers",
     tag = "team",
     params(PageQuery),
     security(("partner_jwt" = [])),
@@ -182,6 +186,7 @@ pub struct UpdateMember {
 
 /// Change a member's role (owners and admins; only owners change owners).
 #[utoipa::path(
+    operation_id = "updateMember",
     tag = "team",
     params(("member_id" = String, Path, description = "Member id (`mem_…`).")),
     request_body = UpdateMember,
@@ -212,6 +217,7 @@ pub async fn update(
 
 /// Remove a member; their tokens stop working at once (owners and admins).
 #[utoipa::path(
+    operation_id = "removeMember",
     tag = "team",
     params(("member_id" = String, Path, description = "Member id (`mem_…`).")),
     security(("partner_jwt" = [])),

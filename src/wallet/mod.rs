@@ -323,16 +323,16 @@ fn apply(
                 wallet.tenant,
                 "wallet.low_balance",
                 &wallet.id,
-                serde_json::json!({
-                    "wallet": {
-                        "id": wallet.id,
-                        "currency": wallet.currency,
-                        "available": avail,
-                        "reserved": res,
-                        "low_balance_threshold": threshold,
+                crate::webhooks::payloads::value(&crate::webhooks::payloads::LowBalanceData {
+                    wallet: crate::webhooks::payloads::LowBalanceWallet {
+                        id: wallet.id.to_string(),
+                        currency: wallet.currency.to_string(),
+                        available: avail,
+                        reserved: res,
+                        low_balance_threshold: threshold,
                     },
-                    "ledger_entry_id": entry_id,
-                }),
+                    ledger_entry_id: entry_id.clone(),
+                })?,
                 now,
             )?;
         } else if avail >= threshold && alerted {
