@@ -104,12 +104,15 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 }
 
 /// Exchange a client id and secret for a short-lived access token.
+///
+/// The body is form-encoded as OAuth 2.0 asks (RFC 6749 §4.4); the same fields as a JSON
+/// object (`Content-Type: application/json`) are accepted too. The document names the form
+/// only: client generators read two media types of one schema as two bodies.
 #[utoipa::path(
     operation_id = "createAccessToken",
     tag = "auth",
     request_body(content(
         (TokenRequest = "application/x-www-form-urlencoded"),
-        (TokenRequest = "application/json"),
     )),
     responses(
         (status = 200, description = "Access token issued.", body = TokenResponse),

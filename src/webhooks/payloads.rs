@@ -504,6 +504,22 @@ pub fn document(doc: &mut utoipa::openapi::OpenApi) {
             "type".into(),
             RefOr::Ref(Ref::from_schema_name("EventType")),
         );
+        // Any object here; the `webhooks` section names each type's own `data` schema.
+        event.properties.insert(
+            "data".into(),
+            RefOr::T(Schema::Object(
+                utoipa::openapi::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::Object)
+                    .additional_properties(Some(
+                        utoipa::openapi::schema::AdditionalProperties::FreeForm(true),
+                    ))
+                    .description(Some(
+                        "The event's data: its schema per event type is in this document's \
+                         `webhooks` section (`OrderEventData`, `ServiceEventData`, ...).",
+                    ))
+                    .build(),
+            )),
+        );
     }
     let schemas = match serde_json::to_value(&components.schemas) {
         Ok(serde_json::Value::Object(map)) => map,
