@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod credentials;
 pub mod db;
+pub mod demo_keys;
 pub mod error;
 pub mod events;
 pub mod http;

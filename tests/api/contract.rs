@@ -375,3 +375,385 @@ fn collect_refs(value: &Value, out: &mut Vec<String>) {
         _ => {}
     }
 }
+
+// ---- The first hour: `onyx serve --demo` as its own process --------------------------------
+// These run the binary on a temporary SQLite database (whatever TEST_DATABASE_URL says): what
+// they check is the process's start-up, its key file and its port.
+
+struct Child {
+    process: std::process::Child,
+    stdout: Vec<String>,
+    base: String,
+}
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        let _ = self.process.kill();
+        let _ = self.process.wait();
+    }
+}
+
+fn onyx(db: &std::path::Path, args: &[&str], listen: &str) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_onyx"));
+    cmd.args(args)
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("DATABASE_URL", format!("sqlite://{}", db.display()))
+        .env("ONYX_LISTEN", listen)
+        .env("ONYX_SANDBOX_STEP_MS", "0")
+        .env("ONYX_LOG", "error")
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    cmd
+}
+
+/// Starts `onyx serve --demo` and reads its banner up to the last demo line.
+fn start_demo(db: &std::path::Path) -> Child {
+    use std::io::BufRead;
+    let mut process = onyx(db, &["serve", "--demo"], "127.0.0.1:0")
+        .spawn()
+        .expect("start onyx serve --demo");
+    let mut lines = std::io::BufReader::new(process.stdout.take().unwrap()).lines();
+    let mut stdout = Vec::new();
+    let mut base = String::new();
+    loop {
+        let Some(Ok(line)) = lines.next() else {
+            let mut err = String::new();
+            let _ = std::io::Read::read_to_string(&mut process.stderr.take().unwrap(), &mut err);
+            panic!("onyx serve --demo stopped early: {stdout:?} {err}");
+        };
+        if let Some(rest) = line.strip_prefix("Onyx Partner API listening on ") {
+            base = rest.trim().to_string();
+        }
+        let last = line.contains("Operator token");
+        stdout.push(line);
+        if last {
+            break;
+        }
+    }
+    // Keep the pipe drained so the service never blocks on a full stdout.
+    std::thread::spawn(move || for _ in lines {});
+    Child {
+        process,
+        stdout,
+        base,
+    }
+}
+
+fn banner_value(lines: &[String], label: &str) -> Option<String> {
+    lines.iter().find_map(|l| {
+        l.trim()
+            .strip_prefix(label)
+            .map(|rest| rest.split_whitespace().next().unwrap_or("").to_string())
+    })
+}
+
+async fn token_of(http: &reqwest::Client, base: &str, id: &str, secret: &str) -> String {
+    let resp: Value = http
+        .post(format!("{base}/v1/oauth/token"))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", id),
+            ("client_secret", secret),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    resp["access_token"]
+        .as_str()
+        .unwrap_or_else(|| panic!("token: {resp}"))
+        .to_string()
+}
+
+async fn call(
+    http: &reqwest::Client,
+    method: reqwest::Method,
+    url: String,
+    token: &str,
+    body: Option<Value>,
+) -> (u16, Value) {
+    let mut req = http.request(method, url).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let resp = req.send().await.unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+async fn eventually<F, Fut>(what: &str, mut check: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
+        if check().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    panic!("timed out waiting for {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restarted_demo_keeps_tokens_activation_materials_and_webhook_signing() {
+    use reqwest::Method;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("onyx.db");
+    let http = reqwest::Client::new();
+    let receiver = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(204))
+        .mount(&receiver)
+        .await;
+
+    let first = start_demo(&db);
+    let id = banner_value(&first.stdout, "Sandbox client_id:").expect("client id shown");
+    let secret = banner_value(&first.stdout, "Sandbox secret:").expect("secret shown");
+    assert!(
+        first
+            .stdout
+            .iter()
+            .any(|l| l.contains(&format!("curl -s {}/v1/oauth/token", first.base))),
+        "the banner names the bound address: {:?}",
+        first.stdout
+    );
+    let base = first.base.clone();
+    let token = token_of(&http, &base, &id, &secret).await;
+    let (s, endpoint) = call(
+        &http,
+        Method::POST,
+        format!("{base}/v1/webhook-endpoints"),
+        &token,
+        Some(serde_json::json!({"url": format!("{}/hook", receiver.uri()), "event_types": ["service.active"]})),
+    )
+    .await;
+    assert_eq!(s, 201, "{endpoint}");
+    let (_, packages) = call(
+        &http,
+        Method::GET,
+        format!("{base}/v1/packages"),
+        &token,
+        None,
+    )
+    .await;
+    let plan = packages["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "plan" && p["compliance_requirements"] == serde_json::json!([]))
+        .unwrap()["package_id"]
+        .clone();
+    let (s, order) = call(
+        &http,
+        Method::POST,
+        format!("{base}/v1/orders"),
+        &token,
+        Some(
+            serde_json::json!({"type": "activate_subscription", "customer_reference": "restart",
+            "items": [{"package_id": plan}]}),
+        ),
+    )
+    .await;
+    assert_eq!(s, 201, "{order}");
+    let order_url = format!("{base}/v1/orders/{}", order["id"].as_str().unwrap());
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let service = loop {
+        let (_, o) = call(&http, Method::GET, order_url.clone(), &token, None).await;
+        if o["state"] == "completed" {
+            break o["service_id"].as_str().unwrap().to_string();
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the order completes: {o}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let activation_url = format!("/v1/services/{service}/activation");
+    let before = loop {
+        let (s, m) = call(
+            &http,
+            Method::GET,
+            format!("{base}{activation_url}"),
+            &token,
+            None,
+        )
+        .await;
+        if s == 200 {
+            break m;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "materials are issued: {m}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    let keys = std::path::PathBuf::from(format!("{}.keys", db.display()));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        let mode = std::fs::metadata(&keys)
+            .expect("key file")
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "the key file is private");
+    }
+    drop(first);
+
+    // The restart: same database, new process, new port.
+    let second = start_demo(&db);
+    assert!(
+        second
+            .stdout
+            .iter()
+            .any(|l| l.contains("onyx demo-credentials")),
+        "the banner says how to get credentials: {:?}",
+        second.stdout
+    );
+    assert!(banner_value(&second.stdout, "Sandbox secret:").is_none());
+    let base = second.base.clone();
+    // The access token of the first run still works, and the materials still decrypt.
+    let (s, after) = call(
+        &http,
+        Method::GET,
+        format!("{base}{activation_url}"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200, "{after}");
+    assert_eq!(after["activation_code"], before["activation_code"]);
+    // A webhook signed after the restart verifies with the secret issued before it.
+    let (s, _) = call(
+        &http,
+        Method::POST,
+        format!("{base}/v1/sandbox/services/{service}/install"),
+        &token,
+        None,
+    )
+    .await;
+    assert_eq!(s, 200);
+    eventually("the service.active webhook", || async {
+        !receiver.received_requests().await.unwrap().is_empty()
+    })
+    .await;
+    let got = receiver.received_requests().await.unwrap();
+    let delivery = &got[0];
+    let header = |n: &str| {
+        delivery
+            .headers
+            .get(n)
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .to_string()
+    };
+    let expected = onyx::webhooks::signing::sign(
+        endpoint["secret"].as_str().unwrap(),
+        &header("webhook-id"),
+        header("webhook-timestamp").parse().unwrap(),
+        &delivery.body,
+    );
+    assert!(
+        header("webhook-signature")
+            .split(' ')
+            .any(|s| s == expected),
+        "the delivery is signed with the endpoint's secret"
+    );
+    // `onyx demo-credentials` issues a working sandbox credential.
+    let out = onyx(&db, &["demo-credentials"], "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let new_id = banner_value(&lines, "Sandbox client_id:").unwrap();
+    let new_secret = banner_value(&lines, "Sandbox secret:").unwrap();
+    assert_ne!(new_id, id);
+    let fresh = token_of(&http, &base, &new_id, &new_secret).await;
+    let (s, _) = call(&http, Method::GET, format!("{base}/v1/me"), &fresh, None).await;
+    assert_eq!(s, 200);
+}
+
+/// The output of a process expected to exit by itself; killed (and so failing the caller's
+/// checks) if it is still running after `seconds`.
+fn output_within(mut cmd: std::process::Command, seconds: u64) -> std::process::Output {
+    let mut child = cmd.spawn().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    while child.try_wait().unwrap().is_none() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_demo_that_cannot_bind_its_port_seeds_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("onyx.db");
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = taken.local_addr().unwrap().to_string();
+    let out = output_within(onyx(&db, &["serve", "--demo"], &addr), 20);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(stderr.contains("cannot listen"), "{stderr}");
+    assert!(!stdout.contains("Sandbox secret"), "{stdout}");
+    // Nothing was seeded: the database holds no demo partner.
+    let out = onyx(&db, &["demo-credentials"], "127.0.0.1:0")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("no demo data"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn live_mode_without_keys_refuses_to_start_and_says_why() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("onyx.db");
+    let out = output_within(onyx(&db, &["serve"], "127.0.0.1:0"), 20);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("refusing to start"), "{stderr}");
+    assert!(
+        stderr.contains("ONYX_JWT_SECRET and ONYX_ENCRYPTION_KEY"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("--demo"), "{stderr}");
+    assert!(!db.exists(), "nothing was created");
+    // With both keys it starts (and is stopped here once listening).
+    let mut child = onyx(&db, &["serve"], "127.0.0.1:0")
+        .env("ONYX_JWT_SECRET", "a-test-secret-of-at-least-32-characters")
+        .env(
+            "ONYX_ENCRYPTION_KEY",
+            "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=",
+        )
+        .spawn()
+        .unwrap();
+    let mut first = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut first,
+    )
+    .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first.contains("listening on"), "{first}");
+}
