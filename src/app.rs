@@ -160,6 +160,9 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
             )
             .default_service(web::to(fallback))
             .wrap(actix_web::middleware::from_fn(crate::http::nul::refuse_nul))
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::caching::headers,
+            ))
             .wrap(ErrorHandlers::new().default_handler(normalize_errors))
             .wrap(TracingLogger::<OnyxRootSpan>::new())
             .wrap(RequestIdMiddleware {

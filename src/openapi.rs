@@ -245,6 +245,7 @@ pub fn finish(mut doc: OpenApi, cross_field: Vec<(&str, serde_json::Value)>) -> 
     for op in operations(&mut doc) {
         op.security.get_or_insert_with(Vec::new);
     }
+    response_headers(&mut doc);
     problem_examples(&mut doc);
     binary_content(&mut doc);
     oauth_alternative(&mut doc);
@@ -372,6 +373,90 @@ fn binary_content(doc: &mut OpenApi) {
                             .build(),
                     )));
                 }
+            }
+        }
+    }
+}
+
+fn header(description: &str, integer: bool) -> utoipa::openapi::header::Header {
+    let kind = if integer { Type::Integer } else { Type::String };
+    let mut h = utoipa::openapi::header::Header::new(ObjectBuilder::new().schema_type(kind));
+    h.description = Some(description.to_string());
+    h
+}
+
+/// `RateLimit-*` on every answer of an operation a partner token opens (`http::caching`),
+/// and `ETag` / `If-None-Match` / 304 on the reads under `/v1`.
+fn response_headers(doc: &mut OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    let jwt = SecurityRequirement::new(PARTNER_JWT, Vec::<String>::new());
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let revalidated = path.starts_with("/v1/");
+        for (is_get, op) in [
+            (true, &mut item.get),
+            (false, &mut item.post),
+            (false, &mut item.put),
+            (false, &mut item.patch),
+            (false, &mut item.delete),
+        ]
+        .into_iter()
+        .filter_map(|(get, op)| op.as_mut().map(|o| (get, o)))
+        {
+            let limited = op.security.as_ref().is_some_and(|s| s.contains(&jwt));
+            for (status, response) in op.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                if limited {
+                    for (name, text) in [
+                        (
+                            "RateLimit-Limit",
+                            "Requests per minute allowed for this credential or member.",
+                        ),
+                        (
+                            "RateLimit-Remaining",
+                            "Requests left in the current window.",
+                        ),
+                        (
+                            "RateLimit-Reset",
+                            "Seconds until the full limit is available again.",
+                        ),
+                    ] {
+                        response.headers.insert(name.into(), header(text, true));
+                    }
+                }
+                if is_get && revalidated && status == "200" {
+                    response.headers.insert(
+                        "ETag".into(),
+                        header(
+                            "A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged.",
+                            false,
+                        ),
+                    );
+                }
+            }
+            if is_get && revalidated {
+                op.parameters.get_or_insert_with(Vec::new).push(
+                    ParameterBuilder::new()
+                        .name("If-None-Match")
+                        .parameter_in(ParameterIn::Header)
+                        .required(Required::False)
+                        .description(Some(
+                            "An `ETag` from an earlier answer: 304 without a body while the \
+                             representation is unchanged.",
+                        ))
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                );
+                op.responses.responses.insert(
+                    "304".into(),
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("Not modified: the `If-None-Match` tag is current.")
+                            .header("ETag", header("The current tag (the one sent).", false))
+                            .build(),
+                    ),
+                );
             }
         }
     }

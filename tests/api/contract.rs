@@ -757,3 +757,79 @@ fn live_mode_without_keys_refuses_to_start_and_says_why() {
     let _ = child.wait();
     assert!(first.contains("listening on"), "{first}");
 }
+
+// ---- Rate-limit headers and conditional reads ------------------------------------------------
+
+#[tokio::test]
+async fn every_authenticated_answer_carries_rate_limit_headers() {
+    let mut opts = crate::helpers::TestOptions::default();
+    opts.env.push(("ONYX_RATE_LIMIT_PER_MINUTE", "5".into()));
+    let app = TestApp::spawn_with(opts).await;
+    let org = app.onboard("Limited Travel").await;
+    let api = app.bearer(&org.owner.token);
+    let mut remaining = Vec::new();
+    // A success, a 404 and a 422 all say where the caller stands.
+    for (path, status) in [
+        ("/v1/me", 200),
+        ("/v1/orders/ord_missing", 404),
+        ("/v1/orders?limit=0", 422),
+        ("/v1/packages", 200),
+        ("/v1/wallet", 200),
+    ] {
+        let resp = api.get(path).await;
+        assert_eq!(resp.status, status, "{path}");
+        assert_eq!(resp.header("ratelimit-limit"), Some("5"), "{path}");
+        let left: u32 = resp.header("ratelimit-remaining").unwrap().parse().unwrap();
+        let reset: u64 = resp.header("ratelimit-reset").unwrap().parse().unwrap();
+        assert!(reset <= 60, "{path}: reset {reset}");
+        remaining.push(left);
+    }
+    assert_eq!(remaining, [4, 3, 2, 1, 0]);
+    let refused = api.get("/v1/me").await;
+    refused.expect_problem(429, "rate_limited");
+    assert_eq!(refused.header("ratelimit-remaining"), Some("0"));
+    assert_eq!(refused.header("ratelimit-reset"), Some("60"));
+    // Anonymous answers carry none.
+    let anon = app.anon().get("/healthz").await;
+    assert!(anon.header("ratelimit-limit").is_none());
+}
+
+#[tokio::test]
+async fn catalogue_and_object_reads_answer_304_to_a_current_etag() {
+    let app = TestApp::spawn().await;
+    let shop = crate::orders::shop(&app).await;
+    let token = shop.machine.token.clone();
+    let order =
+        crate::orders::create_order(&app, &token, &crate::orders::activate(&["fr-plan"])).await;
+    let order_path = format!("/v1/orders/{}", order["id"].as_str().unwrap());
+    for path in ["/v1/packages", "/v1/packages/fr-plan", order_path.as_str()] {
+        let first = app.bearer(&token).get(path).await;
+        assert_eq!(first.status, 200, "{path}");
+        let etag = first.header("etag").expect("an ETag").to_string();
+        assert!(etag.starts_with('"') && etag.ends_with('"'), "{etag}");
+        let again = app
+            .bearer(&token)
+            .request(reqwest::Method::GET, path)
+            .header("if-none-match", &etag)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status().as_u16(), 304, "{path}");
+        assert_eq!(again.headers()["etag"].to_str().unwrap(), etag);
+        assert!(again.bytes().await.unwrap().is_empty());
+        // Another tag reads the whole representation.
+        let other = app
+            .bearer(&token)
+            .request(reqwest::Method::GET, path)
+            .header("if-none-match", "\"something-else\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(other.status().as_u16(), 200, "{path}");
+    }
+    // A change gives a new tag: the order moves on.
+    let before = app.bearer(&token).get(&order_path).await;
+    app.drain().await;
+    let after = app.bearer(&token).get(&order_path).await;
+    assert_ne!(before.header("etag"), after.header("etag"));
+}

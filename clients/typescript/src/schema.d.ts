@@ -4262,7 +4262,10 @@ export interface operations {
     getOpenApiDocument: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4271,11 +4274,22 @@ export interface operations {
             /** @description The OpenAPI 3.1 document of this API. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": Record<string, never>;
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             500: components["responses"]["InternalError"];
         };
@@ -4446,7 +4460,10 @@ export interface operations {
     getMe: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4455,11 +4472,28 @@ export interface operations {
             /** @description The caller. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
@@ -4492,7 +4526,10 @@ export interface operations {
                 /** @description Only this status. */
                 status?: components["schemas"]["PackageStatus"];
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4501,11 +4538,28 @@ export interface operations {
             /** @description A page of packages, newest first. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Package"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4519,7 +4573,10 @@ export interface operations {
     getPackage: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Package id, e.g. `eu-10gb-30d`. */
                 package_id: string;
@@ -4531,17 +4588,40 @@ export interface operations {
             /** @description The package. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Package"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such package available to you. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4587,7 +4667,10 @@ export interface operations {
                 /** @description Only orders created before this time (RFC 3339). */
                 created_to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4596,11 +4679,28 @@ export interface operations {
             /** @description A page of orders. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Order"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4630,6 +4730,12 @@ export interface operations {
             /** @description Order accepted; funds reserved. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4641,6 +4747,12 @@ export interface operations {
             /** @description Your role may not order, or the partner is not approved (`partner_not_approved`). */
             403: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4660,6 +4772,12 @@ export interface operations {
             /** @description The subscription has an open order (`service_busy`), or the idempotency key is in use. */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4681,6 +4799,12 @@ export interface operations {
             /** @description A creation check failed; `code` names it (e.g. `insufficient_funds`, `package_unavailable`). */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4695,7 +4819,10 @@ export interface operations {
     getOrder: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Order id (`ord_…`). */
                 order_id: string;
@@ -4707,17 +4834,40 @@ export interface operations {
             /** @description The order. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["OrderDetail"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such order in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4757,6 +4907,12 @@ export interface operations {
             /** @description Cancelled. */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4769,6 +4925,12 @@ export interface operations {
             /** @description No such order in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4788,6 +4950,12 @@ export interface operations {
             /** @description The order is not open (`order_not_cancellable`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4828,6 +4996,12 @@ export interface operations {
             /** @description A new attempt is under way; funds reserved again. */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4840,6 +5014,12 @@ export interface operations {
             /** @description No such order in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4859,6 +5039,12 @@ export interface operations {
             /** @description Not failed (`order_not_failed`) or not retryable now (`retry_not_allowed`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4868,6 +5054,12 @@ export interface operations {
             /** @description The wallet cannot cover the new attempt (`insufficient_funds`). */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4907,7 +5099,10 @@ export interface operations {
                 /** @description Only services of this customer. */
                 customer_reference?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4916,11 +5111,28 @@ export interface operations {
             /** @description A page of services, newest first. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Service"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4934,7 +5146,10 @@ export interface operations {
     getService: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Service id (`svc_…`). */
                 service_id: string;
@@ -4946,17 +5161,40 @@ export interface operations {
             /** @description The service. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Service"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such service in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4993,6 +5231,12 @@ export interface operations {
             /** @description The service, now active. */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5004,6 +5248,12 @@ export interface operations {
             /** @description No such sandbox service (always 404 with live credentials). */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5023,6 +5273,12 @@ export interface operations {
             /** @description The service is not ready to install (`service_not_ready`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5047,7 +5303,10 @@ export interface operations {
     getActivation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Service id (`svc_…`). */
                 service_id: string;
@@ -5059,17 +5318,40 @@ export interface operations {
             /** @description The materials. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ActivationMaterials"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such service in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5089,6 +5371,12 @@ export interface operations {
             /** @description Not issued yet (`activation_not_ready`) or revoked (`activation_materials_revoked`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5103,7 +5391,10 @@ export interface operations {
     getActivationQr: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Service id (`svc_…`). */
                 service_id: string;
@@ -5115,6 +5406,14 @@ export interface operations {
             /** @description The QR code. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5122,11 +5421,26 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such service in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5146,6 +5460,12 @@ export interface operations {
             /** @description Only image/png and image/svg+xml can be produced (`not_acceptable`). */
             406: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5165,6 +5485,12 @@ export interface operations {
             /** @description Not issued yet (`activation_not_ready`) or revoked (`activation_materials_revoked`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5182,7 +5508,10 @@ export interface operations {
                 /** @description The customer's device platform. */
                 platform: components["schemas"]["Platform"];
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Service id (`svc_…`). */
                 service_id: string;
@@ -5194,11 +5523,28 @@ export interface operations {
             /** @description Ordered steps. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["InstallGuidance"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5206,6 +5552,12 @@ export interface operations {
             /** @description No such service in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5225,6 +5577,12 @@ export interface operations {
             /** @description The service is not ready to install or active (`service_not_ready`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5266,6 +5624,12 @@ export interface operations {
             /** @description The recovery path. */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5278,6 +5642,12 @@ export interface operations {
             /** @description No such service in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5317,7 +5687,10 @@ export interface operations {
                  */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Service id (`svc_…`). */
                 service_id: string;
@@ -5329,11 +5702,28 @@ export interface operations {
             /** @description Usage. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["ServiceUsage"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5341,6 +5731,12 @@ export interface operations {
             /** @description No such service in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5382,6 +5778,12 @@ export interface operations {
             /** @description Recorded; the latest snapshot. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5394,6 +5796,12 @@ export interface operations {
             /** @description No such sandbox service (always 404 with live credentials). */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5413,6 +5821,12 @@ export interface operations {
             /** @description The service is not active (`service_not_active`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5451,7 +5865,10 @@ export interface operations {
                  */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5460,11 +5877,28 @@ export interface operations {
             /** @description A page of endpoints. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_WebhookEndpoint"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5491,6 +5925,12 @@ export interface operations {
             /** @description Created, with its signing secret. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5512,7 +5952,10 @@ export interface operations {
     getWebhookEndpoint: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Endpoint id (`we_…`). */
                 endpoint_id: string;
@@ -5524,17 +5967,40 @@ export interface operations {
             /** @description The endpoint. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookEndpoint"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such endpoint in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5571,6 +6037,12 @@ export interface operations {
             /** @description Deleted. */
             204: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5580,6 +6052,12 @@ export interface operations {
             /** @description No such endpoint in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5621,6 +6099,12 @@ export interface operations {
             /** @description Updated. */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5633,6 +6117,12 @@ export interface operations {
             /** @description No such endpoint in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5678,6 +6168,12 @@ export interface operations {
             /** @description The endpoint with its new secret (shown once). */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5690,6 +6186,12 @@ export interface operations {
             /** @description No such endpoint in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5709,6 +6211,12 @@ export interface operations {
             /** @description `concurrent_change`: another rotation of this endpoint won at the same moment; read the endpoint and rotate again if needed. */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5748,6 +6256,12 @@ export interface operations {
             /** @description Queued; follow it in /v1/webhook-deliveries. */
             202: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5759,6 +6273,12 @@ export interface operations {
             /** @description No such endpoint in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5801,7 +6321,10 @@ export interface operations {
                 /** @description Only events created before this time (RFC 3339). */
                 created_to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5810,11 +6333,28 @@ export interface operations {
             /** @description A page of events. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Event"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5828,7 +6368,10 @@ export interface operations {
     getEvent: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Event id (`evt_…`). */
                 event_id: string;
@@ -5840,17 +6383,40 @@ export interface operations {
             /** @description The event. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Event"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such event in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5892,6 +6458,12 @@ export interface operations {
             /** @description Queued deliveries. */
             202: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5904,6 +6476,12 @@ export interface operations {
             /** @description No such event or endpoint in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5923,6 +6501,12 @@ export interface operations {
             /** @description Not replayable: too old (`event_not_replayable`), endpoint disabled (`endpoint_disabled`), or no endpoint subscribed (`no_endpoint_to_replay`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5955,7 +6539,10 @@ export interface operations {
                 /** @description `failed` lists the deliveries that gave up. */
                 status?: components["schemas"]["DeliveryStatus"];
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5964,11 +6551,28 @@ export interface operations {
             /** @description A page of deliveries, newest first. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Delivery"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -5982,7 +6586,10 @@ export interface operations {
     getWallet: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5991,11 +6598,28 @@ export interface operations {
             /** @description Wallets, one per currency. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["WalletList"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
@@ -6023,7 +6647,10 @@ export interface operations {
                  */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6032,11 +6659,28 @@ export interface operations {
             /** @description Balance points, newest first; empty when there is no wallet in this currency. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_BalancePoint"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6076,7 +6720,10 @@ export interface operations {
                 /** @description Only entries created before this time (RFC 3339). */
                 created_to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6085,6 +6732,14 @@ export interface operations {
             /** @description Ledger entries, newest first (JSON page), or the CSV export. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6092,12 +6747,27 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description Only application/json and text/csv can be produced (`not_acceptable`). */
             406: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6136,6 +6806,12 @@ export interface operations {
             /** @description Your wallets, with the threshold set. */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6180,7 +6856,10 @@ export interface operations {
                  */
                 currency?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6189,11 +6868,28 @@ export interface operations {
             /** @description A page of invoices. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Invoice"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6201,6 +6897,12 @@ export interface operations {
             /** @description `period` is not `YYYY-MM` (`validation_failed`). */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6225,7 +6927,10 @@ export interface operations {
     getInvoice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Invoice id (`inv_…`). */
                 invoice_id: string;
@@ -6237,6 +6942,14 @@ export interface operations {
             /** @description The invoice with its lines, its PDF document, or its lines as CSV. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6245,11 +6958,26 @@ export interface operations {
                     "text/csv": string;
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such invoice in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6269,6 +6997,12 @@ export interface operations {
             /** @description Only application/json, application/pdf and text/csv can be produced (`not_acceptable`). */
             406: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6302,6 +7036,12 @@ export interface operations {
             /** @description The period was closed; `data` lists the invoices made. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6313,6 +7053,12 @@ export interface operations {
             /** @description Called with live credentials (`route_not_found`). */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6353,7 +7099,10 @@ export interface operations {
                 /** @description Only requests about this order. */
                 order_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6362,11 +7111,28 @@ export interface operations {
             /** @description A page of refund requests. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Refund"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6396,6 +7162,12 @@ export interface operations {
             /** @description The request (in sandbox already decided unless `manual`). */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6408,6 +7180,12 @@ export interface operations {
             /** @description The order is not completed or has nothing left to refund (`order_not_refundable`), or a request is already pending (`refund_already_open`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6419,6 +7197,12 @@ export interface operations {
             /** @description No such order (`order_not_found`), more than refundable (`refund_exceeds_captured`), or invalid fields. */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6433,7 +7217,10 @@ export interface operations {
     getRefund: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Refund id (`rfd_…`). */
                 refund_id: string;
@@ -6445,17 +7232,40 @@ export interface operations {
             /** @description The request. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Refund"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such refund in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6486,7 +7296,10 @@ export interface operations {
                  */
                 period: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6495,11 +7308,28 @@ export interface operations {
             /** @description The period's reconciliation. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Reconciliation"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6507,6 +7337,12 @@ export interface operations {
             /** @description `period` is not `YYYY-MM` (`validation_failed`). */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6542,7 +7378,10 @@ export interface operations {
                  */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6551,11 +7390,28 @@ export interface operations {
             /** @description A page of credentials, newest first. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Credential"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6582,6 +7438,12 @@ export interface operations {
             /** @description Created; store `client_secret` now, it is not shown again. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6620,6 +7482,12 @@ export interface operations {
             /** @description The replacement credential with its secret (shown once). */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6632,6 +7500,12 @@ export interface operations {
             /** @description No such credential in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6651,6 +7525,12 @@ export interface operations {
             /** @description The credential is not active (`invalid_credential_state`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6690,6 +7570,12 @@ export interface operations {
             /** @description Revoked. */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6701,6 +7587,12 @@ export interface operations {
             /** @description No such credential in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6720,6 +7612,12 @@ export interface operations {
             /** @description Already revoked (`credential_already_revoked`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6755,7 +7653,10 @@ export interface operations {
                  */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6764,11 +7665,28 @@ export interface operations {
             /** @description A page of invitations, newest first. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Invitation"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6795,6 +7713,12 @@ export interface operations {
             /** @description Invitation created; send the token to the invitee. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6807,6 +7731,12 @@ export interface operations {
             /** @description A member of your team already has this email (`email_taken`); members of other partners' teams are never considered. */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6903,7 +7833,10 @@ export interface operations {
                  */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -6912,11 +7845,28 @@ export interface operations {
             /** @description A page of members, newest first. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_Member"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -6942,6 +7892,12 @@ export interface operations {
             /** @description Removed. */
             204: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -6951,6 +7907,12 @@ export interface operations {
             /** @description No such member in your organisation. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -6970,6 +7932,12 @@ export interface operations {
             /** @description The last owner cannot be removed (`last_owner`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7010,6 +7978,12 @@ export interface operations {
             /** @description Updated member. */
             200: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7022,6 +7996,12 @@ export interface operations {
             /** @description No such member in your organisation. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7041,6 +8021,12 @@ export interface operations {
             /** @description The last owner cannot be demoted (`last_owner`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7085,7 +8071,10 @@ export interface operations {
                 /** @description Only cases about this service. */
                 service_id?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7094,11 +8083,28 @@ export interface operations {
             /** @description A page of support cases (without comments). */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_SupportCase"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -7128,6 +8134,12 @@ export interface operations {
             /** @description Case opened. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7139,6 +8151,12 @@ export interface operations {
             /** @description Your role may not open support cases. */
             403: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7158,6 +8176,12 @@ export interface operations {
             /** @description The order, service or package is not one of yours (`not_found`). */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7180,6 +8204,12 @@ export interface operations {
             /** @description A field is invalid, holds a secret (`errors[].code` `secret_in_text`), or `service_id` is not the order's service (`reference_mismatch`). */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7211,7 +8241,10 @@ export interface operations {
     getSupportCase: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description Support case id (`case_…`). */
                 case_id: string;
@@ -7223,17 +8256,40 @@ export interface operations {
             /** @description The case. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["SupportCaseDetail"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             /** @description No such case in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7277,6 +8333,12 @@ export interface operations {
             /** @description Comment added; the case with its comments. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7288,6 +8350,12 @@ export interface operations {
             /** @description Your role may not comment on support cases. */
             403: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7307,6 +8375,12 @@ export interface operations {
             /** @description No such case in this environment. */
             404: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7326,6 +8400,12 @@ export interface operations {
             /** @description The case is closed (`case_closed`), was resolved too long ago to reopen (`case_not_reopenable`), or changed at the same moment (`concurrent_change`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7337,6 +8417,12 @@ export interface operations {
             /** @description The body is invalid or holds a secret (`errors[].code` `secret_in_text`). */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7361,7 +8447,10 @@ export interface operations {
     getReadinessChecklist: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7370,16 +8459,39 @@ export interface operations {
             /** @description The checklist. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["LiveReadiness"];
                 };
             };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             401: components["responses"]["Unauthenticated"];
             /** @description Your role may not view readiness. */
             403: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7413,6 +8525,12 @@ export interface operations {
             /** @description Requested; waiting for Onyx. */
             201: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7423,6 +8541,12 @@ export interface operations {
             /** @description Only owners and admins may request live access. */
             403: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7442,6 +8566,12 @@ export interface operations {
             /** @description A request is already waiting (`live_request_pending`), or live access is already enabled (`live_access_already_enabled`). */
             409: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7451,6 +8581,12 @@ export interface operations {
             /** @description Checklist items are not done (`readiness_incomplete`); `missing` lists them. */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
@@ -7486,7 +8622,10 @@ export interface operations {
                 /** @description Only entries before this time (RFC 3339). */
                 created_to?: string;
             };
-            header?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -7495,11 +8634,28 @@ export interface operations {
             /** @description Audit entries, newest first. */
             200: {
                 headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {
                     "application/json": components["schemas"]["Page_AuditEntry"];
                 };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -7507,6 +8663,12 @@ export interface operations {
             /** @description A time is out of range. */
             422: {
                 headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
                     [name: string]: unknown;
                 };
                 content: {

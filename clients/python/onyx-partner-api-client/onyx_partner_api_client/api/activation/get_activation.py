@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.activation_materials import ActivationMaterials
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     service_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -30,17 +37,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActivationMaterials | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ActivationMaterials | Any | Problem | None:
     if response.status_code == 200:
         response_200 = ActivationMaterials.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -97,7 +109,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ActivationMaterials | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ActivationMaterials | Any | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,25 +122,28 @@ def sync_detailed(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[ActivationMaterials | Problem]:
+) -> Response[ActivationMaterials | Any | Problem]:
     """ Activation materials of a service. Secret: answered with `Cache-Control: no-store`, and
     every read is written to the audit log.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivationMaterials | Problem]
+        Response[ActivationMaterials | Any | Problem]
      """
 
 
     kwargs = _get_kwargs(
         service_id=service_id,
+if_none_match=if_none_match,
 
     )
 
@@ -142,26 +157,29 @@ def sync(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> ActivationMaterials | Problem | None:
+) -> ActivationMaterials | Any | Problem | None:
     """ Activation materials of a service. Secret: answered with `Cache-Control: no-store`, and
     every read is written to the audit log.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivationMaterials | Problem
+        ActivationMaterials | Any | Problem
      """
 
 
     return sync_detailed(
         service_id=service_id,
 client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -169,25 +187,28 @@ async def asyncio_detailed(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[ActivationMaterials | Problem]:
+) -> Response[ActivationMaterials | Any | Problem]:
     """ Activation materials of a service. Secret: answered with `Cache-Control: no-store`, and
     every read is written to the audit log.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[ActivationMaterials | Problem]
+        Response[ActivationMaterials | Any | Problem]
      """
 
 
     kwargs = _get_kwargs(
         service_id=service_id,
+if_none_match=if_none_match,
 
     )
 
@@ -201,25 +222,28 @@ async def asyncio(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> ActivationMaterials | Problem | None:
+) -> ActivationMaterials | Any | Problem | None:
     """ Activation materials of a service. Secret: answered with `Cache-Control: no-store`, and
     every read is written to the audit log.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        ActivationMaterials | Problem
+        ActivationMaterials | Any | Problem
      """
 
 
     return (await asyncio_detailed(
         service_id=service_id,
 client=client,
+if_none_match=if_none_match,
 
     )).parsed

@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.problem import Problem
 from ...types import File, FileTypes
+from ...types import UNSET, Unset
 from io import BytesIO
 from typing import cast
 
@@ -17,9 +18,15 @@ from typing import cast
 
 def _get_kwargs(
     service_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -31,11 +38,12 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> File | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | File | Problem | None:
     if response.status_code == 200:
         response_200 = File(
              payload = BytesIO(response.content)
@@ -44,6 +52,10 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -107,7 +119,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[File | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | File | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -120,24 +132,27 @@ def sync_detailed(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[File | Problem]:
+) -> Response[Any | File | Problem]:
     """ The activation code as a QR code: `image/png` (default) or `image/svg+xml` by `Accept`.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[File | Problem]
+        Response[Any | File | Problem]
      """
 
 
     kwargs = _get_kwargs(
         service_id=service_id,
+if_none_match=if_none_match,
 
     )
 
@@ -151,25 +166,28 @@ def sync(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> File | Problem | None:
+) -> Any | File | Problem | None:
     """ The activation code as a QR code: `image/png` (default) or `image/svg+xml` by `Accept`.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        File | Problem
+        Any | File | Problem
      """
 
 
     return sync_detailed(
         service_id=service_id,
 client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -177,24 +195,27 @@ async def asyncio_detailed(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[File | Problem]:
+) -> Response[Any | File | Problem]:
     """ The activation code as a QR code: `image/png` (default) or `image/svg+xml` by `Accept`.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[File | Problem]
+        Response[Any | File | Problem]
      """
 
 
     kwargs = _get_kwargs(
         service_id=service_id,
+if_none_match=if_none_match,
 
     )
 
@@ -208,24 +229,27 @@ async def asyncio(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> File | Problem | None:
+) -> Any | File | Problem | None:
     """ The activation code as a QR code: `image/png` (default) or `image/svg+xml` by `Accept`.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        File | Problem
+        Any | File | Problem
      """
 
 
     return (await asyncio_detailed(
         service_id=service_id,
 client=client,
+if_none_match=if_none_match,
 
     )).parsed

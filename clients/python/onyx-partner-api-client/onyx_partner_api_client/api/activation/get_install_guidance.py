@@ -11,6 +11,7 @@ from ... import errors
 from ...models.install_guidance import InstallGuidance
 from ...models.platform import Platform
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -19,9 +20,14 @@ def _get_kwargs(
     service_id: str,
     *,
     platform: Platform,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -41,17 +47,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> InstallGuidance | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | InstallGuidance | Problem | None:
     if response.status_code == 200:
         response_200 = InstallGuidance.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -122,7 +133,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[InstallGuidance | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | InstallGuidance | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -136,26 +147,29 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     platform: Platform,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[InstallGuidance | Problem]:
+) -> Response[Any | InstallGuidance | Problem]:
     """ Onyx's install steps for the customer's platform and this service.
 
     Args:
         service_id (str):
         platform (Platform):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[InstallGuidance | Problem]
+        Response[Any | InstallGuidance | Problem]
      """
 
 
     kwargs = _get_kwargs(
         service_id=service_id,
 platform=platform,
+if_none_match=if_none_match,
 
     )
 
@@ -170,20 +184,22 @@ def sync(
     *,
     client: AuthenticatedClient,
     platform: Platform,
+    if_none_match: str | Unset = UNSET,
 
-) -> InstallGuidance | Problem | None:
+) -> Any | InstallGuidance | Problem | None:
     """ Onyx's install steps for the customer's platform and this service.
 
     Args:
         service_id (str):
         platform (Platform):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        InstallGuidance | Problem
+        Any | InstallGuidance | Problem
      """
 
 
@@ -191,6 +207,7 @@ def sync(
         service_id=service_id,
 client=client,
 platform=platform,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -199,26 +216,29 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     platform: Platform,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[InstallGuidance | Problem]:
+) -> Response[Any | InstallGuidance | Problem]:
     """ Onyx's install steps for the customer's platform and this service.
 
     Args:
         service_id (str):
         platform (Platform):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[InstallGuidance | Problem]
+        Response[Any | InstallGuidance | Problem]
      """
 
 
     kwargs = _get_kwargs(
         service_id=service_id,
 platform=platform,
+if_none_match=if_none_match,
 
     )
 
@@ -233,20 +253,22 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     platform: Platform,
+    if_none_match: str | Unset = UNSET,
 
-) -> InstallGuidance | Problem | None:
+) -> Any | InstallGuidance | Problem | None:
     """ Onyx's install steps for the customer's platform and this service.
 
     Args:
         service_id (str):
         platform (Platform):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        InstallGuidance | Problem
+        Any | InstallGuidance | Problem
      """
 
 
@@ -254,5 +276,6 @@ async def asyncio(
         service_id=service_id,
 client=client,
 platform=platform,
+if_none_match=if_none_match,
 
     )).parsed

@@ -26,9 +26,14 @@ def _get_kwargs(
     actor_id: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -69,17 +74,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageAuditEntry | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageAuditEntry | Problem | None:
     if response.status_code == 200:
         response_200 = PageAuditEntry.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -136,7 +146,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageAuditEntry | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageAuditEntry | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -155,8 +165,9 @@ def sync_detailed(
     actor_id: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageAuditEntry | Problem]:
+) -> Response[Any | PageAuditEntry | Problem]:
     """ List the audit log (owners and admins): credential changes, team changes, sign-ins,
     support cases, live-access requests. Filter by actor (`actor_type`, `actor_id`), `action`
     and time (`created_from`, `created_to`); filters combine.
@@ -169,13 +180,14 @@ def sync_detailed(
         actor_id (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageAuditEntry | Problem]
+        Response[Any | PageAuditEntry | Problem]
      """
 
 
@@ -187,6 +199,7 @@ actor_type=actor_type,
 actor_id=actor_id,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )
 
@@ -206,8 +219,9 @@ def sync(
     actor_id: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageAuditEntry | Problem | None:
+) -> Any | PageAuditEntry | Problem | None:
     """ List the audit log (owners and admins): credential changes, team changes, sign-ins,
     support cases, live-access requests. Filter by actor (`actor_type`, `actor_id`), `action`
     and time (`created_from`, `created_to`); filters combine.
@@ -220,13 +234,14 @@ def sync(
         actor_id (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageAuditEntry | Problem
+        Any | PageAuditEntry | Problem
      """
 
 
@@ -239,6 +254,7 @@ actor_type=actor_type,
 actor_id=actor_id,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -252,8 +268,9 @@ async def asyncio_detailed(
     actor_id: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageAuditEntry | Problem]:
+) -> Response[Any | PageAuditEntry | Problem]:
     """ List the audit log (owners and admins): credential changes, team changes, sign-ins,
     support cases, live-access requests. Filter by actor (`actor_type`, `actor_id`), `action`
     and time (`created_from`, `created_to`); filters combine.
@@ -266,13 +283,14 @@ async def asyncio_detailed(
         actor_id (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageAuditEntry | Problem]
+        Response[Any | PageAuditEntry | Problem]
      """
 
 
@@ -284,6 +302,7 @@ actor_type=actor_type,
 actor_id=actor_id,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )
 
@@ -303,8 +322,9 @@ async def asyncio(
     actor_id: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageAuditEntry | Problem | None:
+) -> Any | PageAuditEntry | Problem | None:
     """ List the audit log (owners and admins): credential changes, team changes, sign-ins,
     support cases, live-access requests. Filter by actor (`actor_type`, `actor_id`), `action`
     and time (`created_from`, `created_to`); filters combine.
@@ -317,13 +337,14 @@ async def asyncio(
         actor_id (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageAuditEntry | Problem
+        Any | PageAuditEntry | Problem
      """
 
 
@@ -336,5 +357,6 @@ actor_type=actor_type,
 actor_id=actor_id,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )).parsed

@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.package import Package
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     package_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -30,17 +37,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Package | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Package | Problem | None:
     if response.status_code == 200:
         response_200 = Package.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -90,7 +102,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Package | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Package | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,24 +115,27 @@ def sync_detailed(
     package_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Package | Problem]:
+) -> Response[Any | Package | Problem]:
     """ Read one package (also retired ones, which old orders refer to).
 
     Args:
         package_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Package | Problem]
+        Response[Any | Package | Problem]
      """
 
 
     kwargs = _get_kwargs(
         package_id=package_id,
+if_none_match=if_none_match,
 
     )
 
@@ -134,25 +149,28 @@ def sync(
     package_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Package | Problem | None:
+) -> Any | Package | Problem | None:
     """ Read one package (also retired ones, which old orders refer to).
 
     Args:
         package_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Package | Problem
+        Any | Package | Problem
      """
 
 
     return sync_detailed(
         package_id=package_id,
 client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -160,24 +178,27 @@ async def asyncio_detailed(
     package_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Package | Problem]:
+) -> Response[Any | Package | Problem]:
     """ Read one package (also retired ones, which old orders refer to).
 
     Args:
         package_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Package | Problem]
+        Response[Any | Package | Problem]
      """
 
 
     kwargs = _get_kwargs(
         package_id=package_id,
+if_none_match=if_none_match,
 
     )
 
@@ -191,24 +212,27 @@ async def asyncio(
     package_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Package | Problem | None:
+) -> Any | Package | Problem | None:
     """ Read one package (also retired ones, which old orders refer to).
 
     Args:
         package_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Package | Problem
+        Any | Package | Problem
      """
 
 
     return (await asyncio_detailed(
         package_id=package_id,
 client=client,
+if_none_match=if_none_match,
 
     )).parsed

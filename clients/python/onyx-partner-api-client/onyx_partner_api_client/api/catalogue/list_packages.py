@@ -28,9 +28,14 @@ def _get_kwargs(
     region: str | Unset = UNSET,
     country: CountryCode | Unset = UNSET,
     status: PackageStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -77,17 +82,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PagePackage | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PagePackage | Problem | None:
     if response.status_code == 200:
         response_200 = PagePackage.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -144,7 +154,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PagePackage | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PagePackage | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -163,8 +173,9 @@ def sync_detailed(
     region: str | Unset = UNSET,
     country: CountryCode | Unset = UNSET,
     status: PackageStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PagePackage | Problem]:
+) -> Response[Any | PagePackage | Problem]:
     """ List the packages you may sell (approved for you, covering only your markets).
 
     Args:
@@ -176,13 +187,14 @@ def sync_detailed(
         country (CountryCode | Unset): An officially assigned ISO 3166-1 alpha-2 country code, in
             upper case.
         status (PackageStatus | Unset): Whether a package can be ordered.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PagePackage | Problem]
+        Response[Any | PagePackage | Problem]
      """
 
 
@@ -194,6 +206,7 @@ coverage_type=coverage_type,
 region=region,
 country=country,
 status=status,
+if_none_match=if_none_match,
 
     )
 
@@ -213,8 +226,9 @@ def sync(
     region: str | Unset = UNSET,
     country: CountryCode | Unset = UNSET,
     status: PackageStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PagePackage | Problem | None:
+) -> Any | PagePackage | Problem | None:
     """ List the packages you may sell (approved for you, covering only your markets).
 
     Args:
@@ -226,13 +240,14 @@ def sync(
         country (CountryCode | Unset): An officially assigned ISO 3166-1 alpha-2 country code, in
             upper case.
         status (PackageStatus | Unset): Whether a package can be ordered.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PagePackage | Problem
+        Any | PagePackage | Problem
      """
 
 
@@ -245,6 +260,7 @@ coverage_type=coverage_type,
 region=region,
 country=country,
 status=status,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -258,8 +274,9 @@ async def asyncio_detailed(
     region: str | Unset = UNSET,
     country: CountryCode | Unset = UNSET,
     status: PackageStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PagePackage | Problem]:
+) -> Response[Any | PagePackage | Problem]:
     """ List the packages you may sell (approved for you, covering only your markets).
 
     Args:
@@ -271,13 +288,14 @@ async def asyncio_detailed(
         country (CountryCode | Unset): An officially assigned ISO 3166-1 alpha-2 country code, in
             upper case.
         status (PackageStatus | Unset): Whether a package can be ordered.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PagePackage | Problem]
+        Response[Any | PagePackage | Problem]
      """
 
 
@@ -289,6 +307,7 @@ coverage_type=coverage_type,
 region=region,
 country=country,
 status=status,
+if_none_match=if_none_match,
 
     )
 
@@ -308,8 +327,9 @@ async def asyncio(
     region: str | Unset = UNSET,
     country: CountryCode | Unset = UNSET,
     status: PackageStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PagePackage | Problem | None:
+) -> Any | PagePackage | Problem | None:
     """ List the packages you may sell (approved for you, covering only your markets).
 
     Args:
@@ -321,13 +341,14 @@ async def asyncio(
         country (CountryCode | Unset): An officially assigned ISO 3166-1 alpha-2 country code, in
             upper case.
         status (PackageStatus | Unset): Whether a package can be ordered.
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PagePackage | Problem
+        Any | PagePackage | Problem
      """
 
 
@@ -340,5 +361,6 @@ coverage_type=coverage_type,
 region=region,
 country=country,
 status=status,
+if_none_match=if_none_match,
 
     )).parsed

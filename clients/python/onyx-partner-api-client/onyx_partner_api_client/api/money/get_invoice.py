@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.invoice import Invoice
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     invoice_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -30,17 +37,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Invoice | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Invoice | Problem | None:
     if response.status_code == 200:
         response_200 = Invoice.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -97,7 +109,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Invoice | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Invoice | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -110,8 +122,9 @@ def sync_detailed(
     invoice_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Invoice | Problem]:
+) -> Response[Any | Invoice | Problem]:
     """ One invoice with its lines. `Accept: application/pdf` gives the invoice document (number,
     period, lines, usage, commitment, true-up and total) for filing; `Accept: text/csv` gives
     its lines as CSV with the columns `invoice_id, invoice_number, position, ledger_entry_id,
@@ -120,18 +133,20 @@ def sync_detailed(
 
     Args:
         invoice_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Invoice | Problem]
+        Response[Any | Invoice | Problem]
      """
 
 
     kwargs = _get_kwargs(
         invoice_id=invoice_id,
+if_none_match=if_none_match,
 
     )
 
@@ -145,8 +160,9 @@ def sync(
     invoice_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Invoice | Problem | None:
+) -> Any | Invoice | Problem | None:
     """ One invoice with its lines. `Accept: application/pdf` gives the invoice document (number,
     period, lines, usage, commitment, true-up and total) for filing; `Accept: text/csv` gives
     its lines as CSV with the columns `invoice_id, invoice_number, position, ledger_entry_id,
@@ -155,19 +171,21 @@ def sync(
 
     Args:
         invoice_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Invoice | Problem
+        Any | Invoice | Problem
      """
 
 
     return sync_detailed(
         invoice_id=invoice_id,
 client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -175,8 +193,9 @@ async def asyncio_detailed(
     invoice_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Invoice | Problem]:
+) -> Response[Any | Invoice | Problem]:
     """ One invoice with its lines. `Accept: application/pdf` gives the invoice document (number,
     period, lines, usage, commitment, true-up and total) for filing; `Accept: text/csv` gives
     its lines as CSV with the columns `invoice_id, invoice_number, position, ledger_entry_id,
@@ -185,18 +204,20 @@ async def asyncio_detailed(
 
     Args:
         invoice_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Invoice | Problem]
+        Response[Any | Invoice | Problem]
      """
 
 
     kwargs = _get_kwargs(
         invoice_id=invoice_id,
+if_none_match=if_none_match,
 
     )
 
@@ -210,8 +231,9 @@ async def asyncio(
     invoice_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Invoice | Problem | None:
+) -> Any | Invoice | Problem | None:
     """ One invoice with its lines. `Accept: application/pdf` gives the invoice document (number,
     period, lines, usage, commitment, true-up and total) for filing; `Accept: text/csv` gives
     its lines as CSV with the columns `invoice_id, invoice_number, position, ledger_entry_id,
@@ -220,18 +242,20 @@ async def asyncio(
 
     Args:
         invoice_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Invoice | Problem
+        Any | Invoice | Problem
      """
 
 
     return (await asyncio_detailed(
         invoice_id=invoice_id,
 client=client,
+if_none_match=if_none_match,
 
     )).parsed

@@ -27,9 +27,14 @@ def _get_kwargs(
     entry_type: EntryType | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -72,17 +77,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageLedgerEntry | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageLedgerEntry | Problem | None:
     if response.status_code == 200:
         response_200 = PageLedgerEntry.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -146,7 +156,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageLedgerEntry | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageLedgerEntry | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -166,8 +176,9 @@ def sync_detailed(
     entry_type: EntryType | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageLedgerEntry | Problem]:
+) -> Response[Any | PageLedgerEntry | Problem]:
     """ The append-only ledger: reserves, captures, releases, credits, debits, refunds and
     commitment adjustments, each with its description and the order or invoice it belongs to.
 
@@ -186,13 +197,14 @@ def sync_detailed(
         entry_type (EntryType | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageLedgerEntry | Problem]
+        Response[Any | PageLedgerEntry | Problem]
      """
 
 
@@ -205,6 +217,7 @@ invoice_id=invoice_id,
 entry_type=entry_type,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )
 
@@ -225,8 +238,9 @@ def sync(
     entry_type: EntryType | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageLedgerEntry | Problem | None:
+) -> Any | PageLedgerEntry | Problem | None:
     """ The append-only ledger: reserves, captures, releases, credits, debits, refunds and
     commitment adjustments, each with its description and the order or invoice it belongs to.
 
@@ -245,13 +259,14 @@ def sync(
         entry_type (EntryType | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageLedgerEntry | Problem
+        Any | PageLedgerEntry | Problem
      """
 
 
@@ -265,6 +280,7 @@ invoice_id=invoice_id,
 entry_type=entry_type,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -279,8 +295,9 @@ async def asyncio_detailed(
     entry_type: EntryType | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageLedgerEntry | Problem]:
+) -> Response[Any | PageLedgerEntry | Problem]:
     """ The append-only ledger: reserves, captures, releases, credits, debits, refunds and
     commitment adjustments, each with its description and the order or invoice it belongs to.
 
@@ -299,13 +316,14 @@ async def asyncio_detailed(
         entry_type (EntryType | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageLedgerEntry | Problem]
+        Response[Any | PageLedgerEntry | Problem]
      """
 
 
@@ -318,6 +336,7 @@ invoice_id=invoice_id,
 entry_type=entry_type,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )
 
@@ -338,8 +357,9 @@ async def asyncio(
     entry_type: EntryType | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageLedgerEntry | Problem | None:
+) -> Any | PageLedgerEntry | Problem | None:
     """ The append-only ledger: reserves, captures, releases, credits, debits, refunds and
     commitment adjustments, each with its description and the order or invoice it belongs to.
 
@@ -358,13 +378,14 @@ async def asyncio(
         entry_type (EntryType | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageLedgerEntry | Problem
+        Any | PageLedgerEntry | Problem
      """
 
 
@@ -378,5 +399,6 @@ invoice_id=invoice_id,
 entry_type=entry_type,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )).parsed

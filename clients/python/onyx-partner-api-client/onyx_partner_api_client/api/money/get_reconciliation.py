@@ -10,6 +10,7 @@ from ... import errors
 
 from ...models.problem import Problem
 from ...models.reconciliation import Reconciliation
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -17,9 +18,14 @@ from typing import cast
 def _get_kwargs(
     *,
     period: str,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -38,17 +44,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Reconciliation | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | Reconciliation | None:
     if response.status_code == 200:
         response_200 = Reconciliation.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -105,7 +116,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Reconciliation]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem | Reconciliation]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -118,8 +129,9 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     period: str,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Problem | Reconciliation]:
+) -> Response[Any | Problem | Reconciliation]:
     """ Reconcile one calendar month, per currency: orders completed in it against their
     captures, its captures against their orders, its invoices' lines against the ledger and
     their totals against the lines, and each wallet against the sum of its whole ledger.
@@ -129,18 +141,20 @@ def sync_detailed(
 
     Args:
         period (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Reconciliation]
+        Response[Any | Problem | Reconciliation]
      """
 
 
     kwargs = _get_kwargs(
         period=period,
+if_none_match=if_none_match,
 
     )
 
@@ -154,8 +168,9 @@ def sync(
     *,
     client: AuthenticatedClient,
     period: str,
+    if_none_match: str | Unset = UNSET,
 
-) -> Problem | Reconciliation | None:
+) -> Any | Problem | Reconciliation | None:
     """ Reconcile one calendar month, per currency: orders completed in it against their
     captures, its captures against their orders, its invoices' lines against the ledger and
     their totals against the lines, and each wallet against the sum of its whole ledger.
@@ -165,19 +180,21 @@ def sync(
 
     Args:
         period (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Reconciliation
+        Any | Problem | Reconciliation
      """
 
 
     return sync_detailed(
         client=client,
 period=period,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -185,8 +202,9 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     period: str,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Problem | Reconciliation]:
+) -> Response[Any | Problem | Reconciliation]:
     """ Reconcile one calendar month, per currency: orders completed in it against their
     captures, its captures against their orders, its invoices' lines against the ledger and
     their totals against the lines, and each wallet against the sum of its whole ledger.
@@ -196,18 +214,20 @@ async def asyncio_detailed(
 
     Args:
         period (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Reconciliation]
+        Response[Any | Problem | Reconciliation]
      """
 
 
     kwargs = _get_kwargs(
         period=period,
+if_none_match=if_none_match,
 
     )
 
@@ -221,8 +241,9 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     period: str,
+    if_none_match: str | Unset = UNSET,
 
-) -> Problem | Reconciliation | None:
+) -> Any | Problem | Reconciliation | None:
     """ Reconcile one calendar month, per currency: orders completed in it against their
     captures, its captures against their orders, its invoices' lines against the ledger and
     their totals against the lines, and each wallet against the sum of its whole ledger.
@@ -232,18 +253,20 @@ async def asyncio(
 
     Args:
         period (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Reconciliation
+        Any | Problem | Reconciliation
      """
 
 
     return (await asyncio_detailed(
         client=client,
 period=period,
+if_none_match=if_none_match,
 
     )).parsed

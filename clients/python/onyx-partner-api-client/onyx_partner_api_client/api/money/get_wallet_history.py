@@ -20,9 +20,14 @@ def _get_kwargs(
     currency: str,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -45,17 +50,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageBalancePoint | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageBalancePoint | Problem | None:
     if response.status_code == 200:
         response_200 = PageBalancePoint.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -112,7 +122,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageBalancePoint | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageBalancePoint | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -127,8 +137,9 @@ def sync_detailed(
     currency: str,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageBalancePoint | Problem]:
+) -> Response[Any | PageBalancePoint | Problem]:
     """ The running balance of one wallet: the balances right after each ledger entry, newest
     first (owner, admin, billing and viewer).
 
@@ -136,13 +147,14 @@ def sync_detailed(
         currency (str):
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageBalancePoint | Problem]
+        Response[Any | PageBalancePoint | Problem]
      """
 
 
@@ -150,6 +162,7 @@ def sync_detailed(
         currency=currency,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )
 
@@ -165,8 +178,9 @@ def sync(
     currency: str,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageBalancePoint | Problem | None:
+) -> Any | PageBalancePoint | Problem | None:
     """ The running balance of one wallet: the balances right after each ledger entry, newest
     first (owner, admin, billing and viewer).
 
@@ -174,13 +188,14 @@ def sync(
         currency (str):
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageBalancePoint | Problem
+        Any | PageBalancePoint | Problem
      """
 
 
@@ -189,6 +204,7 @@ def sync(
 currency=currency,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -198,8 +214,9 @@ async def asyncio_detailed(
     currency: str,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageBalancePoint | Problem]:
+) -> Response[Any | PageBalancePoint | Problem]:
     """ The running balance of one wallet: the balances right after each ledger entry, newest
     first (owner, admin, billing and viewer).
 
@@ -207,13 +224,14 @@ async def asyncio_detailed(
         currency (str):
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageBalancePoint | Problem]
+        Response[Any | PageBalancePoint | Problem]
      """
 
 
@@ -221,6 +239,7 @@ async def asyncio_detailed(
         currency=currency,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )
 
@@ -236,8 +255,9 @@ async def asyncio(
     currency: str,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageBalancePoint | Problem | None:
+) -> Any | PageBalancePoint | Problem | None:
     """ The running balance of one wallet: the balances right after each ledger entry, newest
     first (owner, admin, billing and viewer).
 
@@ -245,13 +265,14 @@ async def asyncio(
         currency (str):
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageBalancePoint | Problem
+        Any | PageBalancePoint | Problem
      """
 
 
@@ -260,5 +281,6 @@ async def asyncio(
 currency=currency,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )).parsed

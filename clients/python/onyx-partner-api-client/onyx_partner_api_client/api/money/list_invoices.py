@@ -23,9 +23,14 @@ def _get_kwargs(
     period: str | Unset = UNSET,
     status: InvoiceStatus | Unset = UNSET,
     currency: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -56,17 +61,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageInvoice | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageInvoice | Problem | None:
     if response.status_code == 200:
         response_200 = PageInvoice.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -123,7 +133,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageInvoice | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageInvoice | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -140,8 +150,9 @@ def sync_detailed(
     period: str | Unset = UNSET,
     status: InvoiceStatus | Unset = UNSET,
     currency: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageInvoice | Problem]:
+) -> Response[Any | PageInvoice | Problem]:
     """ Your invoices in this environment, newest first (without lines).
 
     Args:
@@ -150,13 +161,14 @@ def sync_detailed(
         period (str | Unset):
         status (InvoiceStatus | Unset):
         currency (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageInvoice | Problem]
+        Response[Any | PageInvoice | Problem]
      """
 
 
@@ -166,6 +178,7 @@ cursor=cursor,
 period=period,
 status=status,
 currency=currency,
+if_none_match=if_none_match,
 
     )
 
@@ -183,8 +196,9 @@ def sync(
     period: str | Unset = UNSET,
     status: InvoiceStatus | Unset = UNSET,
     currency: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageInvoice | Problem | None:
+) -> Any | PageInvoice | Problem | None:
     """ Your invoices in this environment, newest first (without lines).
 
     Args:
@@ -193,13 +207,14 @@ def sync(
         period (str | Unset):
         status (InvoiceStatus | Unset):
         currency (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageInvoice | Problem
+        Any | PageInvoice | Problem
      """
 
 
@@ -210,6 +225,7 @@ cursor=cursor,
 period=period,
 status=status,
 currency=currency,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -221,8 +237,9 @@ async def asyncio_detailed(
     period: str | Unset = UNSET,
     status: InvoiceStatus | Unset = UNSET,
     currency: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageInvoice | Problem]:
+) -> Response[Any | PageInvoice | Problem]:
     """ Your invoices in this environment, newest first (without lines).
 
     Args:
@@ -231,13 +248,14 @@ async def asyncio_detailed(
         period (str | Unset):
         status (InvoiceStatus | Unset):
         currency (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageInvoice | Problem]
+        Response[Any | PageInvoice | Problem]
      """
 
 
@@ -247,6 +265,7 @@ cursor=cursor,
 period=period,
 status=status,
 currency=currency,
+if_none_match=if_none_match,
 
     )
 
@@ -264,8 +283,9 @@ async def asyncio(
     period: str | Unset = UNSET,
     status: InvoiceStatus | Unset = UNSET,
     currency: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageInvoice | Problem | None:
+) -> Any | PageInvoice | Problem | None:
     """ Your invoices in this environment, newest first (without lines).
 
     Args:
@@ -274,13 +294,14 @@ async def asyncio(
         period (str | Unset):
         status (InvoiceStatus | Unset):
         currency (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageInvoice | Problem
+        Any | PageInvoice | Problem
      """
 
 
@@ -291,5 +312,6 @@ cursor=cursor,
 period=period,
 status=status,
 currency=currency,
+if_none_match=if_none_match,
 
     )).parsed

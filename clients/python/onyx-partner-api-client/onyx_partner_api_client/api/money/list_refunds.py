@@ -22,9 +22,14 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     status: RefundStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -53,17 +58,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageRefund | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageRefund | Problem | None:
     if response.status_code == 200:
         response_200 = PageRefund.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -120,7 +130,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageRefund | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageRefund | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -136,8 +146,9 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     status: RefundStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageRefund | Problem]:
+) -> Response[Any | PageRefund | Problem]:
     """ Your refund requests, newest first.
 
     Args:
@@ -145,13 +156,14 @@ def sync_detailed(
         cursor (str | Unset):
         status (RefundStatus | Unset):
         order_id (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageRefund | Problem]
+        Response[Any | PageRefund | Problem]
      """
 
 
@@ -160,6 +172,7 @@ def sync_detailed(
 cursor=cursor,
 status=status,
 order_id=order_id,
+if_none_match=if_none_match,
 
     )
 
@@ -176,8 +189,9 @@ def sync(
     cursor: str | Unset = UNSET,
     status: RefundStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageRefund | Problem | None:
+) -> Any | PageRefund | Problem | None:
     """ Your refund requests, newest first.
 
     Args:
@@ -185,13 +199,14 @@ def sync(
         cursor (str | Unset):
         status (RefundStatus | Unset):
         order_id (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageRefund | Problem
+        Any | PageRefund | Problem
      """
 
 
@@ -201,6 +216,7 @@ limit=limit,
 cursor=cursor,
 status=status,
 order_id=order_id,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -211,8 +227,9 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     status: RefundStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageRefund | Problem]:
+) -> Response[Any | PageRefund | Problem]:
     """ Your refund requests, newest first.
 
     Args:
@@ -220,13 +237,14 @@ async def asyncio_detailed(
         cursor (str | Unset):
         status (RefundStatus | Unset):
         order_id (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageRefund | Problem]
+        Response[Any | PageRefund | Problem]
      """
 
 
@@ -235,6 +253,7 @@ async def asyncio_detailed(
 cursor=cursor,
 status=status,
 order_id=order_id,
+if_none_match=if_none_match,
 
     )
 
@@ -251,8 +270,9 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     status: RefundStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageRefund | Problem | None:
+) -> Any | PageRefund | Problem | None:
     """ Your refund requests, newest first.
 
     Args:
@@ -260,13 +280,14 @@ async def asyncio(
         cursor (str | Unset):
         status (RefundStatus | Unset):
         order_id (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageRefund | Problem
+        Any | PageRefund | Problem
      """
 
 
@@ -276,5 +297,6 @@ limit=limit,
 cursor=cursor,
 status=status,
 order_id=order_id,
+if_none_match=if_none_match,
 
     )).parsed

@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.order_detail import OrderDetail
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     order_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -30,17 +37,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> OrderDetail | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | OrderDetail | Problem | None:
     if response.status_code == 200:
         response_200 = OrderDetail.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -90,7 +102,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[OrderDetail | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | OrderDetail | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,24 +115,27 @@ def sync_detailed(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[OrderDetail | Problem]:
+) -> Response[Any | OrderDetail | Problem]:
     """ Read an order with its ledger entries and events.
 
     Args:
         order_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrderDetail | Problem]
+        Response[Any | OrderDetail | Problem]
      """
 
 
     kwargs = _get_kwargs(
         order_id=order_id,
+if_none_match=if_none_match,
 
     )
 
@@ -134,25 +149,28 @@ def sync(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> OrderDetail | Problem | None:
+) -> Any | OrderDetail | Problem | None:
     """ Read an order with its ledger entries and events.
 
     Args:
         order_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrderDetail | Problem
+        Any | OrderDetail | Problem
      """
 
 
     return sync_detailed(
         order_id=order_id,
 client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -160,24 +178,27 @@ async def asyncio_detailed(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[OrderDetail | Problem]:
+) -> Response[Any | OrderDetail | Problem]:
     """ Read an order with its ledger entries and events.
 
     Args:
         order_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[OrderDetail | Problem]
+        Response[Any | OrderDetail | Problem]
      """
 
 
     kwargs = _get_kwargs(
         order_id=order_id,
+if_none_match=if_none_match,
 
     )
 
@@ -191,24 +212,27 @@ async def asyncio(
     order_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> OrderDetail | Problem | None:
+) -> Any | OrderDetail | Problem | None:
     """ Read an order with its ledger entries and events.
 
     Args:
         order_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        OrderDetail | Problem
+        Any | OrderDetail | Problem
      """
 
 
     return (await asyncio_detailed(
         order_id=order_id,
 client=client,
+if_none_match=if_none_match,
 
     )).parsed

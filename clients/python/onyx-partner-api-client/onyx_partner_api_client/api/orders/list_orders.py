@@ -27,9 +27,14 @@ def _get_kwargs(
     customer_reference: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -74,17 +79,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageOrder | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageOrder | Problem | None:
     if response.status_code == 200:
         response_200 = PageOrder.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -141,7 +151,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageOrder | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageOrder | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -160,8 +170,9 @@ def sync_detailed(
     customer_reference: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageOrder | Problem]:
+) -> Response[Any | PageOrder | Problem]:
     """ List orders, newest first, with filters.
 
     Args:
@@ -172,13 +183,14 @@ def sync_detailed(
         customer_reference (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOrder | Problem]
+        Response[Any | PageOrder | Problem]
      """
 
 
@@ -190,6 +202,7 @@ type_=type_,
 customer_reference=customer_reference,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )
 
@@ -209,8 +222,9 @@ def sync(
     customer_reference: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageOrder | Problem | None:
+) -> Any | PageOrder | Problem | None:
     """ List orders, newest first, with filters.
 
     Args:
@@ -221,13 +235,14 @@ def sync(
         customer_reference (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOrder | Problem
+        Any | PageOrder | Problem
      """
 
 
@@ -240,6 +255,7 @@ type_=type_,
 customer_reference=customer_reference,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -253,8 +269,9 @@ async def asyncio_detailed(
     customer_reference: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageOrder | Problem]:
+) -> Response[Any | PageOrder | Problem]:
     """ List orders, newest first, with filters.
 
     Args:
@@ -265,13 +282,14 @@ async def asyncio_detailed(
         customer_reference (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageOrder | Problem]
+        Response[Any | PageOrder | Problem]
      """
 
 
@@ -283,6 +301,7 @@ type_=type_,
 customer_reference=customer_reference,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )
 
@@ -302,8 +321,9 @@ async def asyncio(
     customer_reference: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageOrder | Problem | None:
+) -> Any | PageOrder | Problem | None:
     """ List orders, newest first, with filters.
 
     Args:
@@ -314,13 +334,14 @@ async def asyncio(
         customer_reference (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageOrder | Problem
+        Any | PageOrder | Problem
      """
 
 
@@ -333,5 +354,6 @@ type_=type_,
 customer_reference=customer_reference,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )).parsed

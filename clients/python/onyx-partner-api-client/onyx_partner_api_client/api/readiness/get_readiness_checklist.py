@@ -10,14 +10,21 @@ from ... import errors
 
 from ...models.live_readiness import LiveReadiness
 from ...models.problem import Problem
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
-    
+    *,
+    if_none_match: str | Unset = UNSET,
+
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -29,17 +36,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> LiveReadiness | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | LiveReadiness | Problem | None:
     if response.status_code == 200:
         response_200 = LiveReadiness.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -82,7 +94,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[LiveReadiness | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | LiveReadiness | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -94,22 +106,27 @@ def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Res
 def sync_detailed(
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[LiveReadiness | Problem]:
+) -> Response[Any | LiveReadiness | Problem]:
     """ Your readiness for live: a checklist computed from your sandbox, each item with `done`,
     its evidence (ids and times) and how to complete it, plus your latest live request.
+
+    Args:
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LiveReadiness | Problem]
+        Response[Any | LiveReadiness | Problem]
      """
 
 
     kwargs = _get_kwargs(
-        
+        if_none_match=if_none_match,
+
     )
 
     response = client.get_httpx_client().request(
@@ -121,44 +138,54 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> LiveReadiness | Problem | None:
+) -> Any | LiveReadiness | Problem | None:
     """ Your readiness for live: a checklist computed from your sandbox, each item with `done`,
     its evidence (ids and times) and how to complete it, plus your latest live request.
+
+    Args:
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LiveReadiness | Problem
+        Any | LiveReadiness | Problem
      """
 
 
     return sync_detailed(
         client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[LiveReadiness | Problem]:
+) -> Response[Any | LiveReadiness | Problem]:
     """ Your readiness for live: a checklist computed from your sandbox, each item with `done`,
     its evidence (ids and times) and how to complete it, plus your latest live request.
+
+    Args:
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[LiveReadiness | Problem]
+        Response[Any | LiveReadiness | Problem]
      """
 
 
     kwargs = _get_kwargs(
-        
+        if_none_match=if_none_match,
+
     )
 
     response = await client.get_async_httpx_client().request(
@@ -170,21 +197,26 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> LiveReadiness | Problem | None:
+) -> Any | LiveReadiness | Problem | None:
     """ Your readiness for live: a checklist computed from your sandbox, each item with `done`,
     its evidence (ids and times) and how to complete it, plus your latest live request.
+
+    Args:
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        LiveReadiness | Problem
+        Any | LiveReadiness | Problem
      """
 
 
     return (await asyncio_detailed(
         client=client,
+if_none_match=if_none_match,
 
     )).parsed

@@ -10,15 +10,22 @@ from ... import errors
 
 from ...models.problem import Problem
 from ...models.service import Service
+from ...types import UNSET, Unset
 from typing import cast
 
 
 
 def _get_kwargs(
     service_id: str,
+    *,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -30,17 +37,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | Service | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | Service | None:
     if response.status_code == 200:
         response_200 = Service.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 401:
         response_401 = Problem.from_dict(response.json())
@@ -90,7 +102,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | Service]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem | Service]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -103,24 +115,27 @@ def sync_detailed(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Problem | Service]:
+) -> Response[Any | Problem | Service]:
     """ Read a service: state, next step, install state, ICCID, package, activation and expiry.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Service]
+        Response[Any | Problem | Service]
      """
 
 
     kwargs = _get_kwargs(
         service_id=service_id,
+if_none_match=if_none_match,
 
     )
 
@@ -134,25 +149,28 @@ def sync(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Problem | Service | None:
+) -> Any | Problem | Service | None:
     """ Read a service: state, next step, install state, ICCID, package, activation and expiry.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Service
+        Any | Problem | Service
      """
 
 
     return sync_detailed(
         service_id=service_id,
 client=client,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -160,24 +178,27 @@ async def asyncio_detailed(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Problem | Service]:
+) -> Response[Any | Problem | Service]:
     """ Read a service: state, next step, install state, ICCID, package, activation and expiry.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | Service]
+        Response[Any | Problem | Service]
      """
 
 
     kwargs = _get_kwargs(
         service_id=service_id,
+if_none_match=if_none_match,
 
     )
 
@@ -191,24 +212,27 @@ async def asyncio(
     service_id: str,
     *,
     client: AuthenticatedClient,
+    if_none_match: str | Unset = UNSET,
 
-) -> Problem | Service | None:
+) -> Any | Problem | Service | None:
     """ Read a service: state, next step, install state, ICCID, package, activation and expiry.
 
     Args:
         service_id (str):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | Service
+        Any | Problem | Service
      """
 
 
     return (await asyncio_detailed(
         service_id=service_id,
 client=client,
+if_none_match=if_none_match,
 
     )).parsed

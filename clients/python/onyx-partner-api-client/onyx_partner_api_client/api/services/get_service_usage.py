@@ -20,9 +20,14 @@ def _get_kwargs(
     *,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -43,17 +48,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Problem | ServiceUsage | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | Problem | ServiceUsage | None:
     if response.status_code == 200:
         response_200 = ServiceUsage.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -117,7 +127,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Problem | ServiceUsage]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | Problem | ServiceUsage]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -132,21 +142,23 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Problem | ServiceUsage]:
+) -> Response[Any | Problem | ServiceUsage]:
     """ Usage of a service: allowance, expiry, the latest snapshot and the history.
 
     Args:
         service_id (str):
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ServiceUsage]
+        Response[Any | Problem | ServiceUsage]
      """
 
 
@@ -154,6 +166,7 @@ def sync_detailed(
         service_id=service_id,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )
 
@@ -169,21 +182,23 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Problem | ServiceUsage | None:
+) -> Any | Problem | ServiceUsage | None:
     """ Usage of a service: allowance, expiry, the latest snapshot and the history.
 
     Args:
         service_id (str):
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ServiceUsage
+        Any | Problem | ServiceUsage
      """
 
 
@@ -192,6 +207,7 @@ def sync(
 client=client,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -201,21 +217,23 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[Problem | ServiceUsage]:
+) -> Response[Any | Problem | ServiceUsage]:
     """ Usage of a service: allowance, expiry, the latest snapshot and the history.
 
     Args:
         service_id (str):
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Problem | ServiceUsage]
+        Response[Any | Problem | ServiceUsage]
      """
 
 
@@ -223,6 +241,7 @@ async def asyncio_detailed(
         service_id=service_id,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )
 
@@ -238,21 +257,23 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Problem | ServiceUsage | None:
+) -> Any | Problem | ServiceUsage | None:
     """ Usage of a service: allowance, expiry, the latest snapshot and the history.
 
     Args:
         service_id (str):
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Problem | ServiceUsage
+        Any | Problem | ServiceUsage
      """
 
 
@@ -261,5 +282,6 @@ async def asyncio(
 client=client,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )).parsed

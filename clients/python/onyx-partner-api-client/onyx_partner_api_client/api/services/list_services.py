@@ -22,9 +22,14 @@ def _get_kwargs(
     cursor: str | Unset = UNSET,
     state: ServiceState | Unset = UNSET,
     customer_reference: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -53,17 +58,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageService | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageService | Problem | None:
     if response.status_code == 200:
         response_200 = PageService.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -120,7 +130,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageService | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageService | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -136,8 +146,9 @@ def sync_detailed(
     cursor: str | Unset = UNSET,
     state: ServiceState | Unset = UNSET,
     customer_reference: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageService | Problem]:
+) -> Response[Any | PageService | Problem]:
     """ List services (subscriptions).
 
     Args:
@@ -145,13 +156,14 @@ def sync_detailed(
         cursor (str | Unset):
         state (ServiceState | Unset):
         customer_reference (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageService | Problem]
+        Response[Any | PageService | Problem]
      """
 
 
@@ -160,6 +172,7 @@ def sync_detailed(
 cursor=cursor,
 state=state,
 customer_reference=customer_reference,
+if_none_match=if_none_match,
 
     )
 
@@ -176,8 +189,9 @@ def sync(
     cursor: str | Unset = UNSET,
     state: ServiceState | Unset = UNSET,
     customer_reference: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageService | Problem | None:
+) -> Any | PageService | Problem | None:
     """ List services (subscriptions).
 
     Args:
@@ -185,13 +199,14 @@ def sync(
         cursor (str | Unset):
         state (ServiceState | Unset):
         customer_reference (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageService | Problem
+        Any | PageService | Problem
      """
 
 
@@ -201,6 +216,7 @@ limit=limit,
 cursor=cursor,
 state=state,
 customer_reference=customer_reference,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -211,8 +227,9 @@ async def asyncio_detailed(
     cursor: str | Unset = UNSET,
     state: ServiceState | Unset = UNSET,
     customer_reference: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageService | Problem]:
+) -> Response[Any | PageService | Problem]:
     """ List services (subscriptions).
 
     Args:
@@ -220,13 +237,14 @@ async def asyncio_detailed(
         cursor (str | Unset):
         state (ServiceState | Unset):
         customer_reference (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageService | Problem]
+        Response[Any | PageService | Problem]
      """
 
 
@@ -235,6 +253,7 @@ async def asyncio_detailed(
 cursor=cursor,
 state=state,
 customer_reference=customer_reference,
+if_none_match=if_none_match,
 
     )
 
@@ -251,8 +270,9 @@ async def asyncio(
     cursor: str | Unset = UNSET,
     state: ServiceState | Unset = UNSET,
     customer_reference: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageService | Problem | None:
+) -> Any | PageService | Problem | None:
     """ List services (subscriptions).
 
     Args:
@@ -260,13 +280,14 @@ async def asyncio(
         cursor (str | Unset):
         state (ServiceState | Unset):
         customer_reference (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageService | Problem
+        Any | PageService | Problem
      """
 
 
@@ -276,5 +297,6 @@ limit=limit,
 cursor=cursor,
 state=state,
 customer_reference=customer_reference,
+if_none_match=if_none_match,
 
     )).parsed

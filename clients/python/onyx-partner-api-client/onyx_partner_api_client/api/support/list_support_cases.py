@@ -23,9 +23,14 @@ def _get_kwargs(
     status: CaseStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
     service_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -56,17 +61,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageSupportCase | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageSupportCase | Problem | None:
     if response.status_code == 200:
         response_200 = PageSupportCase.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -123,7 +133,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageSupportCase | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageSupportCase | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -140,8 +150,9 @@ def sync_detailed(
     status: CaseStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
     service_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageSupportCase | Problem]:
+) -> Response[Any | PageSupportCase | Problem]:
     """ List support cases of your environment, newest first.
 
     Args:
@@ -150,13 +161,14 @@ def sync_detailed(
         status (CaseStatus | Unset): Where a support case stands.
         order_id (str | Unset):
         service_id (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageSupportCase | Problem]
+        Response[Any | PageSupportCase | Problem]
      """
 
 
@@ -166,6 +178,7 @@ cursor=cursor,
 status=status,
 order_id=order_id,
 service_id=service_id,
+if_none_match=if_none_match,
 
     )
 
@@ -183,8 +196,9 @@ def sync(
     status: CaseStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
     service_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageSupportCase | Problem | None:
+) -> Any | PageSupportCase | Problem | None:
     """ List support cases of your environment, newest first.
 
     Args:
@@ -193,13 +207,14 @@ def sync(
         status (CaseStatus | Unset): Where a support case stands.
         order_id (str | Unset):
         service_id (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageSupportCase | Problem
+        Any | PageSupportCase | Problem
      """
 
 
@@ -210,6 +225,7 @@ cursor=cursor,
 status=status,
 order_id=order_id,
 service_id=service_id,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -221,8 +237,9 @@ async def asyncio_detailed(
     status: CaseStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
     service_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageSupportCase | Problem]:
+) -> Response[Any | PageSupportCase | Problem]:
     """ List support cases of your environment, newest first.
 
     Args:
@@ -231,13 +248,14 @@ async def asyncio_detailed(
         status (CaseStatus | Unset): Where a support case stands.
         order_id (str | Unset):
         service_id (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageSupportCase | Problem]
+        Response[Any | PageSupportCase | Problem]
      """
 
 
@@ -247,6 +265,7 @@ cursor=cursor,
 status=status,
 order_id=order_id,
 service_id=service_id,
+if_none_match=if_none_match,
 
     )
 
@@ -264,8 +283,9 @@ async def asyncio(
     status: CaseStatus | Unset = UNSET,
     order_id: str | Unset = UNSET,
     service_id: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageSupportCase | Problem | None:
+) -> Any | PageSupportCase | Problem | None:
     """ List support cases of your environment, newest first.
 
     Args:
@@ -274,13 +294,14 @@ async def asyncio(
         status (CaseStatus | Unset): Where a support case stands.
         order_id (str | Unset):
         service_id (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageSupportCase | Problem
+        Any | PageSupportCase | Problem
      """
 
 
@@ -291,5 +312,6 @@ cursor=cursor,
 status=status,
 order_id=order_id,
 service_id=service_id,
+if_none_match=if_none_match,
 
     )).parsed

@@ -19,9 +19,14 @@ def _get_kwargs(
     *,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -42,17 +47,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageInvitation | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageInvitation | Problem | None:
     if response.status_code == 200:
         response_200 = PageInvitation.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -109,7 +119,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageInvitation | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageInvitation | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -123,26 +133,29 @@ def sync_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageInvitation | Problem]:
+) -> Response[Any | PageInvitation | Problem]:
     """ List invitations with their status (owners and admins).
 
     Args:
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageInvitation | Problem]
+        Response[Any | PageInvitation | Problem]
      """
 
 
     kwargs = _get_kwargs(
         limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )
 
@@ -157,20 +170,22 @@ def sync(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageInvitation | Problem | None:
+) -> Any | PageInvitation | Problem | None:
     """ List invitations with their status (owners and admins).
 
     Args:
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageInvitation | Problem
+        Any | PageInvitation | Problem
      """
 
 
@@ -178,6 +193,7 @@ def sync(
         client=client,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -186,26 +202,29 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageInvitation | Problem]:
+) -> Response[Any | PageInvitation | Problem]:
     """ List invitations with their status (owners and admins).
 
     Args:
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageInvitation | Problem]
+        Response[Any | PageInvitation | Problem]
      """
 
 
     kwargs = _get_kwargs(
         limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )
 
@@ -220,20 +239,22 @@ async def asyncio(
     client: AuthenticatedClient,
     limit: int | Unset = UNSET,
     cursor: str | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageInvitation | Problem | None:
+) -> Any | PageInvitation | Problem | None:
     """ List invitations with their status (owners and admins).
 
     Args:
         limit (int | Unset):
         cursor (str | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageInvitation | Problem
+        Any | PageInvitation | Problem
      """
 
 
@@ -241,5 +262,6 @@ async def asyncio(
         client=client,
 limit=limit,
 cursor=cursor,
+if_none_match=if_none_match,
 
     )).parsed

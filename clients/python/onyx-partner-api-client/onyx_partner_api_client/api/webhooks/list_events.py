@@ -23,9 +23,14 @@ def _get_kwargs(
     type_: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -58,17 +63,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageEvent | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageEvent | Problem | None:
     if response.status_code == 200:
         response_200 = PageEvent.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -125,7 +135,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageEvent | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageEvent | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -142,8 +152,9 @@ def sync_detailed(
     type_: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageEvent | Problem]:
+) -> Response[Any | PageEvent | Problem]:
     """ List events (kept at least 30 days), newest first.
 
     Args:
@@ -152,13 +163,14 @@ def sync_detailed(
         type_ (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageEvent | Problem]
+        Response[Any | PageEvent | Problem]
      """
 
 
@@ -168,6 +180,7 @@ cursor=cursor,
 type_=type_,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )
 
@@ -185,8 +198,9 @@ def sync(
     type_: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageEvent | Problem | None:
+) -> Any | PageEvent | Problem | None:
     """ List events (kept at least 30 days), newest first.
 
     Args:
@@ -195,13 +209,14 @@ def sync(
         type_ (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageEvent | Problem
+        Any | PageEvent | Problem
      """
 
 
@@ -212,6 +227,7 @@ cursor=cursor,
 type_=type_,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -223,8 +239,9 @@ async def asyncio_detailed(
     type_: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageEvent | Problem]:
+) -> Response[Any | PageEvent | Problem]:
     """ List events (kept at least 30 days), newest first.
 
     Args:
@@ -233,13 +250,14 @@ async def asyncio_detailed(
         type_ (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageEvent | Problem]
+        Response[Any | PageEvent | Problem]
      """
 
 
@@ -249,6 +267,7 @@ cursor=cursor,
 type_=type_,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )
 
@@ -266,8 +285,9 @@ async def asyncio(
     type_: str | Unset = UNSET,
     created_from: datetime.datetime | Unset = UNSET,
     created_to: datetime.datetime | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageEvent | Problem | None:
+) -> Any | PageEvent | Problem | None:
     """ List events (kept at least 30 days), newest first.
 
     Args:
@@ -276,13 +296,14 @@ async def asyncio(
         type_ (str | Unset):
         created_from (datetime.datetime | Unset):
         created_to (datetime.datetime | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageEvent | Problem
+        Any | PageEvent | Problem
      """
 
 
@@ -293,5 +314,6 @@ cursor=cursor,
 type_=type_,
 created_from=created_from,
 created_to=created_to,
+if_none_match=if_none_match,
 
     )).parsed

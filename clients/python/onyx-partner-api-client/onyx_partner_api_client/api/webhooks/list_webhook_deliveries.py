@@ -23,9 +23,14 @@ def _get_kwargs(
     endpoint_id: str | Unset = UNSET,
     event_id: str | Unset = UNSET,
     status: DeliveryStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
 ) -> dict[str, Any]:
-    
+    headers: dict[str, Any] = {}
+    if not isinstance(if_none_match, Unset):
+        headers["If-None-Match"] = if_none_match
+
+
 
     
 
@@ -56,17 +61,22 @@ def _get_kwargs(
     }
 
 
+    _kwargs["headers"] = headers
     return _kwargs
 
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> PageDelivery | Problem | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | PageDelivery | Problem | None:
     if response.status_code == 200:
         response_200 = PageDelivery.from_dict(response.json())
 
 
 
         return response_200
+
+    if response.status_code == 304:
+        response_304 = cast(Any, None)
+        return response_304
 
     if response.status_code == 400:
         response_400 = Problem.from_dict(response.json())
@@ -123,7 +133,7 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[PageDelivery | Problem]:
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | PageDelivery | Problem]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -140,8 +150,9 @@ def sync_detailed(
     endpoint_id: str | Unset = UNSET,
     event_id: str | Unset = UNSET,
     status: DeliveryStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageDelivery | Problem]:
+) -> Response[Any | PageDelivery | Problem]:
     """ Deliveries with every attempt (status, latency, error, response excerpt).
 
     Args:
@@ -150,13 +161,14 @@ def sync_detailed(
         endpoint_id (str | Unset):
         event_id (str | Unset):
         status (DeliveryStatus | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageDelivery | Problem]
+        Response[Any | PageDelivery | Problem]
      """
 
 
@@ -166,6 +178,7 @@ cursor=cursor,
 endpoint_id=endpoint_id,
 event_id=event_id,
 status=status,
+if_none_match=if_none_match,
 
     )
 
@@ -183,8 +196,9 @@ def sync(
     endpoint_id: str | Unset = UNSET,
     event_id: str | Unset = UNSET,
     status: DeliveryStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageDelivery | Problem | None:
+) -> Any | PageDelivery | Problem | None:
     """ Deliveries with every attempt (status, latency, error, response excerpt).
 
     Args:
@@ -193,13 +207,14 @@ def sync(
         endpoint_id (str | Unset):
         event_id (str | Unset):
         status (DeliveryStatus | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageDelivery | Problem
+        Any | PageDelivery | Problem
      """
 
 
@@ -210,6 +225,7 @@ cursor=cursor,
 endpoint_id=endpoint_id,
 event_id=event_id,
 status=status,
+if_none_match=if_none_match,
 
     ).parsed
 
@@ -221,8 +237,9 @@ async def asyncio_detailed(
     endpoint_id: str | Unset = UNSET,
     event_id: str | Unset = UNSET,
     status: DeliveryStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> Response[PageDelivery | Problem]:
+) -> Response[Any | PageDelivery | Problem]:
     """ Deliveries with every attempt (status, latency, error, response excerpt).
 
     Args:
@@ -231,13 +248,14 @@ async def asyncio_detailed(
         endpoint_id (str | Unset):
         event_id (str | Unset):
         status (DeliveryStatus | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[PageDelivery | Problem]
+        Response[Any | PageDelivery | Problem]
      """
 
 
@@ -247,6 +265,7 @@ cursor=cursor,
 endpoint_id=endpoint_id,
 event_id=event_id,
 status=status,
+if_none_match=if_none_match,
 
     )
 
@@ -264,8 +283,9 @@ async def asyncio(
     endpoint_id: str | Unset = UNSET,
     event_id: str | Unset = UNSET,
     status: DeliveryStatus | Unset = UNSET,
+    if_none_match: str | Unset = UNSET,
 
-) -> PageDelivery | Problem | None:
+) -> Any | PageDelivery | Problem | None:
     """ Deliveries with every attempt (status, latency, error, response excerpt).
 
     Args:
@@ -274,13 +294,14 @@ async def asyncio(
         endpoint_id (str | Unset):
         event_id (str | Unset):
         status (DeliveryStatus | Unset):
+        if_none_match (str | Unset):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        PageDelivery | Problem
+        Any | PageDelivery | Problem
      """
 
 
@@ -291,5 +312,6 @@ cursor=cursor,
 endpoint_id=endpoint_id,
 event_id=event_id,
 status=status,
+if_none_match=if_none_match,
 
     )).parsed
