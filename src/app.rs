@@ -85,7 +85,7 @@ pub fn openapi_document() -> OpenApi {
             ("PackageInput", catalogue::PackageInput::cross_field_rules()),
         ],
     );
-    webhooks::payloads::document(&mut doc);
+    crate::event_catalogue::document(&mut doc);
     doc
 }
 

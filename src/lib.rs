@@ -15,6 +15,7 @@ pub mod credentials;
 pub mod db;
 pub mod demo_keys;
 pub mod error;
+pub mod event_catalogue;
 pub mod events;
 pub mod http;
 pub mod idempotency;

@@ -29,6 +29,9 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Exit 0 when the service on ONYX_LISTEN answers /readyz with 200 (the container
+    /// health check).
+    Healthcheck,
     /// Create a new sandbox credential for the demo partner of this database (seeded by
     /// `serve --demo`) and print it: the demo's first secrets are shown only once.
     DemoCredentials,
@@ -91,6 +94,13 @@ fn main() -> ExitCode {
                 println!("applied {n} migration(s)");
                 ExitCode::SUCCESS
             }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::Healthcheck => match healthcheck(&config) {
+            Ok(()) => ExitCode::SUCCESS,
             Err(e) => {
                 eprintln!("{e}");
                 ExitCode::FAILURE
@@ -168,6 +178,29 @@ fn main() -> ExitCode {
             }
         }
         Command::Openapi { .. } | Command::ErrorCodes => unreachable!("handled above"),
+    }
+}
+
+fn healthcheck(config: &Config) -> Result<(), String> {
+    use std::io::{Read as _, Write as _};
+    let mut addr = config.listen;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(3);
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("{addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(b"GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    match answer.lines().next() {
+        Some(status) if status.split_whitespace().nth(1) == Some("200") => Ok(()),
+        other => Err(format!("/readyz answered {other:?}")),
     }
 }
 

@@ -726,7 +726,10 @@ fn forbid_nul_in(schema: &mut Schema, referenced: &mut Vec<String>) {
 
 /// The base document before paths are collected.
 pub fn base() -> OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    // One version: the crate's (CHANGELOG.md), also answered by /healthz.
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc
 }
 
 /// The partner document: `doc` without the operator routes (`/v1/admin`, tag `operator`),

@@ -13,6 +13,10 @@ pub struct Health {
     /// Always `ok` when the process answers.
     #[schema(example = "ok")]
     pub status: String,
+    /// The service version: the crate version, also the OpenAPI document's `info.version`
+    /// (see CHANGELOG.md).
+    #[schema(example = "1.1.0")]
+    pub version: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -35,6 +39,7 @@ pub struct Readiness {
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
     })
 }
 

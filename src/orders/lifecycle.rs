@@ -161,7 +161,7 @@ fn set_state(
             &tenant,
             &format!("order.{}", next.as_str()),
             &r.id,
-            crate::webhooks::payloads::value(&crate::webhooks::payloads::OrderEventData {
+            crate::webhooks::payloads::value(&crate::orders::OrderEventData {
                 order: order.clone(),
             })?,
             now,
@@ -416,7 +416,7 @@ pub fn retry(
         tenant,
         "order.retried",
         id,
-        crate::webhooks::payloads::value(&crate::webhooks::payloads::OrderEventData {
+        crate::webhooks::payloads::value(&crate::orders::OrderEventData {
             order: order.clone(),
         })?,
         now,
@@ -467,7 +467,7 @@ pub fn mark_retryable(
         &tenant,
         "order.retryable",
         id,
-        crate::webhooks::payloads::value(&crate::webhooks::payloads::OrderEventData {
+        crate::webhooks::payloads::value(&crate::orders::OrderEventData {
             order: order.clone(),
         })?,
         now,

@@ -457,7 +457,7 @@ fn place(
         tenant,
         "order.created",
         &id,
-        crate::webhooks::payloads::value(&crate::webhooks::payloads::OrderEventData {
+        crate::webhooks::payloads::value(&crate::orders::OrderEventData {
             order: order.clone(),
         })?,
         now,
@@ -544,4 +544,10 @@ pub fn list(
             view_with(r, own)
         },
     )
+}
+
+/// `order.*`: the order as `GET /v1/orders/{order_id}` answers it, after the change.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OrderEventData {
+    pub order: Order,
 }

@@ -288,7 +288,7 @@ fn emit(
         &tenant,
         event,
         &r.id,
-        crate::webhooks::payloads::value(&crate::webhooks::payloads::RefundEventData {
+        crate::webhooks::payloads::value(&crate::refunds::RefundEventData {
             refund: refund.clone(),
         })?,
         now,
@@ -600,4 +600,10 @@ pub fn refund_unused_subscription(
         )?);
     }
     Ok(made)
+}
+
+/// `refund.*`: the refund after the change.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RefundEventData {
+    pub refund: Refund,
 }

@@ -222,7 +222,7 @@ pub fn record(
                 tenant,
                 "usage.threshold_reached",
                 service_id,
-                crate::webhooks::payloads::value(&crate::webhooks::payloads::UsageThresholdData {
+                crate::webhooks::payloads::value(&crate::services::usage::UsageThresholdData {
                     service_id: service_id.to_string(),
                     threshold_percent: threshold,
                     bytes_used: newest.bytes_used,
@@ -261,4 +261,21 @@ pub fn history(
         |r| (r.created_at, r.id.clone()),
         UsageSnapshot::try_from,
     )
+}
+
+/// `usage.threshold_reached`: a service's measured use reached 80 % or 100 % of its data
+/// allowance (once per threshold and allowance).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UsageThresholdData {
+    #[schema(example = "svc_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub service_id: String,
+    /// 80 or 100.
+    #[schema(example = 80)]
+    pub threshold_percent: i32,
+    #[schema(example = 4_294_967_296_i64)]
+    pub bytes_used: i64,
+    #[schema(example = 5_368_709_120_i64)]
+    pub data_allowance_bytes: i64,
+    /// When the measurement was taken.
+    pub as_of: DateTime<Utc>,
 }

@@ -748,7 +748,7 @@ fn apply(
         &tenant,
         "support_case.updated",
         &r.id,
-        crate::webhooks::payloads::value(&crate::webhooks::payloads::SupportCaseEventData {
+        crate::webhooks::payloads::value(&crate::support::SupportCaseEventData {
             support_case_id: r.id.clone(),
             change: change.as_str().into(),
             status: to,
@@ -954,4 +954,22 @@ pub fn admin_get(
         partner_id: r.partner_id.clone(),
         case: detail_of(conn, r, now)?,
     })
+}
+
+/// `support_case.updated`: a comment, an Onyx reply or a status change.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SupportCaseEventData {
+    #[schema(example = "case_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub support_case_id: String,
+    /// `comment_added`, `reply_added` or `status_changed`.
+    #[schema(example = "reply_added")]
+    pub change: String,
+    pub status: CaseStatus,
+    pub previous_status: CaseStatus,
+    /// A comment reopened a resolved case.
+    pub reopened: bool,
+    pub comment_id: Option<String>,
+    /// `member`, `credential` or `operator`.
+    #[schema(example = "operator")]
+    pub author_type: String,
 }

@@ -833,3 +833,18 @@ async fn catalogue_and_object_reads_answer_304_to_a_current_etag() {
     let after = app.bearer(&token).get(&order_path).await;
     assert_ne!(before.header("etag"), after.header("etag"));
 }
+
+#[tokio::test]
+async fn one_version_for_the_crate_the_document_and_healthz() {
+    let app = TestApp::spawn().await;
+    let doc = app.anon().get_ok("/v1/openapi.json").await;
+    let health = app.anon().get_ok("/healthz").await;
+    assert_eq!(doc["info"]["version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(health["version"], env!("CARGO_PKG_VERSION"));
+    let changelog =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/CHANGELOG.md")).unwrap();
+    assert!(
+        changelog.contains(&format!("## {} ", env!("CARGO_PKG_VERSION"))),
+        "CHANGELOG.md has an entry for the crate version"
+    );
+}

@@ -2219,6 +2219,12 @@ export interface components {
              * @example ok
              */
             status: string;
+            /**
+             * @description The service version: the crate version, also the OpenAPI document's `info.version`
+             *     (see CHANGELOG.md).
+             * @example 1.1.0
+             */
+            version: string;
         };
         InstallGuidance: {
             service_id: string;

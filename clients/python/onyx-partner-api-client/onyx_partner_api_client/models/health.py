@@ -23,9 +23,12 @@ class Health:
     """ 
         Attributes:
             status (str): Always `ok` when the process answers. Example: ok.
+            version (str): The service version: the crate version, also the OpenAPI document's `info.version`
+                (see CHANGELOG.md). Example: 1.1.0.
      """
 
     status: str
+    version: str
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -35,11 +38,14 @@ class Health:
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
+        version = self.version
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({
             "status": status,
+            "version": version,
         })
 
         return field_dict
@@ -51,8 +57,11 @@ class Health:
         d = dict(src_dict)
         status = d.pop("status")
 
+        version = d.pop("version")
+
         health = cls(
             status=status,
+            version=version,
         )
 
 
