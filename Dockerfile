@@ -1,6 +1,6 @@
 # Onyx Partner API: release build in the official Rust image, run on Debian slim as a
 # non-root user. Build: `docker build -t onyx .`
-# Run:   `docker run -p 8080:8080 -v onyx-data:/var/lib/onyx onyx`
+# Run:   see the README (Docker): every required secret is passed with -e.
 
 # ---- builder ---------------------------------------------------------------------------
 FROM rust:1-bookworm AS builder
@@ -48,6 +48,10 @@ ENV ONYX_LISTEN=0.0.0.0:8080 \
     DATABASE_URL=sqlite:///var/lib/onyx/onyx.db
 
 EXPOSE 8080
+
+# Healthy while /readyz answers 200 (the database is reachable).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
+    CMD ["onyx", "healthcheck"]
 
 ENTRYPOINT ["onyx"]
 CMD ["serve"]

@@ -80,7 +80,7 @@ pub fn openapi_document() -> OpenApi {
         .openapi(openapi::base())
         .configure(register)
         .split_for_parts();
-    openapi::finish(
+    let mut doc = openapi::finish(
         doc,
         vec![
             ("CreateOrder", orders::checks::request_rules()),
@@ -91,7 +91,9 @@ pub fn openapi_document() -> OpenApi {
             ),
             ("AdvanceClock", sandbox_clock::AdvanceClock::schema_rules()),
         ],
-    )
+    );
+    crate::event_catalogue::document(&mut doc);
+    doc
 }
 
 fn query_error(
@@ -165,6 +167,9 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
             )
             .default_service(web::to(fallback))
             .wrap(actix_web::middleware::from_fn(crate::http::nul::refuse_nul))
+            .wrap(actix_web::middleware::from_fn(
+                crate::http::caching::headers,
+            ))
             .wrap(ErrorHandlers::new().default_handler(normalize_errors))
             .wrap(TracingLogger::<OnyxRootSpan>::new())
             .wrap(RequestIdMiddleware {

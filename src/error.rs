@@ -52,14 +52,6 @@ impl FieldError {
 
 /// RFC 9457 problem details, as every error of this API is answered.
 #[derive(Debug, Serialize, ToSchema)]
-#[schema(example = json!({
-    "type": "urn:onyx:problem:malformed_json",
-    "title": "Bad Request",
-    "status": 400,
-    "detail": "The request body is not valid JSON (line 1, column 9): expected value. Send a JSON object.",
-    "code": "malformed_json",
-    "request_id": "req_9f2c1d0b7a6e4c3f"
-}))]
 pub struct Problem {
     /// A URI naming the problem type: `urn:onyx:problem:<code>`.
     #[serde(rename = "type")]
@@ -70,7 +62,8 @@ pub struct Problem {
     pub status: u16,
     /// What happened and what to do about it.
     pub detail: String,
-    /// Stable machine-readable error code.
+    /// Stable machine-readable error code; every code with its status and meaning is listed
+    /// in `docs/errors.md` (`onyx error-codes`).
     pub code: String,
     /// The request id (also in the `x-request-id` response header); quote it to support.
     pub request_id: String,

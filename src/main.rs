@@ -29,9 +29,21 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
-    /// Print the OpenAPI document (regenerate the committed copy with
-    /// `cargo run -q -- openapi > openapi/openapi.json`).
-    Openapi,
+    /// Exit 0 when the service on ONYX_LISTEN answers /readyz with 200 (the container
+    /// health check).
+    Healthcheck,
+    /// Create a new sandbox credential for the demo partner of this database (seeded by
+    /// `serve --demo`) and print it: the demo's first secrets are shown only once.
+    DemoCredentials,
+    /// Print the OpenAPI document (regenerate the committed copies with
+    /// `cargo run -q -- openapi > openapi/openapi.json` and
+    /// `cargo run -q -- openapi --partner > openapi/partner.json`).
+    Openapi {
+        /// Only what partners can call (no operator routes): the document to generate
+        /// clients from.
+        #[arg(long)]
+        partner: bool,
+    },
     /// Print the list of error codes as Markdown (regenerate the committed copy with
     /// `cargo run -q -- error-codes > docs/errors.md`).
     ErrorCodes,
@@ -44,9 +56,14 @@ fn main() -> ExitCode {
         print!("{}", onyx::problem_codes::render_markdown());
         return ExitCode::SUCCESS;
     }
-    if let Command::Openapi = cli.command {
+    if let Command::Openapi { partner } = cli.command {
         let doc = app::openapi_document();
-        match doc.to_pretty_json() {
+        let rendered = if partner {
+            serde_json::to_string_pretty(&onyx::openapi::partner_document(&doc))
+        } else {
+            doc.to_pretty_json()
+        };
+        match rendered {
             Ok(json) => {
                 println!("{json}");
                 return ExitCode::SUCCESS;
@@ -64,6 +81,12 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Human-readable logs on a terminal, JSON lines otherwise, unless ONYX_LOG_FORMAT says.
+    if std::env::var_os("ONYX_LOG_FORMAT").is_none()
+        && std::io::IsTerminal::is_terminal(&std::io::stderr())
+    {
+        config.log_format = onyx::config::LogFormat::Pretty;
+    }
     telemetry::init(&config.log_filter, config.log_format, std::io::stderr);
     match cli.command {
         Command::Migrate => match migrate(&config) {
@@ -76,12 +99,75 @@ fn main() -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Command::Healthcheck => match healthcheck(&config) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
+        Command::DemoCredentials => match demo_credentials(&config) {
+            Ok(lines) => {
+                for line in lines {
+                    println!("{line}");
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                ExitCode::FAILURE
+            }
+        },
         Command::Serve { demo } => {
             let mut demo_admin_token = None;
-            if demo && config.admin_token.is_none() {
-                let token = Secret::generate("onyx_adm_", 32);
-                demo_admin_token = Some(token.clone());
-                config.admin_token = Some(token);
+            if demo {
+                // Keys the environment does not set are kept next to the demo database, so a
+                // restart reads what the previous run issued.
+                let path = onyx::demo_keys::path_for(&config.database_url);
+                let (keys, created) = match onyx::demo_keys::load_or_create(&path) {
+                    Ok(k) => k,
+                    Err(e) => {
+                        eprintln!("{e}");
+                        return ExitCode::FAILURE;
+                    }
+                };
+                if config.jwt_secret_generated {
+                    config.jwt_secret = keys.jwt_secret;
+                    config.jwt_secret_generated = false;
+                }
+                if config.encryption_key_generated {
+                    config.encryption_key = keys.encryption_key;
+                    config.encryption_key_generated = false;
+                }
+                if config.admin_token.is_none() {
+                    demo_admin_token = Some(keys.admin_token.clone());
+                    config.admin_token = Some(keys.admin_token);
+                }
+                tracing::info!(
+                    path = %path.display(),
+                    created,
+                    "demo keys (JWT secret, encryption key, operator token) kept next to the database"
+                );
+            } else {
+                let missing: Vec<&str> = [
+                    ("ONYX_JWT_SECRET", config.jwt_secret_generated),
+                    ("ONYX_ENCRYPTION_KEY", config.encryption_key_generated),
+                ]
+                .into_iter()
+                .filter_map(|(name, generated)| generated.then_some(name))
+                .collect();
+                if !missing.is_empty() {
+                    eprintln!(
+                        "refusing to start: {} not set. Without a fixed key, access tokens stop \
+                         working and activation materials and webhook secrets cannot be read \
+                         after a restart. Set ONYX_JWT_SECRET (at least 32 characters) and \
+                         ONYX_ENCRYPTION_KEY (32 bytes in base64, e.g. `openssl rand -base64 32`), \
+                         or run `onyx serve --demo`, which keeps generated keys next to its \
+                         database.",
+                        missing.join(" and ")
+                    );
+                    return ExitCode::from(2);
+                }
             }
             match serve(config, demo, demo_admin_token) {
                 Ok(()) => ExitCode::SUCCESS,
@@ -91,8 +177,37 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Openapi | Command::ErrorCodes => unreachable!("handled above"),
+        Command::Openapi { .. } | Command::ErrorCodes => unreachable!("handled above"),
     }
+}
+
+fn healthcheck(config: &Config) -> Result<(), String> {
+    use std::io::{Read as _, Write as _};
+    let mut addr = config.listen;
+    if addr.ip().is_unspecified() {
+        addr.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    let timeout = std::time::Duration::from_secs(3);
+    let mut stream =
+        std::net::TcpStream::connect_timeout(&addr, timeout).map_err(|e| format!("{addr}: {e}"))?;
+    stream
+        .set_read_timeout(Some(timeout))
+        .map_err(|e| e.to_string())?;
+    stream
+        .write_all(b"GET /readyz HTTP/1.0\r\nHost: localhost\r\n\r\n")
+        .map_err(|e| e.to_string())?;
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    match answer.lines().next() {
+        Some(status) if status.split_whitespace().nth(1) == Some("200") => Ok(()),
+        other => Err(format!("/readyz answered {other:?}")),
+    }
+}
+
+fn demo_credentials(config: &Config) -> Result<Vec<String>, String> {
+    let db = Db::connect(&config.database_url, 2).map_err(|e| e.to_string())?;
+    db.migrate().map_err(|e| e.to_string())?;
+    seed::new_demo_credential(&db, chrono::Utc::now()).map_err(|e| e.to_string())
 }
 
 fn migrate(config: &Config) -> Result<usize, String> {
@@ -116,37 +231,52 @@ fn serve(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> Result
 }
 
 async fn run(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> Result<(), String> {
-    if config.encryption_key_generated {
-        tracing::warn!("ONYX_ENCRYPTION_KEY is not set: using a generated key, so activation materials issued now cannot be read after the service restarts");
-    }
-    if config.jwt_secret_generated {
-        tracing::warn!("ONYX_JWT_SECRET is not set: using a generated key, so access tokens stop working when the service restarts");
-    }
     let db = Db::connect(&config.database_url, config.db_pool_size).map_err(|e| e.to_string())?;
     let applied = db.migrate().map_err(|e| e.to_string())?;
     tracing::info!(backend = db.backend().name(), applied, "database ready");
     let state = AppState::new(db, config, Arc::new(SystemClock));
+    // Bind first: when the port is taken nothing is seeded, so the demo's one-time secrets
+    // are never written to a database whose service could not start.
+    let running = app::start(state.clone())
+        .map_err(|e| format!("cannot listen on {}: {e}", state.config.listen))?;
     let demo_info = if demo {
-        Some(seed::seed_demo(&state).map_err(|e| format!("demo seed failed: {e}"))?)
+        // The demo's curl lines name the address actually bound (port 0 picks one).
+        let mut seeding = state.clone();
+        seeding.config = Arc::new(Config {
+            listen: running.addr,
+            ..(*state.config).clone()
+        });
+        Some(seed::seed_demo(&seeding).map_err(|e| format!("demo seed failed: {e}"))?)
     } else {
         None
     };
-    let running = app::start(state.clone())
-        .map_err(|e| format!("cannot listen on {}: {e}", state.config.listen))?;
     let base = format!("http://{}", running.addr);
-    println!("Onyx Partner API listening on {base}");
+    let banner = |text: &str| {
+        if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+            format!("\x1b[1m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    println!(
+        "{}",
+        banner(&format!("Onyx Partner API listening on {base}"))
+    );
     println!("  Swagger UI:   {base}/docs/");
     println!("  OpenAPI:      {base}/v1/openapi.json");
     println!("  Health:       {base}/healthz  {base}/readyz");
     if let Some(info) = demo_info {
         println!();
-        println!("Demo data (seeded {}):", info.seeded_at);
+        println!(
+            "{}",
+            banner(&format!("Demo data (seeded {}):", info.seeded_at))
+        );
         for line in info.lines {
             println!("  {line}");
         }
         if let Some(token) = demo_admin_token {
             println!(
-                "  Operator token (generated for this run; set ONYX_ADMIN_TOKEN to keep one): {}",
+                "  Operator token (kept next to the database; set ONYX_ADMIN_TOKEN to choose one): {}",
                 token.expose()
             );
         }

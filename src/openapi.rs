@@ -11,13 +11,19 @@
 
 use std::collections::BTreeSet;
 
+use utoipa::openapi::example::ExampleBuilder;
 use utoipa::openapi::path::Operation;
 use utoipa::openapi::request_body::RequestBody;
 use utoipa::openapi::response::{Response, ResponseBuilder};
+use utoipa::openapi::schema::SchemaFormat;
 use utoipa::openapi::schema::{
     AdditionalProperties, ArrayItems, Object, ObjectBuilder, Schema, SchemaType, Type,
 };
-use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::openapi::security::{
+    ClientCredentials, Flow, HttpAuthScheme, HttpBuilder, OAuth2, Scopes, SecurityRequirement,
+    SecurityScheme,
+};
+use utoipa::openapi::server::ServerBuilder;
 use utoipa::openapi::{ContentBuilder, OpenApi, Ref, RefOr, Required};
 use utoipa::{Modify, OpenApi as _};
 
@@ -26,6 +32,9 @@ use crate::error::{FieldError, Problem, PROBLEM_CONTENT_TYPE};
 /// Security scheme names used in `#[utoipa::path(security(...))]`.
 pub const PARTNER_JWT: &str = "partner_jwt";
 pub const OPERATOR_TOKEN: &str = "operator_token";
+/// The OAuth 2.0 client-credentials flow of `POST /v1/oauth/token`: an alternative to
+/// [`PARTNER_JWT`] on every partner operation, so tools can fetch the token themselves.
+pub const PARTNER_OAUTH: &str = "partner_oauth";
 
 #[derive(utoipa::OpenApi)]
 #[openapi(
@@ -48,6 +57,20 @@ objects of the other environment or of another partner answer 404."
     components(schemas(Problem, FieldError)),
     tags(
         (name = "operations", description = "Liveness, readiness, metrics and this document."),
+        (name = "auth", description = "Access tokens for machine credentials (OAuth 2.0 client credentials) and team members."),
+        (name = "catalogue", description = "The packages approved for you."),
+        (name = "orders", description = "Orders: activations, top-ups, swaps and cancellations; follow them to completion."),
+        (name = "services", description = "Subscriptions (eSIM services) and their usage."),
+        (name = "activation", description = "Activation materials, QR codes, install guidance and recovery."),
+        (name = "sandbox", description = "Sandbox helpers that simulate what a customer or the network does (sandbox credentials only)."),
+        (name = "webhooks", description = "Webhook endpoints, events, replays and deliveries. The event types and their payloads are in this document's `webhooks` section."),
+        (name = "money", description = "Prepaid wallet, ledger, refunds, invoices and reconciliation."),
+        (name = "credentials", description = "Machine credentials (client id and secret)."),
+        (name = "team", description = "Team members and invitations."),
+        (name = "support", description = "Support cases."),
+        (name = "readiness", description = "The production-readiness checklist and the request for live access."),
+        (name = "audit", description = "Your organisation's audit log."),
+        (name = "operator", description = "**Operator only**: Onyx staff routes under `/v1/admin`, authenticated with the operator token (`ONYX_ADMIN_TOKEN`). Partners cannot call them; the partner document (`onyx openapi --partner`, committed as `openapi/partner.json`) leaves them out, and it is the one to generate clients from."),
     )
 )]
 pub struct ApiDoc;
@@ -65,10 +88,23 @@ impl Modify for SecuritySchemes {
                     .bearer_format("JWT")
                     .description(Some(
                         "Access token from `POST /v1/oauth/token` (machine credential) or \
-                         `POST /v1/auth/login` (team member).",
+                         `POST /v1/auth/login` (team member): send \
+                         `Authorization: Bearer <access_token>`.",
                     ))
                     .build(),
             ),
+        );
+        components.add_security_scheme(
+            PARTNER_OAUTH,
+            SecurityScheme::OAuth2(OAuth2::with_description(
+                [Flow::ClientCredentials(ClientCredentials::new(
+                    "/v1/oauth/token",
+                    Scopes::new(),
+                ))],
+                "OAuth 2.0 client credentials: exchange a machine credential's `client_id` and \
+                 `client_secret` (in the body or as HTTP Basic) at `POST /v1/oauth/token` for an \
+                 access token, then send it as a bearer token. The same token as `partner_jwt`.",
+            )),
         );
         components.add_security_scheme(
             OPERATOR_TOKEN,
@@ -204,10 +240,241 @@ pub fn finish(mut doc: OpenApi, cross_field: Vec<(&str, serde_json::Value)>) -> 
             }
         }
     }
+    // An operation without credentials says so (`security: []`), so it reads as public on
+    // purpose rather than forgotten.
+    for op in operations(&mut doc) {
+        op.security.get_or_insert_with(Vec::new);
+    }
+    response_headers(&mut doc);
+    problem_examples(&mut doc);
+    binary_content(&mut doc);
+    oauth_alternative(&mut doc);
+    doc.servers = Some(vec![ServerBuilder::new()
+        .url("/")
+        .description(Some(
+            "The service that serves this document (sandbox and live share it: the credential \
+             chooses the environment).",
+        ))
+        .build()]);
     optional_bodies(&mut doc);
     cross_field_rules(&mut doc, cross_field);
     no_nul_in_requests(&mut doc);
     doc
+}
+
+/// The code an error response without a code in its description answers with, by status.
+fn generic_code(status: &str) -> Option<&'static str> {
+    Some(match status {
+        "400" => "bad_request",
+        "401" => "unauthenticated",
+        "403" => "forbidden",
+        "404" => "not_found",
+        "406" => "not_acceptable",
+        "409" => "concurrent_change",
+        "422" => "validation_failed",
+        "429" => "rate_limited",
+        "500" => "internal_error",
+        "503" => "database_unavailable",
+        _ => return None,
+    })
+}
+
+/// A problem body of `code` answered with `status`, as an example.
+fn problem_example(code: &str, status: u16, detail: &str) -> serde_json::Value {
+    serde_json::json!({
+        "type": format!("urn:onyx:problem:{code}"),
+        "title": actix_web::http::StatusCode::from_u16(status)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("Error"),
+        "status": status,
+        "detail": detail,
+        "code": code,
+        "request_id": "req_9f2c1d0b7a6e4c3f"
+    })
+}
+
+/// Every problem response an operation states itself gets examples of its real codes: the
+/// codes its description names (`` `code` ``) that are answered with its status
+/// (`problem_codes`), or the generic code of the status. An example never shows another
+/// status than the response's.
+fn problem_examples(doc: &mut OpenApi) {
+    let code_re = regex::Regex::new(r"`([a-z_]+)`").expect("valid pattern");
+    for op in operations(doc) {
+        for (status, response) in op.responses.responses.iter_mut() {
+            let RefOr::T(response) = response else {
+                continue;
+            };
+            let Some(content) = response.content.get_mut(PROBLEM_CONTENT_TYPE) else {
+                continue;
+            };
+            if content.example.is_some() || !content.examples.is_empty() {
+                continue;
+            }
+            // A problem with members of its own (`PartnerChoiceRequired`, ...) shows the
+            // example of its schema.
+            let plain = matches!(&content.schema, Some(RefOr::Ref(r))
+                if r.ref_location == "#/components/schemas/Problem");
+            if !plain {
+                continue;
+            }
+            let Ok(number) = status.parse::<u16>() else {
+                continue;
+            };
+            let mut codes: Vec<&crate::problem_codes::ProblemCode> = Vec::new();
+            for found in code_re.captures_iter(&response.description) {
+                if let Some(c) = crate::problem_codes::problem_code(&found[1], number) {
+                    if !codes.iter().any(|k| k.code == c.code) {
+                        codes.push(c);
+                    }
+                }
+            }
+            if codes.is_empty() {
+                if let Some(c) =
+                    generic_code(status).and_then(|c| crate::problem_codes::problem_code(c, number))
+                {
+                    codes.push(c);
+                }
+            }
+            if let [only] = codes.as_slice() {
+                content.example = Some(problem_example(only.code, number, only.meaning));
+            } else {
+                for c in codes {
+                    content.examples.insert(
+                        c.code.to_string(),
+                        RefOr::T(
+                            ExampleBuilder::new()
+                                .summary(c.code)
+                                .value(Some(problem_example(c.code, number, c.meaning)))
+                                .build(),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Images and PDF documents are binary strings (`format: binary`), so generated clients
+/// return bytes (or a file) instead of reading them as JSON.
+fn binary_content(doc: &mut OpenApi) {
+    for op in operations(doc) {
+        for response in op.responses.responses.values_mut() {
+            let RefOr::T(response) = response else {
+                continue;
+            };
+            for (media_type, content) in response.content.iter_mut() {
+                if media_type.starts_with("image/png") || media_type == "application/pdf" {
+                    content.schema = Some(RefOr::T(Schema::Object(
+                        ObjectBuilder::new()
+                            .schema_type(Type::String)
+                            .format(Some(SchemaFormat::Custom("binary".into())))
+                            .content_media_type(media_type.clone())
+                            .build(),
+                    )));
+                }
+            }
+        }
+    }
+}
+
+fn header(description: &str, integer: bool) -> utoipa::openapi::header::Header {
+    let kind = if integer { Type::Integer } else { Type::String };
+    let mut h = utoipa::openapi::header::Header::new(ObjectBuilder::new().schema_type(kind));
+    h.description = Some(description.to_string());
+    h
+}
+
+/// `RateLimit-*` on every answer of an operation a partner token opens (`http::caching`),
+/// and `ETag` / `If-None-Match` / 304 on the reads under `/v1`.
+fn response_headers(doc: &mut OpenApi) {
+    use utoipa::openapi::path::{ParameterBuilder, ParameterIn};
+    let jwt = SecurityRequirement::new(PARTNER_JWT, Vec::<String>::new());
+    for (path, item) in doc.paths.paths.iter_mut() {
+        let revalidated = path.starts_with("/v1/");
+        for (is_get, op) in [
+            (true, &mut item.get),
+            (false, &mut item.post),
+            (false, &mut item.put),
+            (false, &mut item.patch),
+            (false, &mut item.delete),
+        ]
+        .into_iter()
+        .filter_map(|(get, op)| op.as_mut().map(|o| (get, o)))
+        {
+            let limited = op.security.as_ref().is_some_and(|s| s.contains(&jwt));
+            for (status, response) in op.responses.responses.iter_mut() {
+                let RefOr::T(response) = response else {
+                    continue;
+                };
+                if limited {
+                    for (name, text) in [
+                        (
+                            "RateLimit-Limit",
+                            "Requests per minute allowed for this credential or member.",
+                        ),
+                        (
+                            "RateLimit-Remaining",
+                            "Requests left in the current window.",
+                        ),
+                        (
+                            "RateLimit-Reset",
+                            "Seconds until the full limit is available again.",
+                        ),
+                    ] {
+                        response.headers.insert(name.into(), header(text, true));
+                    }
+                }
+                if is_get && revalidated && status == "200" {
+                    response.headers.insert(
+                        "ETag".into(),
+                        header(
+                            "A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged.",
+                            false,
+                        ),
+                    );
+                }
+            }
+            if is_get && revalidated {
+                op.parameters.get_or_insert_with(Vec::new).push(
+                    ParameterBuilder::new()
+                        .name("If-None-Match")
+                        .parameter_in(ParameterIn::Header)
+                        .required(Required::False)
+                        .description(Some(
+                            "An `ETag` from an earlier answer: 304 without a body while the \
+                             representation is unchanged.",
+                        ))
+                        .schema(Some(ObjectBuilder::new().schema_type(Type::String)))
+                        .build(),
+                );
+                op.responses.responses.insert(
+                    "304".into(),
+                    RefOr::T(
+                        ResponseBuilder::new()
+                            .description("Not modified: the `If-None-Match` tag is current.")
+                            .header("ETag", header("The current tag (the one sent).", false))
+                            .build(),
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Every operation a partner bearer token opens may also name the OAuth 2.0 flow that issues
+/// it (one of the two suffices), so Swagger UI's Authorize and generated clients can fetch
+/// the token from a client id and secret.
+fn oauth_alternative(doc: &mut OpenApi) {
+    let jwt = SecurityRequirement::new(PARTNER_JWT, Vec::<String>::new());
+    let oauth = SecurityRequirement::new(PARTNER_OAUTH, Vec::<String>::new());
+    for op in operations(doc) {
+        if let Some(security) = op.security.as_mut() {
+            if security.contains(&jwt) && !security.contains(&oauth) {
+                security.push(oauth.clone());
+            }
+        }
+    }
 }
 
 /// The pattern of a string that holds no U+0000: the server refuses that character in every
@@ -364,25 +631,29 @@ fn no_nul_text() -> ObjectBuilder {
         .pattern(Some(NO_NUL))
 }
 
+/// Two levels, not a recursive schema: client generators (openapi-python-client) cannot
+/// read a union that refers to itself, and dropped the token endpoint whose request admits
+/// such members.
 fn json_without_nul() -> RefOr<Schema> {
     use utoipa::openapi::schema::{AnyOfBuilder, ArrayBuilder};
-    let itself = || Ref::from_schema_name(JSON_WITHOUT_NUL);
-    AnyOfBuilder::new()
+    let scalars = || {
+        AnyOfBuilder::new()
+            .item(ObjectBuilder::new().schema_type(Type::Null))
+            .item(ObjectBuilder::new().schema_type(Type::Boolean))
+            .item(ObjectBuilder::new().schema_type(Type::Number))
+            .item(no_nul_text())
+    };
+    scalars()
         .description(Some(
-            "Any JSON value in which no key or string holds U+0000.",
+            "A JSON scalar in which no string holds U+0000, or an array or object of such \
+             scalars.",
         ))
-        .item(ObjectBuilder::new().schema_type(SchemaType::from_iter([
-            Type::Null,
-            Type::Boolean,
-            Type::Number,
-        ])))
-        .item(no_nul_text())
-        .item(ArrayBuilder::new().items(itself()))
+        .item(ArrayBuilder::new().items(scalars()))
         .item(
             ObjectBuilder::new()
                 .schema_type(Type::Object)
                 .property_names(Some(no_nul_text()))
-                .additional_properties(Some(itself())),
+                .additional_properties(Some(RefOr::T(Schema::AnyOf(scalars().build())))),
         )
         .into()
 }
@@ -455,5 +726,76 @@ fn forbid_nul_in(schema: &mut Schema, referenced: &mut Vec<String>) {
 
 /// The base document before paths are collected.
 pub fn base() -> OpenApi {
-    ApiDoc::openapi()
+    let mut doc = ApiDoc::openapi();
+    // One version: the crate's (CHANGELOG.md), also answered by /healthz.
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc
+}
+
+/// The partner document: `doc` without the operator routes (`/v1/admin`, tag `operator`),
+/// the operator security scheme and the components only they use. Partners generate clients
+/// from this one (`onyx openapi --partner`, committed as `openapi/partner.json`).
+pub fn partner_document(doc: &OpenApi) -> serde_json::Value {
+    use serde_json::Value;
+    let mut value = serde_json::to_value(doc).expect("the OpenAPI document renders as JSON");
+    if let Some(paths) = value.get_mut("paths").and_then(Value::as_object_mut) {
+        paths.retain(|path, _| !path.starts_with("/v1/admin"));
+    }
+    if let Some(tags) = value.get_mut("tags").and_then(Value::as_array_mut) {
+        tags.retain(|t| t.get("name").and_then(Value::as_str) != Some("operator"));
+    }
+    if let Some(schemes) = value
+        .pointer_mut("/components/securitySchemes")
+        .and_then(Value::as_object_mut)
+    {
+        schemes.remove(OPERATOR_TOKEN);
+    }
+    // Keep only the components reachable from the paths and webhooks.
+    let mut used = BTreeSet::new();
+    let mut pending = Vec::new();
+    collect_refs(value.get("paths"), &mut pending);
+    collect_refs(value.get("webhooks"), &mut pending);
+    while let Some(reference) = pending.pop() {
+        if !used.insert(reference.clone()) {
+            continue;
+        }
+        let pointer = reference.trim_start_matches('#').to_string();
+        let target = value.pointer(&pointer).cloned();
+        collect_refs(target.as_ref(), &mut pending);
+    }
+    if let Some(components) = value.get_mut("components").and_then(Value::as_object_mut) {
+        for (kind, entries) in components.iter_mut() {
+            if kind == "securitySchemes" {
+                continue;
+            }
+            if let Some(entries) = entries.as_object_mut() {
+                entries.retain(|name, _| used.contains(&format!("#/components/{kind}/{name}")));
+            }
+        }
+    }
+    if let Some(info) = value.get_mut("info").and_then(Value::as_object_mut) {
+        if let Some(Value::String(d)) = info.get_mut("description") {
+            d.push_str(
+                "\n\n**This is the partner document**: every operation a partner can call, \
+                 without Onyx's operator routes.",
+            );
+        }
+    }
+    value
+}
+
+fn collect_refs(value: Option<&serde_json::Value>, out: &mut Vec<String>) {
+    use serde_json::Value;
+    match value {
+        Some(Value::Object(map)) => {
+            for (key, v) in map {
+                match (key.as_str(), v) {
+                    ("$ref", Value::String(r)) => out.push(r.clone()),
+                    _ => collect_refs(Some(v), out),
+                }
+            }
+        }
+        Some(Value::Array(items)) => items.iter().for_each(|v| collect_refs(Some(v), out)),
+        _ => {}
+    }
 }

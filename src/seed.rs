@@ -12,6 +12,7 @@ use crate::state::AppState;
 use crate::{catalogue, credentials, partners, team, wallet};
 
 const SEEDED_KEY: &str = "demo_seeded_at";
+const PARTNER_KEY: &str = "demo_partner_id";
 
 /// What a newcomer needs after seeding (printed once by the CLI).
 #[derive(Debug, Default)]
@@ -45,7 +46,9 @@ pub fn seed_demo(state: &AppState) -> Result<DemoInfo, ApiError> {
                 seeded: false,
                 seeded_at: at,
                 lines: vec![
-                    "The demo data already exists in this database; its secrets were shown when it was first seeded.".into(),
+                    "The demo data already exists in this database (its first secrets are shown only once).".into(),
+                    "For a new sandbox credential run `onyx demo-credentials` with the same DATABASE_URL,".into(),
+                    format!("or sign in as {DEMO_OWNER_EMAIL} and create one in the console or with POST /v1/credentials."),
                 ],
                 sandbox: None,
             });
@@ -65,6 +68,39 @@ pub fn seed_demo(state: &AppState) -> Result<DemoInfo, ApiError> {
             lines,
             sandbox: Some(access),
         })
+    })
+}
+
+/// A new sandbox credential for the demo partner (`onyx demo-credentials`): the lines to
+/// print, with its secret (shown once).
+pub fn new_demo_credential(
+    db: &crate::db::Db,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Vec<String>, ApiError> {
+    db.write_blocking(|conn| {
+        let partner_id: Option<String> = system_settings::table
+            .filter(system_settings::key.eq(PARTNER_KEY))
+            .select(system_settings::value)
+            .first(conn)
+            .optional()?;
+        let Some(partner_id) = partner_id else {
+            return Err(ApiError::NotFound {
+                code: "not_found",
+                detail: "This database holds no demo data; start it once with `onyx serve --demo`."
+                    .into(),
+            });
+        };
+        let tenant = Operator::process().acting_for(&partner_id, Environment::Sandbox);
+        let name = format!("Demo credential {}", now.format("%Y-%m-%d %H:%M:%S"));
+        let cred = credentials::create(conn, &tenant, &name, AuditActor::operator(), now)?;
+        Ok(vec![
+            format!("Partner:            {partner_id} (Demo Travel Partner)"),
+            format!("Sandbox client_id:  {}", cred.credential.client_id),
+            format!(
+                "Sandbox secret:     {}   (shown once; only a hash is stored)",
+                cred.client_secret
+            ),
+        ])
     })
 }
 
@@ -90,6 +126,13 @@ fn seed_identity(
         chrono::Duration::hours(state.config.invitation_ttl_hours),
     )?;
     let partner_id = created.partner.id.clone();
+    diesel::insert_into(system_settings::table)
+        .values((
+            system_settings::key.eq(PARTNER_KEY),
+            system_settings::value.eq(&partner_id),
+            system_settings::updated_at.eq(now.naive_utc()),
+        ))
+        .execute(conn)?;
     partners::transition(conn, &partner_id, partners::Transition::Approve, now)?;
     let owner = team::accept(
         conn,

@@ -11,6 +11,10 @@ use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::vault::Vault;
 
+/// Requests per credential or member; a check answers what remains (`RateLimit-*` headers).
+pub type RateLimiter =
+    governor::DefaultKeyedRateLimiter<String, governor::middleware::StateInformationMiddleware>;
+
 #[derive(Clone)]
 pub struct AppState {
     pub db: Db,
@@ -20,7 +24,7 @@ pub struct AppState {
     /// Seals and opens activation materials and webhook secrets.
     pub vault: Arc<Vault>,
     /// Requests per credential or member (in this process).
-    pub rate_limiter: Arc<governor::DefaultKeyedRateLimiter<String>>,
+    pub rate_limiter: Arc<RateLimiter>,
     /// Password verifications of this process, whoever asks (each costs a memory-hard hash).
     pub password_checks: Arc<governor::DefaultDirectRateLimiter>,
     /// The addresses this process's HTTP server is bound to, learned when it binds (with
@@ -51,9 +55,10 @@ impl AppState {
         let vault = Arc::new(Vault::from_config(&config));
         let per_minute = std::num::NonZeroU32::new(config.rate_limit_per_minute)
             .unwrap_or(std::num::NonZeroU32::MIN);
-        let rate_limiter = Arc::new(governor::RateLimiter::keyed(governor::Quota::per_minute(
-            per_minute,
-        )));
+        let rate_limiter = Arc::new(
+            governor::RateLimiter::keyed(governor::Quota::per_minute(per_minute))
+                .with_middleware::<governor::middleware::StateInformationMiddleware>(),
+        );
         let checks = std::num::NonZeroU32::new(config.password_checks_per_second)
             .unwrap_or(std::num::NonZeroU32::MIN);
         let password_checks = Arc::new(governor::RateLimiter::direct(governor::Quota::per_second(

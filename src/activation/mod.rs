@@ -153,7 +153,12 @@ pub fn issue(
         tenant,
         "activation.ready",
         service_id,
-        serde_json::json!({ "service_id": service_id, "activation_id": id, "iccid": iccid, "confirmation_code_required": confirmation_required }),
+        crate::webhooks::payloads::value(&crate::activation::ActivationReadyData {
+            service_id: service_id.to_string(),
+            activation_id: id.clone(),
+            iccid: iccid.to_string(),
+            confirmation_code_required: confirmation_required,
+        })?,
         now,
     )?;
     Ok(id)
@@ -393,4 +398,18 @@ mod tests {
             "bound to its row"
         );
     }
+}
+
+/// `activation.ready`: activation materials exist for the service. The event never carries
+/// them: read them with `GET /v1/services/{service_id}/activation`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ActivationReadyData {
+    #[schema(example = "svc_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub service_id: String,
+    #[schema(example = "act_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub activation_id: String,
+    #[schema(example = "8988247000001234567")]
+    pub iccid: String,
+    /// The customer must type a confirmation code while installing.
+    pub confirmation_code_required: bool,
 }

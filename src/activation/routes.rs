@@ -50,6 +50,7 @@ async fn read_audited(
 /// Activation materials of a service. Secret: answered with `Cache-Control: no-store`, and
 /// every read is written to the audit log.
 #[utoipa::path(
+    operation_id = "getActivation",
     tag = "activation",
     params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
     security(("partner_jwt" = [])),
@@ -75,6 +76,7 @@ pub async fn activation(
 
 /// The activation code as a QR code: `image/png` (default) or `image/svg+xml` by `Accept`.
 #[utoipa::path(
+    operation_id = "getActivationQr",
     tag = "activation",
     params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
     security(("partner_jwt" = [])),
@@ -85,7 +87,7 @@ pub async fn activation(
         )),
         (status = 404, description = "No such service in this environment.", body = Problem, content_type = "application/problem+json"),
         (status = 406, description = "Only image/png and image/svg+xml can be produced (`not_acceptable`).", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not issued yet or revoked.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not issued yet (`activation_not_ready`) or revoked (`activation_materials_revoked`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/services/{service_id}/activation/qr")]
@@ -136,6 +138,7 @@ pub async fn qr(
 
 /// Onyx's install steps for the customer's platform and this service.
 #[utoipa::path(
+    operation_id = "getInstallGuidance",
     tag = "activation",
     params(("service_id" = String, Path, description = "Service id (`svc_…`)."), GuidanceQuery),
     security(("partner_jwt" = [])),
@@ -186,6 +189,7 @@ pub async fn install_guidance(
 
 /// The approved recovery path for what the customer's device shows.
 #[utoipa::path(
+    operation_id = "recoverService",
     tag = "activation",
     params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
     request_body = RecoveryRequest,
@@ -245,6 +249,7 @@ pub async fn recover(
 
 /// Sandbox only: act as the customer's device installing the profile (ready_to_install → active).
 #[utoipa::path(
+    operation_id = "sandboxInstallService",
     tag = "sandbox",
     params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
     security(("partner_jwt" = [])),

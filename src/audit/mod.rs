@@ -126,6 +126,7 @@ pub struct AuditFilter {
     /// Only entries with this action, e.g. `credential.rotated`.
     pub action: Option<String>,
     /// Only entries by this kind of actor.
+    #[param(inline)]
     pub actor_type: Option<ActorType>,
     /// Only entries by this member or credential (`mem_…`, `cred_…`).
     pub actor_id: Option<String>,

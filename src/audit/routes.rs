@@ -9,6 +9,7 @@ use crate::state::AppState;
 /// support cases, live-access requests. Filter by actor (`actor_type`, `actor_id`), `action`
 /// and time (`created_from`, `created_to`); filters combine.
 #[utoipa::path(
+    operation_id = "listAuditLog",
     tag = "audit",
     params(PageQuery, super::AuditFilter),
     security(("partner_jwt" = [])),

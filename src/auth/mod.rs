@@ -536,10 +536,22 @@ async fn authenticate(req: HttpRequest) -> Result<Caller, ApiError> {
     let limit_key = match &actor {
         Actor::Member { id, .. } | Actor::Credential { id } => id.clone(),
     };
-    state
-        .rate_limiter
-        .check_key(&limit_key)
-        .map_err(rate_limited)?;
+    let limit = state.config.rate_limit_per_minute.max(1);
+    match state.rate_limiter.check_key(&limit_key) {
+        Ok(snapshot) => {
+            actix_web::HttpMessage::extensions_mut(&req).insert(
+                crate::http::caching::RateLimitInfo::per_minute(
+                    limit,
+                    snapshot.remaining_burst_capacity(),
+                ),
+            );
+        }
+        Err(not_until) => {
+            actix_web::HttpMessage::extensions_mut(&req)
+                .insert(crate::http::caching::RateLimitInfo::per_minute(limit, 0));
+            return Err(rate_limited(not_until));
+        }
+    }
     if touch {
         if let Actor::Credential { id } = &actor {
             let id = id.clone();

@@ -15,6 +15,7 @@ use crate::state::AppState;
 /// A partner's billing profile; until an operator sets one, the defaults (no commitment in
 /// EUR, no billing contact, 30 days) with null times.
 #[utoipa::path(
+    operation_id = "adminGetBillingProfile",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     security(("operator_token" = [])),
@@ -44,6 +45,7 @@ pub async fn get_profile(
 /// Set a partner's billing profile (the whole profile; replaces any earlier one). A new
 /// commitment applies from the next invoice made.
 #[utoipa::path(
+    operation_id = "adminSetBillingProfile",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     request_body = SetBillingProfile,
@@ -90,6 +92,7 @@ pub struct CreateInvoice {
 /// applies); for the current month, the month so far (the commitment waits for the month's
 /// end). Live invoices start as drafts.
 #[utoipa::path(
+    operation_id = "adminCreateInvoice",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     request_body = CreateInvoice,
@@ -173,6 +176,7 @@ pub struct AdminInvoiceQuery {
 
 /// Every partner's invoices, newest first (without lines): find drafts to issue.
 #[utoipa::path(
+    operation_id = "adminListInvoices",
     tag = "operator",
     params(PageQuery, AdminInvoiceQuery),
     security(("operator_token" = [])),
@@ -201,6 +205,7 @@ pub async fn list(
 
 /// Any invoice with its lines (JSON, `application/pdf` or `text/csv` by `Accept`).
 #[utoipa::path(
+    operation_id = "adminGetInvoice",
     tag = "operator",
     params(("invoice_id" = String, Path, description = "Invoice id (`inv_…`).")),
     security(("operator_token" = [])),
@@ -228,6 +233,7 @@ pub async fn get(
 /// Issue a draft: it gets its due date (issue time plus the payment terms) and
 /// `invoice.issued` is sent.
 #[utoipa::path(
+    operation_id = "adminIssueInvoice",
     tag = "operator",
     params(("invoice_id" = String, Path, description = "Invoice id (`inv_…`).")),
     security(("operator_token" = [])),
@@ -254,6 +260,7 @@ pub async fn issue(
 
 /// Mark an issued invoice paid; `invoice.paid` is sent.
 #[utoipa::path(
+    operation_id = "adminMarkInvoicePaid",
     tag = "operator",
     params(("invoice_id" = String, Path, description = "Invoice id (`inv_…`).")),
     security(("operator_token" = [])),
@@ -294,6 +301,7 @@ pub struct VoidInvoice {
 /// Void a draft or issued invoice with a reason; a true-up it carried is given back as a
 /// credit (billed on the next invoice); `invoice.voided` is sent.
 #[utoipa::path(
+    operation_id = "adminVoidInvoice",
     tag = "operator",
     params(("invoice_id" = String, Path, description = "Invoice id (`inv_…`).")),
     request_body = VoidInvoice,

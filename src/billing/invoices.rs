@@ -601,7 +601,9 @@ fn announce(
         &tenant,
         event,
         &row.id,
-        serde_json::json!({ "invoice": summary }),
+        crate::webhooks::payloads::value(&crate::billing::invoices::InvoiceEventData {
+            invoice: summary,
+        })?,
         now,
     )?;
     Ok(invoice)
@@ -722,4 +724,11 @@ pub fn lines_csv(invoice: &Invoice) -> String {
         ]);
     }
     csv.finish()
+}
+
+/// `invoice.*`: the invoice without its lines (`lines` is null; read them with
+/// `GET /v1/invoices/{invoice_id}`).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct InvoiceEventData {
+    pub invoice: Invoice,
 }

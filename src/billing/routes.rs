@@ -16,6 +16,7 @@ use crate::state::AppState;
 
 /// Your invoices in this environment, newest first (without lines).
 #[utoipa::path(
+    operation_id = "listInvoices",
     tag = "money",
     params(PageQuery, InvoiceFilter),
     security(("partner_jwt" = [])),
@@ -118,6 +119,7 @@ pub(crate) async fn represent(
 /// entry_type, order_id, created_at, currency, amount_minor, description` in this order
 /// (amounts signed in minor units: charged positive, refunded or credited negative).
 #[utoipa::path(
+    operation_id = "getInvoice",
     tag = "money",
     params(("invoice_id" = String, Path, description = "Invoice id (`inv_…`).")),
     security(("partner_jwt" = [])),
@@ -219,6 +221,7 @@ pub fn close_sandbox_window(
 /// issued at once (`invoice.issued`); a later close in the same month covers what happened
 /// since. Owner, admin and billing.
 #[utoipa::path(
+    operation_id = "sandboxClosePeriod",
     tag = "sandbox",
     security(("partner_jwt" = [])),
     responses(

@@ -16,6 +16,7 @@ use crate::state::AppState;
 
 /// Create a package.
 #[utoipa::path(
+    operation_id = "adminCreatePackage",
     tag = "operator",
     request_body = PackageInput,
     security(("operator_token" = [])),
@@ -41,6 +42,7 @@ pub async fn create(
 
 /// List every package (all partners' view is a subset).
 #[utoipa::path(
+    operation_id = "adminListPackages",
     tag = "operator",
     params(PageQuery, PackageFilter),
     security(("operator_token" = [])),
@@ -65,6 +67,7 @@ pub async fn list(
 
 /// Read any package.
 #[utoipa::path(
+    operation_id = "adminGetPackage",
     tag = "operator",
     params(("package_id" = String, Path, description = "Package id.")),
     security(("operator_token" = [])),
@@ -178,6 +181,7 @@ impl PackagePatch {
 
 /// Update a package (status, price, coverage, allowances…). Retiring keeps it readable.
 #[utoipa::path(
+    operation_id = "adminUpdatePackage",
     tag = "operator",
     params(("package_id" = String, Path, description = "Package id.")),
     request_body = PackagePatch,
@@ -221,6 +225,7 @@ pub struct Markets {
 
 /// Replace a partner's eligible markets.
 #[utoipa::path(
+    operation_id = "adminSetMarkets",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     request_body = Markets,
@@ -258,6 +263,7 @@ pub async fn set_markets(
 
 /// A partner's eligible markets.
 #[utoipa::path(
+    operation_id = "adminGetMarkets",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     security(("operator_token" = [])),
@@ -301,6 +307,7 @@ pub struct Approvals {
 
 /// Approve a package for a partner (repeating it changes nothing).
 #[utoipa::path(
+    operation_id = "adminApprovePackage",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     request_body = ApprovePackage,
@@ -346,6 +353,7 @@ pub async fn approve(
 
 /// Packages approved for a partner.
 #[utoipa::path(
+    operation_id = "adminListPackageApprovals",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     security(("operator_token" = [])),
@@ -376,6 +384,7 @@ pub async fn list_approvals(
 
 /// Withdraw a package approval: the partner no longer sees or orders the package.
 #[utoipa::path(
+    operation_id = "adminWithdrawPackageApproval",
     tag = "operator",
     params(
         ("partner_id" = String, Path, description = "Partner id (`ptr_…`)."),

@@ -12,6 +12,7 @@ use crate::state::AppState;
 
 /// List the packages you may sell (approved for you, covering only your markets).
 #[utoipa::path(
+    operation_id = "listPackages",
     tag = "catalogue",
     params(PageQuery, PackageFilter),
     security(("partner_jwt" = [])),
@@ -62,6 +63,7 @@ pub fn new_views() -> CatalogueViews {
 
 /// Read one package (also retired ones, which old orders refer to).
 #[utoipa::path(
+    operation_id = "getPackage",
     tag = "catalogue",
     params(("package_id" = String, Path, description = "Package id, e.g. `eu-10gb-30d`.")),
     security(("partner_jwt" = [])),

@@ -110,10 +110,17 @@ impl TryFrom<Row> for Credential {
     }
 }
 
-fn view(c: &Credential) -> serde_json::Value {
-    serde_json::json!({
-        "id": c.id, "name": c.name, "client_id": c.client_id,
-        "environment": c.environment, "status": c.status,
+/// The event data of a credential (`payloads::CredentialEventData`; a rotation adds
+/// `replaced_by` and `expires_at`).
+fn view(c: &Credential) -> Result<serde_json::Value, ApiError> {
+    crate::webhooks::payloads::value(&crate::credentials::CredentialEventData {
+        id: c.id.clone(),
+        name: c.name.clone(),
+        client_id: c.client_id.clone(),
+        environment: c.environment,
+        status: c.status,
+        replaced_by: None,
+        expires_at: None,
     })
 }
 
@@ -166,7 +173,7 @@ fn record(
     extra: serde_json::Value,
     now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    let mut details = view(cred);
+    let mut details = view(cred)?;
     if let (Some(d), Some(e)) = (details.as_object_mut(), extra.as_object()) {
         d.extend(e.clone());
     }
@@ -371,4 +378,24 @@ pub fn verify_client(
         partner_id: row.partner_id,
         environment,
     }))
+}
+
+/// `credential.created`, `credential.rotated`, `credential.revoked`: the credential (never its
+/// secret). A rotation also names the replacement and when the old credential stops working.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct CredentialEventData {
+    #[schema(example = "cred_Zx5Tc7Vb1Mk3Jd9rQ2n8sLw0")]
+    pub id: String,
+    #[schema(example = "Booking backend")]
+    pub name: String,
+    #[schema(example = "onyx_ci_test_8sLw0Zx5Tc7Vb1Mk3Jd9")]
+    pub client_id: String,
+    pub environment: Environment,
+    pub status: CredentialStatus,
+    /// `credential.rotated` only: the new credential.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub replaced_by: Option<String>,
+    /// `credential.rotated` only: when the old credential stops working.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<DateTime<Utc>>,
 }

@@ -26,6 +26,7 @@ pub struct CreateCredential {
 
 /// Create a credential in the environment of your token; the secret is returned once.
 #[utoipa::path(
+    operation_id = "createCredential",
     tag = "credentials",
     request_body = CreateCredential,
     security(("partner_jwt" = [])),
@@ -51,6 +52,7 @@ pub async fn create(
 
 /// List credentials of your token's environment (secrets are never shown again).
 #[utoipa::path(
+    operation_id = "listCredentials",
     tag = "credentials",
     params(PageQuery),
     security(("partner_jwt" = [])),
@@ -84,6 +86,7 @@ pub struct RotateCredential {
 
 /// Rotate: issue a replacement credential; the old one works until the grace period ends.
 #[utoipa::path(
+    operation_id = "rotateCredential",
     tag = "credentials",
     params(("credential_id" = String, Path, description = "Credential id (`cred_…`).")),
     request_body(content = Option<RotateCredential>, description = "Optional; an empty body uses the default grace period."),
@@ -120,6 +123,7 @@ pub async fn rotate(
 
 /// Revoke: the credential and every access token issued from it stop working at once.
 #[utoipa::path(
+    operation_id = "revokeCredential",
     tag = "credentials",
     params(("credential_id" = String, Path, description = "Credential id (`cred_…`).")),
     security(("partner_jwt" = [])),

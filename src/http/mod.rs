@@ -1,6 +1,7 @@
 //! HTTP plumbing shared by every resource area: request ids, the JSON extractor, fallback
 //! routing and error normalisation.
 
+pub mod caching;
 pub mod fallback;
 pub mod json;
 pub mod negotiate;

@@ -13,6 +13,10 @@ pub struct Health {
     /// Always `ok` when the process answers.
     #[schema(example = "ok")]
     pub status: String,
+    /// The service version: the crate version, also the OpenAPI document's `info.version`
+    /// (see CHANGELOG.md).
+    #[schema(example = "1.1.0")]
+    pub version: String,
 }
 
 #[derive(Serialize, ToSchema)]
@@ -27,6 +31,7 @@ pub struct Readiness {
 
 /// Liveness: the process is up and answering.
 #[utoipa::path(
+    operation_id = "checkHealth",
     tag = "operations",
     responses((status = 200, description = "The process is alive.", body = Health))
 )]
@@ -34,15 +39,17 @@ pub struct Readiness {
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(Health {
         status: "ok".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
     })
 }
 
 /// Readiness: the database is reachable, so requests can be served.
 #[utoipa::path(
+    operation_id = "checkReadiness",
     tag = "operations",
     responses(
         (status = 200, description = "Ready to serve.", body = Readiness),
-        (status = 503, description = "The database is unreachable.", body = Problem, content_type = "application/problem+json"),
+        (status = 503, description = "The database is unreachable (`database_unavailable`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[get("/readyz")]
@@ -68,6 +75,7 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 /// queue depth, running, dead and oldest due age per kind; outcomes; the event-to-delivery
 /// latency histogram of webhooks.
 #[utoipa::path(
+    operation_id = "getMetrics",
     tag = "operations",
     responses((status = 200, description = "Prometheus text exposition format.", body = String, content_type = "text/plain"))
 )]
@@ -94,6 +102,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
 
 /// This OpenAPI 3.1 document.
 #[utoipa::path(
+    operation_id = "getOpenApiDocument",
     tag = "operations",
     responses((status = 200, description = "The OpenAPI 3.1 document of this API.", body = Object))
 )]

@@ -167,7 +167,9 @@ fn set_state(
             &tenant,
             &format!("order.{}", next.as_str()),
             &r.id,
-            serde_json::json!({ "order": order }),
+            crate::webhooks::payloads::value(&crate::orders::OrderEventData {
+                order: order.clone(),
+            })?,
             now,
         )?;
     }
@@ -429,7 +431,9 @@ pub fn retry(
         tenant,
         "order.retried",
         id,
-        serde_json::json!({ "order": order }),
+        crate::webhooks::payloads::value(&crate::orders::OrderEventData {
+            order: order.clone(),
+        })?,
         now,
     )?;
     Ok(order)
@@ -476,7 +480,9 @@ pub fn mark_retryable(
         &tenant,
         "order.retryable",
         id,
-        serde_json::json!({ "order": order }),
+        crate::webhooks::payloads::value(&crate::orders::OrderEventData {
+            order: order.clone(),
+        })?,
         now,
     )?;
     Ok(())

@@ -486,7 +486,9 @@ fn place(
         tenant,
         "order.created",
         &id,
-        serde_json::json!({ "order": order }),
+        crate::webhooks::payloads::value(&crate::orders::OrderEventData {
+            order: order.clone(),
+        })?,
         now,
     )?;
     // The payment check comes last: the wallet row stays locked from the reservation to the
@@ -571,4 +573,10 @@ pub fn list(
             view_with(r, own)
         },
     )
+}
+
+/// `order.*`: the order as `GET /v1/orders/{order_id}` answers it, after the change.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct OrderEventData {
+    pub order: Order,
 }

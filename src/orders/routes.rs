@@ -16,6 +16,7 @@ use crate::state::AppState;
 /// Create an order. The checks run in a documented order (see the `orders` tag); when one
 /// fails nothing is written. Send `Idempotency-Key` to retry safely.
 #[utoipa::path(
+    operation_id = "createOrder",
     tag = "orders",
     request_body = CreateOrder,
     params(("Idempotency-Key" = Option<String>, Header, max_length = 255, min_length = 1, pattern = "^[!-~]+$", description = "Makes retries safe: the same key and body return the original response (with `Idempotent-Replayed: true`) for 24 hours.")),
@@ -47,6 +48,7 @@ pub async fn create(
 
 /// List orders, newest first, with filters.
 #[utoipa::path(
+    operation_id = "listOrders",
     tag = "orders",
     params(PageQuery, OrderFilter),
     security(("partner_jwt" = [])),
@@ -98,6 +100,7 @@ pub fn new_pages() -> OrderPages {
 
 /// Read an order with its ledger entries and events.
 #[utoipa::path(
+    operation_id = "getOrder",
     tag = "orders",
     params(("order_id" = String, Path, description = "Order id (`ord_…`).")),
     security(("partner_jwt" = [])),
@@ -131,6 +134,7 @@ pub async fn get(
 
 /// Cancel a pending or processing order: funds are released, provisioning stops.
 #[utoipa::path(
+    operation_id = "cancelOrder",
     tag = "orders",
     params(
         ("order_id" = String, Path, description = "Order id (`ord_…`)."),
@@ -155,6 +159,7 @@ pub async fn cancel(
 
 /// Retry a failed order, only when Onyx marked it retryable or reported a change since.
 #[utoipa::path(
+    operation_id = "retryOrder",
     tag = "orders",
     params(
         ("order_id" = String, Path, description = "Order id (`ord_…`)."),

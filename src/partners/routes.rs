@@ -15,6 +15,7 @@ use crate::validation::check;
 
 /// Create a partner and its owner invitation (the invitation token is shown once).
 #[utoipa::path(
+    operation_id = "adminCreatePartner",
     tag = "operator",
     request_body = CreatePartner,
     security(("operator_token" = [])),
@@ -41,6 +42,7 @@ pub async fn create(
 
 /// List partners, newest first.
 #[utoipa::path(
+    operation_id = "adminListPartners",
     tag = "operator",
     params(PageQuery),
     security(("operator_token" = [])),
@@ -59,6 +61,7 @@ pub async fn list(
 
 /// Read one partner.
 #[utoipa::path(
+    operation_id = "adminGetPartner",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     security(("operator_token" = [])),
@@ -93,6 +96,7 @@ async fn apply(
 
 /// Approve a pending partner.
 #[utoipa::path(
+    operation_id = "adminApprovePartner",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     security(("operator_token" = [])),
@@ -126,6 +130,7 @@ pub struct SuspendPartner {
 
 /// Suspend a partner: every call of its team and credentials is refused until reinstated.
 #[utoipa::path(
+    operation_id = "adminSuspendPartner",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     request_body = SuspendPartner,
@@ -151,6 +156,7 @@ pub async fn suspend(
 
 /// Reinstate a suspended partner (back to approved, or pending if never approved).
 #[utoipa::path(
+    operation_id = "adminReinstatePartner",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     security(("operator_token" = [])),
@@ -179,6 +185,7 @@ pub struct LiveAccess {
 
 /// Enable or disable live access (only an approved partner can be enabled).
 #[utoipa::path(
+    operation_id = "adminSetLiveAccess",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     request_body = LiveAccess,

@@ -46,6 +46,7 @@ pub struct ProvisioningReport {
 
 /// Report an order's provisioning state; the order, its money and its service follow.
 #[utoipa::path(
+    operation_id = "adminReportProvisioning",
     tag = "operator",
     params(("order_id" = String, Path, description = "Order id (`ord_…`).")),
     request_body = ProvisioningReport,
@@ -154,6 +155,7 @@ type DeadTaskRow = (
 /// Provisioning tasks in their terminal state (failed too often inside the service), newest
 /// first. Revive one after fixing the cause, or report the order's state.
 #[utoipa::path(
+    operation_id = "adminListDeadTasks",
     tag = "operator",
     params(PageQuery),
     security(("operator_token" = [])),
@@ -214,6 +216,7 @@ pub async fn dead_tasks(
 
 /// Puts a dead provisioning task back in the queue (due now, errors cleared).
 #[utoipa::path(
+    operation_id = "adminReviveDeadTask",
     tag = "operator",
     params(("order_id" = String, Path, description = "Order id (`ord_…`).")),
     security(("operator_token" = [])),

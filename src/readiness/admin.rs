@@ -16,6 +16,7 @@ use crate::validation::check;
 
 /// List live-access requests of every partner, newest first.
 #[utoipa::path(
+    operation_id = "adminListLiveRequests",
     tag = "operator",
     params(PageQuery, LiveRequestFilter),
     security(("operator_token" = [])),
@@ -60,6 +61,7 @@ pub struct Decline {
 /// Approve a pending request: the partner's live environment opens (the same switch as
 /// `POST /v1/admin/partners/{id}/live-access`).
 #[utoipa::path(
+    operation_id = "adminApproveLiveRequest",
     tag = "operator",
     params(("live_request_id" = String, Path, description = "Live-access request id (`lvr_…`).")),
     request_body(content = Option<Approve>, description = "Optional; a note for the partner."),
@@ -96,6 +98,7 @@ pub async fn approve(
 
 /// Decline a pending request with a reason; the partner can fix it and request again.
 #[utoipa::path(
+    operation_id = "adminDeclineLiveRequest",
     tag = "operator",
     params(("live_request_id" = String, Path, description = "Live-access request id (`lvr_…`).")),
     request_body = Decline,

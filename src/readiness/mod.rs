@@ -546,7 +546,11 @@ pub fn request_live(
         tenant,
         "live_access.requested",
         &id,
-        serde_json::json!({ "live_request_id": id, "status": "pending" }),
+        crate::webhooks::payloads::value(&crate::readiness::LiveAccessEventData {
+            live_request_id: id.clone(),
+            status: "pending".into(),
+            reason: None,
+        })?,
         now,
     )?;
     audit::record(
@@ -686,7 +690,11 @@ pub fn decide(
         &sandbox,
         event,
         id,
-        serde_json::json!({ "live_request_id": id, "status": status.as_str(), "reason": reason }),
+        crate::webhooks::payloads::value(&crate::readiness::LiveAccessEventData {
+            live_request_id: id.to_string(),
+            status: status.as_str().into(),
+            reason: Some(reason.clone()),
+        })?,
         now,
     )?;
     audit::record(
@@ -702,4 +710,17 @@ pub fn decide(
         now,
     )?;
     by_id(conn, id)
+}
+
+/// `live_access.requested`, `live_access.approved`, `live_access.declined`.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LiveAccessEventData {
+    #[schema(example = "lr_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub live_request_id: String,
+    /// `pending`, `approved` or `declined`.
+    #[schema(example = "pending")]
+    pub status: String,
+    /// Decisions only: Onyx's reason (null when none was given).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<Option<String>>,
 }

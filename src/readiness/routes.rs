@@ -15,6 +15,7 @@ use crate::state::AppState;
 /// Your readiness for live: a checklist computed from your sandbox, each item with `done`,
 /// its evidence (ids and times) and how to complete it, plus your latest live request.
 #[utoipa::path(
+    operation_id = "getReadinessChecklist",
     tag = "readiness",
     security(("partner_jwt" = [])),
     responses(
@@ -54,6 +55,7 @@ pub struct ReadinessIncomplete {
 /// credentials, live wallet) or declines with a reason. You receive `live_access.requested`,
 /// then `live_access.approved` or `live_access.declined` (sandbox events).
 #[utoipa::path(
+    operation_id = "requestLiveAccess",
     tag = "readiness",
     security(("partner_jwt" = [])),
     responses(

@@ -15,6 +15,7 @@ use crate::state::AppState;
 /// `line_without_ledger_entry`, `wallet_ledger_mismatch`, `invoice_total_mismatch`) and the id
 /// to look at; a healthy account has none (owner, admin, billing and viewer).
 #[utoipa::path(
+    operation_id = "getReconciliation",
     tag = "money",
     params(ReconciliationQuery),
     security(("partner_jwt" = [])),

@@ -288,7 +288,9 @@ fn emit(
         &tenant,
         event,
         &r.id,
-        serde_json::json!({ "refund": refund }),
+        crate::webhooks::payloads::value(&crate::refunds::RefundEventData {
+            refund: refund.clone(),
+        })?,
         now,
     )?;
     Ok(refund)
@@ -598,4 +600,10 @@ pub fn refund_unused_subscription(
         )?);
     }
     Ok(made)
+}
+
+/// `refund.*`: the refund after the change.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct RefundEventData {
+    pub refund: Refund,
 }

@@ -22,6 +22,7 @@ use crate::state::AppState;
 /// `refund.created`, then `refund.approved` or `refund.declined`. Send `Idempotency-Key` to
 /// retry safely.
 #[utoipa::path(
+    operation_id = "createRefund",
     tag = "money",
     request_body = CreateRefund,
     params(("Idempotency-Key" = Option<String>, Header, max_length = 255, min_length = 1, pattern = "^[!-~]+$", description = "Makes retries safe: the same key and body return the original response (with `Idempotent-Replayed: true`) for 24 hours.")),
@@ -54,6 +55,7 @@ pub async fn create(
 
 /// Your refund requests, newest first.
 #[utoipa::path(
+    operation_id = "listRefunds",
     tag = "money",
     params(PageQuery, RefundFilter),
     security(("partner_jwt" = [])),
@@ -78,6 +80,7 @@ pub async fn list(
 
 /// One refund request.
 #[utoipa::path(
+    operation_id = "getRefund",
     tag = "money",
     params(("refund_id" = String, Path, description = "Refund id (`rfd_…`).")),
     security(("partner_jwt" = [])),
@@ -100,6 +103,7 @@ pub async fn get(
 
 /// Every partner's refund requests, newest first (`status=pending`: the ones to decide).
 #[utoipa::path(
+    operation_id = "adminListRefunds",
     tag = "operator",
     params(PageQuery, RefundFilter),
     security(("operator_token" = [])),
@@ -158,6 +162,7 @@ async fn decide(
 /// Approve a pending refund request with a reason: the amount returns to the partner's wallet
 /// (a `refund` ledger entry) and `refund.approved` is sent.
 #[utoipa::path(
+    operation_id = "adminApproveRefund",
     tag = "operator",
     params(("refund_id" = String, Path, description = "Refund id (`rfd_…`).")),
     request_body = RefundDecision,
@@ -181,6 +186,7 @@ pub async fn approve(
 
 /// Decline a pending refund request with a reason; `refund.declined` is sent.
 #[utoipa::path(
+    operation_id = "adminDeclineRefund",
     tag = "operator",
     params(("refund_id" = String, Path, description = "Refund id (`rfd_…`).")),
     request_body = RefundDecision,

@@ -34,6 +34,44 @@ pub const MAX_ENTRIES: usize = 5;
 /// The longest lead time (and so how far ahead of expiry the scan looks).
 pub const MAX_LEAD: Duration = Duration::days(30);
 
+/// `service.expiring`: the service's validity ends within one of the partner's lead times.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceExpiringData {
+    #[schema(example = "svc_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub service_id: String,
+    /// When the validity ends.
+    pub expires_at: DateTime<Utc>,
+    /// The lead time this alert is for (ISO 8601), e.g. `P3D`.
+    #[schema(example = "P3D")]
+    pub lead: String,
+    /// The service as `GET /v1/services/{service_id}` answers it.
+    pub service: super::Service,
+}
+
+/// `service.first_use`: the first data use was reported for the service.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceFirstUseData {
+    #[schema(example = "svc_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub service_id: String,
+    #[schema(example = 1_048_576_i64)]
+    pub bytes_used: i64,
+    /// When the measurement was taken.
+    pub as_of: DateTime<Utc>,
+}
+
+/// `service.depleted`: the service used up its data allowance (once per allowance).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ServiceDepletedData {
+    #[schema(example = "svc_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub service_id: String,
+    #[schema(example = 5_368_709_120_i64)]
+    pub bytes_used: i64,
+    #[schema(example = 5_368_709_120_i64)]
+    pub data_allowance_bytes: i64,
+    /// When the measurement was taken.
+    pub as_of: DateTime<Utc>,
+}
+
 /// A tenant's alert settings as the API shows them.
 #[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AlertSettings {
@@ -393,12 +431,12 @@ fn act(
                 tenant,
                 "service.expiring",
                 service_id,
-                serde_json::json!({
-                    "service_id": service_id,
-                    "expires_at": utc(expires_at),
-                    "lead": iso_duration(Duration::seconds(announce)),
-                    "service": service,
-                }),
+                crate::webhooks::payloads::value(&ServiceExpiringData {
+                    service_id: service_id.to_string(),
+                    expires_at: utc(expires_at),
+                    lead: iso_duration(Duration::seconds(announce)),
+                    service,
+                })?,
                 real,
             )?;
             set_event(conn, service_id, &alert, &basis, &event)?;
@@ -542,11 +580,11 @@ pub fn usage_alerts(
             tenant,
             "service.first_use",
             service_id,
-            serde_json::json!({
-                "service_id": service_id,
-                "bytes_used": snapshot.bytes_used,
-                "as_of": snapshot.as_of,
-            }),
+            crate::webhooks::payloads::value(&ServiceFirstUseData {
+                service_id: service_id.to_string(),
+                bytes_used: snapshot.bytes_used,
+                as_of: snapshot.as_of,
+            })?,
             now,
         )?;
         set_event(conn, service_id, "first_use", "", &event)?;
@@ -578,13 +616,13 @@ pub fn usage_alerts(
             tenant,
             "usage.threshold_reached",
             service_id,
-            serde_json::json!({
-                "service_id": service_id,
-                "threshold_percent": threshold,
-                "bytes_used": snapshot.bytes_used,
-                "data_allowance_bytes": allowance,
-                "as_of": snapshot.as_of,
-            }),
+            crate::webhooks::payloads::value(&super::usage::UsageThresholdData {
+                service_id: service_id.to_string(),
+                threshold_percent: threshold,
+                bytes_used: snapshot.bytes_used,
+                data_allowance_bytes: allowance,
+                as_of: snapshot.as_of,
+            })?,
             now,
         )?;
     }
@@ -595,12 +633,12 @@ pub fn usage_alerts(
             tenant,
             "service.depleted",
             service_id,
-            serde_json::json!({
-                "service_id": service_id,
-                "bytes_used": snapshot.bytes_used,
-                "data_allowance_bytes": allowance,
-                "as_of": snapshot.as_of,
-            }),
+            crate::webhooks::payloads::value(&ServiceDepletedData {
+                service_id: service_id.to_string(),
+                bytes_used: snapshot.bytes_used,
+                data_allowance_bytes: allowance,
+                as_of: snapshot.as_of,
+            })?,
             now,
         )?;
         set_event(conn, service_id, "depleted", &basis, &event)?;

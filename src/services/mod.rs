@@ -254,7 +254,7 @@ pub fn transition(
         tenant,
         &format!("service.{}", next.as_str()),
         id,
-        serde_json::json!({ "service": service }),
+        crate::webhooks::payloads::value(&crate::services::ServiceEventData { service })?,
         now,
     )?;
     Ok(true)
@@ -325,7 +325,9 @@ pub fn ready_to_install(
             tenant,
             "service.ready_to_install",
             id,
-            serde_json::json!({ "service": current }),
+            crate::webhooks::payloads::value(&crate::services::ServiceEventData {
+                service: current,
+            })?,
             now,
         )?;
         return Ok(());
@@ -380,7 +382,7 @@ pub fn top_up(
         tenant,
         "service.topped_up",
         id,
-        serde_json::json!({ "service": service }),
+        crate::webhooks::payloads::value(&crate::services::ServiceEventData { service })?,
         now,
     )?;
     Ok(())
@@ -479,4 +481,10 @@ mod tests {
         // A published example: 7992739871 has check digit 3.
         assert_eq!(luhn_check_digit(&[7, 9, 9, 2, 7, 3, 9, 8, 7, 1]), 3);
     }
+}
+
+/// `service.*`: the service as `GET /v1/services/{service_id}` answers it, after the change.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct ServiceEventData {
+    pub service: Service,
 }

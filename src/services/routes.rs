@@ -10,6 +10,7 @@ use crate::state::AppState;
 
 /// List services (subscriptions).
 #[utoipa::path(
+    operation_id = "listServices",
     tag = "services",
     params(PageQuery, ServiceFilter),
     security(("partner_jwt" = [])),
@@ -40,6 +41,7 @@ pub async fn list(
 
 /// Read a service: state, next step, install state, ICCID, package, activation and expiry.
 #[utoipa::path(
+    operation_id = "getService",
     tag = "services",
     params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
     security(("partner_jwt" = [])),

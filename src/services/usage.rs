@@ -239,3 +239,21 @@ pub fn history(
         UsageSnapshot::try_from,
     )
 }
+
+/// `usage.threshold_reached`: a service's measured use reached one of the partner's usage
+/// thresholds of its data allowance (default 80 % and 100 %; once per threshold and
+/// allowance).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct UsageThresholdData {
+    #[schema(example = "svc_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub service_id: String,
+    /// One of the partner's thresholds (`GET /v1/settings/alerts`), 1 to 100.
+    #[schema(example = 80)]
+    pub threshold_percent: i32,
+    #[schema(example = 4_294_967_296_i64)]
+    pub bytes_used: i64,
+    #[schema(example = 5_368_709_120_i64)]
+    pub data_allowance_bytes: i64,
+    /// When the measurement was taken.
+    pub as_of: DateTime<Utc>,
+}

@@ -31,6 +31,7 @@ pub struct ServiceUsage {
 
 /// Usage of a service: allowance, expiry, the latest snapshot and the history.
 #[utoipa::path(
+    operation_id = "getServiceUsage",
     tag = "services",
     params(("service_id" = String, Path, description = "Service id (`svc_…`)."), PageQuery),
     security(("partner_jwt" = [])),
@@ -92,6 +93,7 @@ async fn record(
 
 /// Sandbox only: report usage as the network would (drives threshold events).
 #[utoipa::path(
+    operation_id = "sandboxRecordUsage",
     tag = "sandbox",
     params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
     request_body = UsageReport,
@@ -123,6 +125,7 @@ pub async fn sandbox_usage(
 
 /// Report usage for any service (operators).
 #[utoipa::path(
+    operation_id = "adminRecordUsage",
     tag = "operator",
     params(("service_id" = String, Path, description = "Service id (`svc_…`).")),
     request_body = UsageReport,

@@ -104,11 +104,15 @@ fn basic_credentials(req: &HttpRequest) -> Option<(String, String)> {
 }
 
 /// Exchange a client id and secret for a short-lived access token.
+///
+/// The body is form-encoded as OAuth 2.0 asks (RFC 6749 §4.4); the same fields as a JSON
+/// object (`Content-Type: application/json`) are accepted too. The document names the form
+/// only: client generators read two media types of one schema as two bodies.
 #[utoipa::path(
+    operation_id = "createAccessToken",
     tag = "auth",
     request_body(content(
         (TokenRequest = "application/x-www-form-urlencoded"),
-        (TokenRequest = "application/json"),
     )),
     responses(
         (status = 200, description = "Access token issued.", body = TokenResponse),
@@ -225,6 +229,7 @@ pub async fn token(
 
 /// Sign in as a team member; returns an access token carrying your role.
 #[utoipa::path(
+    operation_id = "login",
     tag = "auth",
     request_body = LoginRequest,
     responses(
@@ -262,6 +267,18 @@ pub async fn login(
 /// 409 `partner_choice_required`: a problem whose `partners` lists the partners this email
 /// and password sign in to (only those).
 #[derive(Debug, Serialize, ToSchema)]
+#[schema(example = json!({
+    "type": "urn:onyx:problem:partner_choice_required",
+    "title": "Conflict",
+    "status": 409,
+    "detail": "This email and password sign in to the teams of several partners; send the login again with `partner_id` set to one of `partners`.",
+    "code": "partner_choice_required",
+    "request_id": "req_9f2c1d0b7a6e4c3f",
+    "partners": [
+        {"partner_id": "ptr_8Jd2kQ0vXn4LmT7sWc1aZp9e", "name": "Wanderlust Travel"},
+        {"partner_id": "ptr_2Lm8Qv0xTc4Jd9rK7sWn1aZp", "name": "Nomad Mobile"}
+    ]
+}))]
 pub struct PartnerChoiceRequired {
     #[serde(flatten)]
     pub problem: Problem,
@@ -284,6 +301,7 @@ pub struct Me {
 
 /// Who the access token belongs to: partner, environment, member role or credential.
 #[utoipa::path(
+    operation_id = "getMe",
     tag = "auth",
     security(("partner_jwt" = [])),
     responses((status = 200, description = "The caller.", body = Me))

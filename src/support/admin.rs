@@ -16,6 +16,7 @@ use crate::validation::check;
 
 /// List support cases of every partner, newest first.
 #[utoipa::path(
+    operation_id = "adminListSupportCases",
     tag = "operator",
     params(PageQuery, AdminCaseFilter),
     security(("operator_token" = [])),
@@ -43,6 +44,7 @@ pub async fn list(
 
 /// Read a support case with its comments.
 #[utoipa::path(
+    operation_id = "adminGetSupportCase",
     tag = "operator",
     params(("case_id" = String, Path, description = "Support case id (`case_…`).")),
     security(("operator_token" = [])),
@@ -81,6 +83,7 @@ pub struct Reply {
 
 /// Reply to a support case (the partner receives `support_case.updated`).
 #[utoipa::path(
+    operation_id = "adminReplySupportCase",
     tag = "operator",
     params(("case_id" = String, Path, description = "Support case id (`case_…`).")),
     request_body = Reply,
@@ -125,6 +128,7 @@ pub struct SetStatus {
 /// Change a support case's status: `open → awaiting_onyx | awaiting_partner → resolved →
 /// closed`; a resolved case can also go back to `awaiting_onyx`.
 #[utoipa::path(
+    operation_id = "adminSetSupportCaseStatus",
     tag = "operator",
     params(("case_id" = String, Path, description = "Support case id (`case_…`).")),
     request_body = SetStatus,

@@ -748,15 +748,15 @@ fn apply(
         &tenant,
         "support_case.updated",
         &r.id,
-        serde_json::json!({
-            "support_case_id": r.id,
-            "change": change.as_str(),
-            "status": to.as_str(),
-            "previous_status": from.as_str(),
-            "reopened": reopened,
-            "comment_id": comment_id,
-            "author_type": actor.kind,
-        }),
+        crate::webhooks::payloads::value(&crate::support::SupportCaseEventData {
+            support_case_id: r.id.clone(),
+            change: change.as_str().into(),
+            status: to,
+            previous_status: from,
+            reopened,
+            comment_id: comment_id.clone(),
+            author_type: actor.kind.into(),
+        })?,
         now,
     )?;
     let action = match change {
@@ -954,4 +954,22 @@ pub fn admin_get(
         partner_id: r.partner_id.clone(),
         case: detail_of(conn, r, now)?,
     })
+}
+
+/// `support_case.updated`: a comment, an Onyx reply or a status change.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct SupportCaseEventData {
+    #[schema(example = "case_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub support_case_id: String,
+    /// `comment_added`, `reply_added` or `status_changed`.
+    #[schema(example = "reply_added")]
+    pub change: String,
+    pub status: CaseStatus,
+    pub previous_status: CaseStatus,
+    /// A comment reopened a resolved case.
+    pub reopened: bool,
+    pub comment_id: Option<String>,
+    /// `member`, `credential` or `operator`.
+    #[schema(example = "operator")]
+    pub author_type: String,
 }

@@ -24,6 +24,7 @@ use crate::validation::check;
 /// refused with 422 (`errors[].code` `secret_in_text`, the message names the kind) and nothing
 /// of it is stored or logged.
 #[utoipa::path(
+    operation_id = "createSupportCase",
     tag = "support",
     request_body = CreateCase,
     params(("Idempotency-Key" = Option<String>, Header, max_length = 255, min_length = 1, pattern = "^[!-~]+$", description = "Makes retries safe: the same key and body return the original response (with `Idempotent-Replayed: true`) for 24 hours.")),
@@ -68,6 +69,7 @@ pub async fn create(
 
 /// List support cases of your environment, newest first.
 #[utoipa::path(
+    operation_id = "listSupportCases",
     tag = "support",
     params(PageQuery, CaseFilter),
     security(("partner_jwt" = [])),
@@ -93,6 +95,7 @@ pub async fn list(
 
 /// Read a support case with its comments and the current state of what it references.
 #[utoipa::path(
+    operation_id = "getSupportCase",
     tag = "support",
     params(("case_id" = String, Path, description = "Support case id (`case_…`).")),
     security(("partner_jwt" = [])),
@@ -120,6 +123,7 @@ pub async fn get(
 /// Comment on a support case. A comment on a case waiting for you hands it back to Onyx
 /// (`awaiting_onyx`); on a resolved case it reopens the case within 14 days of resolution.
 #[utoipa::path(
+    operation_id = "addSupportCaseComment",
     tag = "support",
     params(
         ("case_id" = String, Path, description = "Support case id (`case_…`)."),

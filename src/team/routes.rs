@@ -27,6 +27,7 @@ pub struct CreateInvitation {
 
 /// Invite a team member (owners and admins). The token is returned once.
 #[utoipa::path(
+    operation_id = "createInvitation",
     tag = "team",
     request_body = CreateInvitation,
     security(("partner_jwt" = [])),
@@ -75,6 +76,7 @@ pub async fn invite(
 
 /// List invitations with their status (owners and admins).
 #[utoipa::path(
+    operation_id = "listInvitations",
     tag = "team",
     params(PageQuery),
     security(("partner_jwt" = [])),
@@ -123,6 +125,7 @@ pub struct AcceptInvitation {
 
 /// Accept an invitation (no authentication: the token is the proof) and become a member.
 #[utoipa::path(
+    operation_id = "acceptInvitation",
     tag = "team",
     request_body = AcceptInvitation,
     responses(
@@ -157,6 +160,7 @@ pub async fn accept(
 
 /// List team members (every role may see the team).
 #[utoipa::path(
+    operation_id = "listMembers",
     tag = "team",
     params(PageQuery),
     security(("partner_jwt" = [])),
@@ -190,6 +194,7 @@ pub struct UpdateMember {
 
 /// Change a member's role (owners and admins; only owners change owners).
 #[utoipa::path(
+    operation_id = "updateMember",
     tag = "team",
     params(("member_id" = String, Path, description = "Member id (`mem_…`).")),
     request_body = UpdateMember,
@@ -220,6 +225,7 @@ pub async fn update(
 
 /// Remove a member; their tokens stop working at once (owners and admins).
 #[utoipa::path(
+    operation_id = "removeMember",
     tag = "team",
     params(("member_id" = String, Path, description = "Member id (`mem_…`).")),
     security(("partner_jwt" = [])),

@@ -32,6 +32,7 @@ pub struct WalletCredit {
 
 /// Credit a partner's wallet; returns the partner's wallets in that environment.
 #[utoipa::path(
+    operation_id = "adminCreditWallet",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     request_body = WalletCredit,
@@ -132,6 +133,7 @@ pub struct WalletDebit {
 /// Debit a partner's wallet (an adjustment with a reason; it never takes the available
 /// balance below zero); returns the partner's wallets in that environment.
 #[utoipa::path(
+    operation_id = "adminDebitWallet",
     tag = "operator",
     params(("partner_id" = String, Path, description = "Partner id (`ptr_…`).")),
     request_body = WalletDebit,

@@ -330,16 +330,16 @@ fn apply(
                 wallet.tenant,
                 "wallet.low_balance",
                 &wallet.id,
-                serde_json::json!({
-                    "wallet": {
-                        "id": wallet.id,
-                        "currency": wallet.currency,
-                        "available": avail,
-                        "reserved": res,
-                        "low_balance_threshold": threshold,
+                crate::webhooks::payloads::value(&crate::wallet::LowBalanceData {
+                    wallet: crate::wallet::LowBalanceWallet {
+                        id: wallet.id.to_string(),
+                        currency: wallet.currency.to_string(),
+                        available: avail,
+                        reserved: res,
+                        low_balance_threshold: threshold,
                     },
-                    "ledger_entry_id": entry_id,
-                }),
+                    ledger_entry_id: entry_id.clone(),
+                })?,
                 now,
             )?;
         } else if avail >= threshold && alerted {
@@ -897,4 +897,30 @@ impl LedgerEntry {
         self.reserved_after = None;
         self
     }
+}
+
+/// The wallet in a `wallet.low_balance` event.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LowBalanceWallet {
+    #[schema(example = "wal_Jd9rQ2n8sLw0Zx5Tc7Vb1Mk3")]
+    pub id: String,
+    #[schema(example = "EUR")]
+    pub currency: String,
+    /// Spendable after the movement, in minor units.
+    #[schema(example = 900)]
+    pub available: i64,
+    #[schema(example = 1900)]
+    pub reserved: i64,
+    #[schema(example = 1000)]
+    pub low_balance_threshold: i64,
+}
+
+/// `wallet.low_balance`: the available balance fell below the alert threshold (once per
+/// downward crossing).
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct LowBalanceData {
+    pub wallet: LowBalanceWallet,
+    /// The ledger entry that crossed the threshold.
+    #[schema(example = "led_0mhx2k9q1002a7f3kq9zt0bw")]
+    pub ledger_entry_id: String,
 }

@@ -13,6 +13,7 @@ use crate::state::AppState;
 
 /// Your wallets in this environment: available, reserved and spent this period, per currency.
 #[utoipa::path(
+    operation_id = "getWallet",
     tag = "money",
     security(("partner_jwt" = [])),
     responses((status = 200, description = "Wallets, one per currency.", body = WalletList))
@@ -31,6 +32,7 @@ pub async fn wallet(state: web::Data<AppState>, caller: Caller) -> Result<HttpRe
 /// The running balance of one wallet: the balances right after each ledger entry, newest
 /// first (owner, admin, billing and viewer).
 #[utoipa::path(
+    operation_id = "getWalletHistory",
     tag = "money",
     params(HistoryQuery, PageQuery),
     security(("partner_jwt" = [])),
@@ -64,6 +66,7 @@ pub async fn history(
 /// wallet_id, description` in this order (times RFC 3339 UTC, amounts in minor units, absent
 /// references empty).
 #[utoipa::path(
+    operation_id = "getLedger",
     tag = "money",
     params(PageQuery, LedgerFilter),
     security(("partner_jwt" = [])),
@@ -127,6 +130,7 @@ pub struct LowBalanceAlert {
 /// downward crossing; a movement that brings it back to or above the threshold (a credit, a
 /// refund, a release) re-arms it. Setting the threshold sends nothing.
 #[utoipa::path(
+    operation_id = "setLowBalanceAlert",
     tag = "money",
     request_body = LowBalanceAlert,
     security(("partner_jwt" = [])),

@@ -189,7 +189,10 @@ pub fn send_test(
             detail: "This endpoint is disabled; enable it (PATCH enabled=true) before sending it a test event.".into(),
         });
     }
-    let data = serde_json::json!({ "endpoint_id": e.id, "message": "A test event from Onyx; reply with any 2xx status." });
+    let data = super::payloads::value(&super::payloads::WebhookTestData {
+        endpoint_id: e.id.clone(),
+        message: "A test event from Onyx; reply with any 2xx status.".into(),
+    })?;
     let event_id = crate::events::insert(conn, tenant, "webhook.test", &e.id, data, now)?;
     let delivery = insert_delivery(conn, tenant, &e.id, &event_id, false, now)?;
     Ok((event_id, delivery))
@@ -720,7 +723,11 @@ pub fn disable(
         &tenant,
         "webhook_endpoint.disabled",
         &endpoint.id,
-        serde_json::json!({ "endpoint_id": endpoint.id, "url": endpoint.url, "reason": reason }),
+        super::payloads::value(&super::payloads::WebhookEndpointDisabledData {
+            endpoint_id: endpoint.id.clone(),
+            url: endpoint.url.clone(),
+            reason: reason.to_string(),
+        })?,
         now,
     )?;
     fan_out(conn, &tenant, &event_id, "webhook_endpoint.disabled", now)?;

@@ -2,6 +2,7 @@
 //! creation and rotation only), enabled or disabled with a reason.
 
 pub mod delivery;
+pub mod payloads;
 pub mod routes;
 pub mod signing;
 pub mod ssrf;
@@ -77,7 +78,7 @@ pub struct WebhookEndpoint {
     pub url: String,
     pub description: Option<String>,
     /// Subscribed types; empty means every type.
-    #[schema(example = json!(["order.completed", "service.ready_to_install"]))]
+    #[schema(value_type = Vec<EventType>, example = json!(["order.completed", "service.ready_to_install"]))]
     pub event_types: Vec<String>,
     pub enabled: bool,
     /// Why Onyx disabled the endpoint (or `disabled by you`).

@@ -19,6 +19,7 @@ use crate::state::AppState;
 /// recorded). The signing secret (`whsec_…`) is shown once. An environment has at most 10
 /// endpoints (409 `endpoint_limit_reached`).
 #[utoipa::path(
+    operation_id = "createWebhookEndpoint",
     tag = "webhooks",
     request_body = CreateEndpoint,
     security(("partner_jwt" = [])),
@@ -44,6 +45,7 @@ pub async fn create(
 
 /// List endpoints of your token's environment.
 #[utoipa::path(
+    operation_id = "listWebhookEndpoints",
     tag = "webhooks",
     params(PageQuery),
     security(("partner_jwt" = [])),
@@ -67,6 +69,7 @@ pub async fn list(
 
 /// Read an endpoint (never its secret).
 #[utoipa::path(
+    operation_id = "getWebhookEndpoint",
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),
     security(("partner_jwt" = [])),
@@ -89,6 +92,7 @@ pub async fn get(
 /// Change the URL, event types, description, or enable/disable the endpoint. Disabling stops
 /// its queued deliveries and retries.
 #[utoipa::path(
+    operation_id = "updateWebhookEndpoint",
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),
     request_body = UpdateEndpoint,
@@ -120,6 +124,7 @@ pub async fn update(
 
 /// Delete an endpoint; its pending deliveries stop (history stays readable).
 #[utoipa::path(
+    operation_id = "deleteWebhookEndpoint",
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),
     security(("partner_jwt" = [])),
@@ -157,6 +162,7 @@ pub struct RotateSecret {
 /// at the same moment one wins; the other answers 409 `concurrent_change` (its secret was
 /// never stored), so a secret you are shown is always the one that signs.
 #[utoipa::path(
+    operation_id = "rotateWebhookEndpointSecret",
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),
     request_body(content = Option<RotateSecret>, description = "Optional; an empty body uses a 24-hour grace period."),
@@ -215,6 +221,7 @@ pub struct TestSent {
 /// Send a `webhook.test` event to this endpoint (an enabled one; a disabled endpoint is
 /// refused and nothing is written).
 #[utoipa::path(
+    operation_id = "testWebhookEndpoint",
     tag = "webhooks",
     params(("endpoint_id" = String, Path, description = "Endpoint id (`we_…`).")),
     security(("partner_jwt" = [])),
@@ -244,6 +251,7 @@ pub async fn test(
 
 /// List events (kept at least 30 days), newest first.
 #[utoipa::path(
+    operation_id = "listEvents",
     tag = "webhooks",
     params(PageQuery, EventFilter),
     security(("partner_jwt" = [])),
@@ -269,6 +277,7 @@ pub async fn list_events(
 
 /// Read an event: the exact body its webhooks carry.
 #[utoipa::path(
+    operation_id = "getEvent",
     tag = "webhooks",
     params(("event_id" = String, Path, description = "Event id (`evt_…`).")),
     security(("partner_jwt" = [])),
@@ -308,6 +317,7 @@ pub struct Replayed {
 
 /// Replay an event (up to 30 days old) to one or all subscribed endpoints.
 #[utoipa::path(
+    operation_id = "replayEvent",
     tag = "webhooks",
     params(("event_id" = String, Path, description = "Event id (`evt_…`).")),
     request_body(content = Option<ReplayRequest>, description = "Optional."),
@@ -315,7 +325,7 @@ pub struct Replayed {
     responses(
         (status = 202, description = "Queued deliveries.", body = Replayed),
         (status = 404, description = "No such event or endpoint in this environment.", body = Problem, content_type = "application/problem+json"),
-        (status = 409, description = "Not replayable (too old, endpoint disabled, or no endpoint subscribed).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not replayable: too old (`event_not_replayable`), endpoint disabled (`endpoint_disabled`), or no endpoint subscribed (`no_endpoint_to_replay`).", body = Problem, content_type = "application/problem+json"),
     )
 )]
 #[post("/events/{event_id}/replay")]
@@ -338,6 +348,7 @@ pub async fn replay(
 
 /// Deliveries with every attempt (status, latency, error, response excerpt).
 #[utoipa::path(
+    operation_id = "listWebhookDeliveries",
     tag = "webhooks",
     params(PageQuery, DeliveryFilter),
     security(("partner_jwt" = [])),

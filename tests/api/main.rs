@@ -5,6 +5,7 @@ mod access;
 mod activation;
 mod architecture;
 mod catalogue;
+mod contract;
 mod errors;
 mod hardening;
 mod hardening_contract;

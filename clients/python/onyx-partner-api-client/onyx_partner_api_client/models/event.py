@@ -1,0 +1,138 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..models.environment import Environment
+from ..models.event_type import EventType
+from typing import cast
+import datetime
+
+if TYPE_CHECKING:
+  from ..models.event_data import EventData
+
+
+
+
+
+T = TypeVar("T", bound="Event")
+
+
+
+@_attrs_define
+class Event:
+    """ An event as the API and webhooks present it (the webhook body is exactly this).
+
+        Attributes:
+            id (str):  Example: evt_0mhx2k9q1002a7f3kq9zt0bw.
+            type_ (EventType): A webhook event type.
+            api_version (str):  Example: 2026-11-01.
+            environment (Environment): The two isolated environments of every partner.
+            created_at (datetime.datetime):
+            data (EventData): The event's data: its schema per event type is in this document's `webhooks` section
+                (`OrderEventData`, `ServiceEventData`, ...).
+     """
+
+    id: str
+    type_: EventType
+    api_version: str
+    environment: Environment
+    created_at: datetime.datetime
+    data: EventData
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.event_data import EventData # noqa: PLC0415
+        id = self.id
+
+        type_ = self.type_.value
+
+        api_version = self.api_version
+
+        environment = self.environment.value
+
+        created_at = self.created_at.isoformat()
+
+        data = self.data.to_dict()
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "id": id,
+            "type": type_,
+            "api_version": api_version,
+            "environment": environment,
+            "created_at": created_at,
+            "data": data,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.event_data import EventData # noqa: PLC0415
+        d = dict(src_dict)
+        id = d.pop("id")
+
+        type_ = EventType(d.pop("type"))
+
+
+
+
+        api_version = d.pop("api_version")
+
+        environment = Environment(d.pop("environment"))
+
+
+
+
+        created_at = datetime.datetime.fromisoformat(d.pop("created_at"))
+
+
+
+
+        data = EventData.from_dict(d.pop("data"))
+
+
+
+
+        event = cls(
+            id=id,
+            type_=type_,
+            api_version=api_version,
+            environment=environment,
+            created_at=created_at,
+            data=data,
+        )
+
+
+        event.additional_properties = d
+        return event
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
