@@ -64,6 +64,7 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 "/services/{id}/activation",
                 web::post().to(services::reveal),
             )
+            .route("/services/{id}/install", web::post().to(services::sandbox_install))
             .route(
                 "/services/{id}/activation/qr.png",
                 web::get().to(services::qr),

@@ -10,7 +10,7 @@ use serde_json::Value;
 use super::{first, page_of};
 use crate::activation::routes::read_audited;
 use crate::attempt;
-use crate::auth::Permission;
+use crate::auth::{Environment, Permission};
 use crate::console::session::{Action, Console};
 use crate::console::ui::{self, badge, query_value, s, time, value};
 use crate::services::ServiceFilter;
@@ -184,6 +184,12 @@ pub async fn detail(ctx: Console, path: web::Path<String>) -> HttpResponse {
                 figcaption.muted { (points.len()) " snapshots; latest " (bytes(ui::n(points.last().unwrap_or(&Value::Null), "bytes_used"))) " used at " (time(&points.last().unwrap_or(&Value::Null)["as_of"])) }
             }
         }
+        @if ctx.can(Permission::WriteOrders) && ctx.environment() == Environment::Sandbox && s(&sv, "state") == "ready_to_install" {
+            form method="post" action=(format!("/console/services/{}/install", s(&sv, "id"))) {
+                (ui::csrf(&ctx))
+                button type="submit" { "Simulate the customer's install (sandbox)" }
+            }
+        }
         @if ctx.can(Permission::ReadActivation) {
             h2 { "Activation materials" }
             @if matches!(s(&sv, "state"), "ready_to_install" | "active") {
@@ -249,4 +255,26 @@ pub async fn qr(ctx: Console, path: web::Path<String>) -> HttpResponse {
         .insert_header((header::CACHE_CONTROL, "no-store"))
         .insert_header((header::PRAGMA, "no-cache"))
         .body(png)
+}
+
+/// `POST /console/services/{id}/install`: the sandbox helper that plays the customer's
+/// install (as `POST /v1/sandbox/services/{id}/install`).
+pub async fn sandbox_install(action: Action, path: web::Path<String>) -> HttpResponse {
+    let ctx = action.ctx;
+    let tenant = attempt!(ctx, ctx.require(Permission::WriteOrders));
+    attempt!(ctx, tenant.require_sandbox());
+    let id = path.into_inner();
+    let now = ctx.state.now();
+    let i = id.clone();
+    attempt!(
+        ctx,
+        ctx.state
+            .db
+            .write(move |c| {
+                crate::db::lock_partner(c, tenant.partner_id())?;
+                crate::activation::install(c, &tenant, &i, now)
+            })
+            .await
+    );
+    ui::see_other(&format!("/console/services/{id}"))
 }
