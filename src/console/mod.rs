@@ -64,7 +64,10 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 "/services/{id}/activation",
                 web::post().to(services::reveal),
             )
-            .route("/services/{id}/install", web::post().to(services::sandbox_install))
+            .route(
+                "/services/{id}/install",
+                web::post().to(services::sandbox_install),
+            )
             .route(
                 "/services/{id}/activation/qr.png",
                 web::get().to(services::qr),
@@ -79,12 +82,18 @@ pub fn register(cfg: &mut web::ServiceConfig) {
                 "/webhooks/{id}/rotate",
                 web::post().to(developers::rotate_endpoint),
             )
-            .route("/webhooks/{id}/test", web::post().to(developers::test_endpoint))
+            .route(
+                "/webhooks/{id}/test",
+                web::post().to(developers::test_endpoint),
+            )
             .route("/deliveries", web::get().to(developers::deliveries))
             .route("/events/{id}", web::get().to(developers::event))
             .route("/events/{id}/replay", web::post().to(developers::replay))
             .route("/credentials", web::get().to(developers::credentials))
-            .route("/credentials", web::post().to(developers::create_credential))
+            .route(
+                "/credentials",
+                web::post().to(developers::create_credential),
+            )
             .route(
                 "/credentials/{id}/rotate",
                 web::post().to(developers::rotate_credential),

@@ -115,19 +115,15 @@ impl ResponseError for NoSession {
                     .cookie(cookie)
                     .finish()
             }
-            NoSession::Refused(why) => {
-                ui::bare_page(StatusCode::FORBIDDEN, "Access refused", why)
-            }
+            NoSession::Refused(why) => ui::bare_page(StatusCode::FORBIDDEN, "Access refused", why),
             NoSession::RateLimited => ui::bare_page(
                 StatusCode::TOO_MANY_REQUESTS,
                 "Too many requests",
                 "You sent too many requests in a short time; wait a minute and try again.",
             ),
-            NoSession::Fault(e) => ui::bare_page(
-                e.status_code(),
-                "Something went wrong",
-                &e.problem().detail,
-            ),
+            NoSession::Fault(e) => {
+                ui::bare_page(e.status_code(), "Something went wrong", &e.problem().detail)
+            }
         }
     }
 }
@@ -208,8 +204,10 @@ async fn load(req: HttpRequest) -> Result<Console, NoSession> {
     else {
         return Err(NoSession::SignIn("signed_out"));
     };
-    let idle = now - crate::time::utc(last_seen_at) > Duration::seconds(state.config.console_idle_secs);
-    let aged = now - crate::time::utc(created_at) > Duration::seconds(state.config.console_max_secs);
+    let idle =
+        now - crate::time::utc(last_seen_at) > Duration::seconds(state.config.console_idle_secs);
+    let aged =
+        now - crate::time::utc(created_at) > Duration::seconds(state.config.console_max_secs);
     if idle || aged {
         let sid = id.clone();
         state
@@ -222,9 +220,8 @@ async fn load(req: HttpRequest) -> Result<Console, NoSession> {
             .map_err(NoSession::Fault)?;
         return Err(NoSession::SignIn(if idle { "idle" } else { "expired" }));
     }
-    let tenant =
-        Tenant::of_row(&partner_id, &environment, "console_sessions.environment")
-            .map_err(NoSession::Fault)?;
+    let tenant = Tenant::of_row(&partner_id, &environment, "console_sessions.environment")
+        .map_err(NoSession::Fault)?;
     if let Err(e) =
         crate::auth::check_partner_gate(&partner_status, live_enabled, tenant.environment())
     {
@@ -299,7 +296,11 @@ impl Form {
     pub fn parse(body: &[u8]) -> Option<Form> {
         serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
             .ok()
-            .filter(|pairs| !pairs.iter().any(|(k, v)| k.contains('\0') || v.contains('\0')))
+            .filter(|pairs| {
+                !pairs
+                    .iter()
+                    .any(|(k, v)| k.contains('\0') || v.contains('\0'))
+            })
             .map(Form)
     }
 }
@@ -364,11 +365,10 @@ fn same_origin(req: &HttpRequest) -> bool {
     url::Url::parse(origin)
         .ok()
         .and_then(|u| {
-            u.host_str()
-                .map(|h| match u.port() {
-                    Some(p) => format!("{h}:{p}"),
-                    None => h.to_string(),
-                })
+            u.host_str().map(|h| match u.port() {
+                Some(p) => format!("{h}:{p}"),
+                None => h.to_string(),
+            })
         })
         .is_some_and(|o| o.eq_ignore_ascii_case(&host))
 }
@@ -484,7 +484,14 @@ fn login_page(
 /// `POST /console/login`: the API's member sign-in, then a console session.
 pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
     let Some(form) = Form::parse(&body) else {
-        return login_page(&req, &state, StatusCode::BAD_REQUEST, "", Some((true, "The form could not be read; try again.".into())), &[]);
+        return login_page(
+            &req,
+            &state,
+            StatusCode::BAD_REQUEST,
+            "",
+            Some((true, "The form could not be read; try again.".into())),
+            &[],
+        );
     };
     let email = form.text("email");
     if !form_token_ok(&req, &form) {
@@ -504,7 +511,14 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         partner_id: form.get("partner_id").map(str::to_string),
     };
     if let Err(e) = crate::validation::check(&request) {
-        return login_page(&req, &state, e.status_code(), &email, Some((true, ui::sentence(&e))), &[]);
+        return login_page(
+            &req,
+            &state,
+            e.status_code(),
+            &email,
+            Some((true, ui::sentence(&e))),
+            &[],
+        );
     }
     let signed_in = match crate::sessions::login(&state, request).await {
         Ok(crate::sessions::Login::SignedIn(s)) => s,
@@ -532,8 +546,12 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         .db
         .write(move |c| {
             // Sessions past their absolute timeout are dropped as new ones start.
-            diesel::delete(cs::table.filter(cs::member_id.eq(&mid)).filter(cs::last_seen_at.lt(now - Duration::days(2))))
-                .execute(c)?;
+            diesel::delete(
+                cs::table
+                    .filter(cs::member_id.eq(&mid))
+                    .filter(cs::last_seen_at.lt(now - Duration::days(2))),
+            )
+            .execute(c)?;
             diesel::insert_into(cs::table)
                 .values((
                     cs::id.eq(&id),
@@ -550,7 +568,14 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
         })
         .await;
     if let Err(e) = created {
-        return login_page(&req, &state, e.status_code(), &email, Some((true, ui::sentence(&e))), &[]);
+        return login_page(
+            &req,
+            &state,
+            e.status_code(),
+            &email,
+            Some((true, ui::sentence(&e))),
+            &[],
+        );
     }
     let mut resp = ui::see_other("/console/");
     let _ = resp.add_cookie(&session_cookie(&token, is_secure(&req, &state)));

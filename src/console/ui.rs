@@ -15,16 +15,48 @@ use crate::error::ApiError;
 /// The navigation: (path, label, permission needed; `None` = every member).
 const NAV: &[(&str, &str, Option<Permission>)] = &[
     ("/console/", "Overview", None),
-    ("/console/catalogue", "Catalogue", Some(Permission::ReadOperations)),
-    ("/console/orders", "Orders", Some(Permission::ReadOperations)),
-    ("/console/services", "Services", Some(Permission::ReadOperations)),
+    (
+        "/console/catalogue",
+        "Catalogue",
+        Some(Permission::ReadOperations),
+    ),
+    (
+        "/console/orders",
+        "Orders",
+        Some(Permission::ReadOperations),
+    ),
+    (
+        "/console/services",
+        "Services",
+        Some(Permission::ReadOperations),
+    ),
     ("/console/wallet", "Wallet", Some(Permission::ReadWallet)),
-    ("/console/invoices", "Invoices", Some(Permission::ReadBilling)),
-    ("/console/webhooks", "Webhooks", Some(Permission::ManageWebhooks)),
-    ("/console/credentials", "Credentials", Some(Permission::ManageCredentials)),
+    (
+        "/console/invoices",
+        "Invoices",
+        Some(Permission::ReadBilling),
+    ),
+    (
+        "/console/webhooks",
+        "Webhooks",
+        Some(Permission::ManageWebhooks),
+    ),
+    (
+        "/console/credentials",
+        "Credentials",
+        Some(Permission::ManageCredentials),
+    ),
     ("/console/team", "Team", None),
-    ("/console/support", "Support", Some(Permission::ReadOperations)),
-    ("/console/readiness", "Readiness", Some(Permission::ViewReadiness)),
+    (
+        "/console/support",
+        "Support",
+        Some(Permission::ReadOperations),
+    ),
+    (
+        "/console/readiness",
+        "Readiness",
+        Some(Permission::ViewReadiness),
+    ),
     ("/console/audit", "Audit log", Some(Permission::ReadAudit)),
 ];
 
@@ -217,7 +249,10 @@ pub fn time(v: &Value) -> Markup {
 
 /// Minor units as a decimal amount with its currency.
 pub fn money(minor: i64, currency: &str) -> String {
-    format!("{} {currency}", crate::billing::pdf::decimal(minor, currency))
+    format!(
+        "{} {currency}",
+        crate::billing::pdf::decimal(minor, currency)
+    )
 }
 
 pub fn badge(state: &str) -> Markup {
@@ -262,7 +297,10 @@ pub fn empty(what: &str, next: &str) -> Markup {
 
 /// "Next page" for a `Page` answer, keeping the current filters.
 pub fn pager(req: &HttpRequest, page: &Value) -> Markup {
-    let more = page.get("has_more").and_then(Value::as_bool).unwrap_or(false);
+    let more = page
+        .get("has_more")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
     let cursor = page.get("next_cursor").and_then(Value::as_str);
     let first = query_pairs(req).iter().any(|(k, _)| k == "cursor");
     match (more, cursor) {

@@ -5,6 +5,7 @@ mod access;
 mod activation;
 mod architecture;
 mod catalogue;
+mod console;
 mod errors;
 mod hardening;
 mod hardening_contract;

@@ -31,7 +31,12 @@ pub async fn list(ctx: Console, req: HttpRequest) -> HttpResponse {
         ctx,
         ctx.state
             .db
-            .read(move |c| value(&crate::catalogue::list(c, Viewer::Partner(&pid), &filter, &page)?))
+            .read(move |c| value(&crate::catalogue::list(
+                c,
+                Viewer::Partner(&pid),
+                &filter,
+                &page
+            )?))
             .await
     );
     let rows = result["data"].as_array().cloned().unwrap_or_default();

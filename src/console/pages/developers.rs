@@ -25,7 +25,12 @@ fn secret_once(title: &str, label: &str, secret: &str, note: &str) -> Markup {
     }
 }
 
-async fn webhooks_page(ctx: &Console, req: &HttpRequest, shown: Option<Markup>, error: Option<String>) -> HttpResponse {
+async fn webhooks_page(
+    ctx: &Console,
+    req: &HttpRequest,
+    shown: Option<Markup>,
+    error: Option<String>,
+) -> HttpResponse {
     let tenant = attempt!(ctx, ctx.require(Permission::ManageWebhooks));
     let page = attempt!(ctx, page_of(req));
     let result = attempt!(
@@ -124,7 +129,9 @@ pub async fn create_endpoint(action: Action, req: HttpRequest) -> HttpResponse {
     let created = ctx
         .state
         .db
-        .write(move |c| crate::webhooks::create(c, &st.vault, &tenant, request, &st.config, &policy, now))
+        .write(move |c| {
+            crate::webhooks::create(c, &st.vault, &tenant, request, &st.config, &policy, now)
+        })
         .await;
     match created {
         Ok(e) => {
@@ -140,7 +147,11 @@ pub async fn create_endpoint(action: Action, req: HttpRequest) -> HttpResponse {
     }
 }
 
-pub async fn rotate_endpoint(action: Action, req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+pub async fn rotate_endpoint(
+    action: Action,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
     let ctx = action.ctx;
     let tenant = attempt!(ctx, ctx.require(Permission::ManageWebhooks));
     let id = path.into_inner();
@@ -150,7 +161,14 @@ pub async fn rotate_endpoint(action: Action, req: HttpRequest, path: web::Path<S
         ctx,
         ctx.state
             .db
-            .write(move |c| crate::webhooks::rotate_secret(c, &st.vault, &tenant, &id, chrono::Duration::seconds(86_400), now))
+            .write(move |c| crate::webhooks::rotate_secret(
+                c,
+                &st.vault,
+                &tenant,
+                &id,
+                chrono::Duration::seconds(86_400),
+                now
+            ))
             .await
     );
     let shown = secret_once(
@@ -186,7 +204,9 @@ pub async fn deliveries(ctx: Console, req: HttpRequest) -> HttpResponse {
         ctx,
         ctx.state
             .db
-            .read(move |c| value(&crate::webhooks::delivery::list(c, &tenant, &filter, &page)?))
+            .read(move |c| value(&crate::webhooks::delivery::list(
+                c, &tenant, &filter, &page
+            )?))
             .await
     );
     let rows = result["data"].as_array().cloned().unwrap_or_default();
@@ -289,13 +309,24 @@ pub async fn replay(action: Action, path: web::Path<String>) -> HttpResponse {
         ctx,
         ctx.state
             .db
-            .write(move |c| crate::webhooks::delivery::replay(c, &tenant, &i, endpoint.as_deref(), now))
+            .write(move |c| crate::webhooks::delivery::replay(
+                c,
+                &tenant,
+                &i,
+                endpoint.as_deref(),
+                now
+            ))
             .await
     );
     ui::see_other(&format!("/console/deliveries?event_id={id}"))
 }
 
-async fn credentials_page(ctx: &Console, req: &HttpRequest, shown: Option<Markup>, error: Option<String>) -> HttpResponse {
+async fn credentials_page(
+    ctx: &Console,
+    req: &HttpRequest,
+    shown: Option<Markup>,
+    error: Option<String>,
+) -> HttpResponse {
     let tenant = attempt!(ctx, ctx.require(Permission::ManageCredentials));
     let page = attempt!(ctx, page_of(req));
     let result = attempt!(
@@ -398,13 +429,29 @@ pub async fn create_credential(action: Action, req: HttpRequest) -> HttpResponse
         ctx,
         ctx.state
             .db
-            .write(move |c| value(&crate::credentials::create(c, &tenant, &request.name, actor, now)?))
+            .write(move |c| value(&crate::credentials::create(
+                c,
+                &tenant,
+                &request.name,
+                actor,
+                now
+            )?))
             .await
     );
-    credentials_page(&ctx, &req, Some(created_shown(&created, "Credential created")), None).await
+    credentials_page(
+        &ctx,
+        &req,
+        Some(created_shown(&created, "Credential created")),
+        None,
+    )
+    .await
 }
 
-pub async fn rotate_credential(action: Action, req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+pub async fn rotate_credential(
+    action: Action,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> HttpResponse {
     let ctx = action.ctx;
     let tenant = attempt!(ctx, ctx.require(Permission::ManageCredentials));
     let id = path.into_inner();
@@ -415,10 +462,21 @@ pub async fn rotate_credential(action: Action, req: HttpRequest, path: web::Path
         ctx,
         ctx.state
             .db
-            .write(move |c| value(&crate::credentials::rotate(c, &tenant, &id, grace, actor, now)?))
+            .write(move |c| value(&crate::credentials::rotate(
+                c, &tenant, &id, grace, actor, now
+            )?))
             .await
     );
-    credentials_page(&ctx, &req, Some(created_shown(&created, "Credential rotated: the new secret")), None).await
+    credentials_page(
+        &ctx,
+        &req,
+        Some(created_shown(
+            &created,
+            "Credential rotated: the new secret",
+        )),
+        None,
+    )
+    .await
 }
 
 pub async fn revoke_credential(action: Action, path: web::Path<String>) -> HttpResponse {

@@ -142,7 +142,12 @@ pub async fn invoices(ctx: Console, req: HttpRequest) -> HttpResponse {
         ctx,
         ctx.state
             .db
-            .read(move |c| value(&crate::billing::invoices::list(c, Some(&tenant), &filter, &page)?))
+            .read(move |c| value(&crate::billing::invoices::list(
+                c,
+                Some(&tenant),
+                &filter,
+                &page
+            )?))
             .await
     );
     let rows = result["data"].as_array().cloned().unwrap_or_default();

@@ -98,7 +98,12 @@ fn order_table(rows: &[Value]) -> Markup {
     }
 }
 
-async fn order_form(ctx: &Console, form: &Form, error: Option<String>, status: StatusCode) -> HttpResponse {
+async fn order_form(
+    ctx: &Console,
+    form: &Form,
+    error: Option<String>,
+    status: StatusCode,
+) -> HttpResponse {
     let pid = ctx.tenant().partner_id().to_string();
     let packages = match ctx
         .state
@@ -106,7 +111,12 @@ async fn order_form(ctx: &Console, form: &Form, error: Option<String>, status: S
         .read(move |c| {
             let filter: crate::catalogue::PackageFilter =
                 serde_urlencoded::from_str("status=available").map_err(ApiError::internal)?;
-            value(&crate::catalogue::list(c, crate::catalogue::Viewer::Partner(&pid), &filter, &first(100))?)
+            value(&crate::catalogue::list(
+                c,
+                crate::catalogue::Viewer::Partner(&pid),
+                &filter,
+                &first(100),
+            )?)
         })
         .await
     {
@@ -156,8 +166,14 @@ pub async fn new_form(ctx: Console) -> HttpResponse {
 /// The API's order request from the form's fields.
 fn request_of(form: &Form, sandbox: bool) -> Value {
     let mut body = Map::new();
-    body.insert("type".into(), json!(form.get("type").unwrap_or("activate_subscription")));
-    body.insert("customer_reference".into(), json!(form.text("customer_reference")));
+    body.insert(
+        "type".into(),
+        json!(form.get("type").unwrap_or("activate_subscription")),
+    );
+    body.insert(
+        "customer_reference".into(),
+        json!(form.text("customer_reference")),
+    );
     if let Some(p) = form.get("package_id") {
         body.insert("items".into(), json!([{ "package_id": p }]));
     }
@@ -304,7 +320,10 @@ async fn act(
     let tenant = attempt!(ctx, ctx.require(Permission::WriteOrders));
     let now = ctx.state.now();
     let i = id.clone();
-    attempt!(ctx, ctx.state.db.write(move |c| f(c, &tenant, &i, now)).await);
+    attempt!(
+        ctx,
+        ctx.state.db.write(move |c| f(c, &tenant, &i, now)).await
+    );
     ui::see_other(&format!("/console/orders/{}", urlencode(&id)))
 }
 

@@ -20,7 +20,10 @@ async fn readiness_page(ctx: &Console, note: Option<(bool, String)>) -> HttpResp
             .await
     );
     let items = r["items"].as_array().cloned().unwrap_or_default();
-    let done = items.iter().filter(|i| i["done"].as_bool() == Some(true)).count();
+    let done = items
+        .iter()
+        .filter(|i| i["done"].as_bool() == Some(true))
+        .count();
     let status = match &note {
         Some((true, _)) => actix_web::http::StatusCode::UNPROCESSABLE_ENTITY,
         _ => actix_web::http::StatusCode::OK,
@@ -73,7 +76,11 @@ pub async fn request_live(action: Action) -> HttpResponse {
             .await
     );
     let note = match outcome {
-        crate::readiness::Requested::Created(_) => (false, "Live access requested. Onyx reviews it and you will see the decision here.".to_string()),
+        crate::readiness::Requested::Created(_) => (
+            false,
+            "Live access requested. Onyx reviews it and you will see the decision here."
+                .to_string(),
+        ),
         crate::readiness::Requested::Incomplete(missing) => (
             true,
             format!(

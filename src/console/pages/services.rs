@@ -82,7 +82,10 @@ pub async fn list(ctx: Console, req: HttpRequest) -> HttpResponse {
 /// The usage history as an SVG line chart (oldest left), with the allowance as a dashed line.
 fn usage_chart(points: &[Value], allowance: Option<i64>) -> String {
     let (w, h, pad) = (600.0_f64, 200.0_f64, 36.0_f64);
-    let values: Vec<f64> = points.iter().map(|p| ui::n(p, "bytes_used") as f64).collect();
+    let values: Vec<f64> = points
+        .iter()
+        .map(|p| ui::n(p, "bytes_used") as f64)
+        .collect();
     let top = values
         .iter()
         .cloned()
@@ -149,7 +152,12 @@ pub async fn detail(ctx: Console, path: web::Path<String>) -> HttpResponse {
             .db
             .read(move |c| {
                 let sv = value(&crate::services::get(c, &tenant, &id)?)?;
-                let history = value(&crate::services::usage::history(c, &tenant, &id, &first(100))?)?;
+                let history = value(&crate::services::usage::history(
+                    c,
+                    &tenant,
+                    &id,
+                    &first(100),
+                )?)?;
                 Ok((sv, history))
             })
             .await
@@ -247,7 +255,14 @@ pub async fn qr(ctx: Console, path: web::Path<String>) -> HttpResponse {
     let tenant = attempt!(ctx, ctx.require(Permission::ReadActivation));
     let m = attempt!(
         ctx,
-        read_audited(&ctx.state, &ctx.caller, tenant, path.into_inner(), "console_qr").await
+        read_audited(
+            &ctx.state,
+            &ctx.caller,
+            tenant,
+            path.into_inner(),
+            "console_qr"
+        )
+        .await
     );
     let png = attempt!(ctx, crate::activation::qr::png(&m.activation_code));
     HttpResponse::Ok()

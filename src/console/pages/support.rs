@@ -14,8 +14,21 @@ use crate::console::session::{Action, Console, Form};
 use crate::console::ui::{self, badge, query_value, s, time, value};
 use crate::support::{CaseFilter, CreateCase, CreateComment};
 
-const STATUSES: &[&str] = &["open", "awaiting_onyx", "awaiting_partner", "resolved", "closed"];
-const CATEGORIES: &[&str] = &["activation", "connectivity", "order", "usage", "billing", "other"];
+const STATUSES: &[&str] = &[
+    "open",
+    "awaiting_onyx",
+    "awaiting_partner",
+    "resolved",
+    "closed",
+];
+const CATEGORIES: &[&str] = &[
+    "activation",
+    "connectivity",
+    "order",
+    "usage",
+    "billing",
+    "other",
+];
 const PRIORITIES: &[&str] = &["low", "normal", "high", "urgent"];
 
 pub async fn list(ctx: Console, req: HttpRequest) -> HttpResponse {
@@ -66,7 +79,12 @@ pub async fn list(ctx: Console, req: HttpRequest) -> HttpResponse {
     ui::page(&ctx, "Support cases", body)
 }
 
-fn case_form(ctx: &Console, form: &Form, error: Option<String>, status: StatusCode) -> HttpResponse {
+fn case_form(
+    ctx: &Console,
+    form: &Form,
+    error: Option<String>,
+    status: StatusCode,
+) -> HttpResponse {
     let body = html! {
         p { a href="/console/support" { "← Support cases" } }
         h1 { "Open a support case" }
@@ -112,15 +130,23 @@ pub async fn open(action: Action) -> HttpResponse {
         }
     }
     // The API's order of checks: shape, secrets, rules, references.
-    let checked = crate::http::json::from_value::<CreateCase>(Value::Object(body)).and_then(|case| {
-        crate::secrets::refuse_secrets(case.texts())?;
-        crate::validation::check(&case)?;
-        case.check_references()?;
-        Ok(case)
-    });
+    let checked =
+        crate::http::json::from_value::<CreateCase>(Value::Object(body)).and_then(|case| {
+            crate::secrets::refuse_secrets(case.texts())?;
+            crate::validation::check(&case)?;
+            case.check_references()?;
+            Ok(case)
+        });
     let case = match checked {
         Ok(c) => c,
-        Err(e) => return case_form(&ctx, &form, Some(ui::sentence(&e)), ui::StatusOf::status_code_of(&e)),
+        Err(e) => {
+            return case_form(
+                &ctx,
+                &form,
+                Some(ui::sentence(&e)),
+                ui::StatusOf::status_code_of(&e),
+            )
+        }
     };
     let actor = AuditActor::of(&ctx.caller);
     let now = ctx.state.now();
@@ -131,7 +157,12 @@ pub async fn open(action: Action) -> HttpResponse {
         .await;
     match opened {
         Ok(c) => ui::see_other(&format!("/console/support/{}", c.case.id)),
-        Err(e) => case_form(&ctx, &form, Some(ui::sentence(&e)), ui::StatusOf::status_code_of(&e)),
+        Err(e) => case_form(
+            &ctx,
+            &form,
+            Some(ui::sentence(&e)),
+            ui::StatusOf::status_code_of(&e),
+        ),
     }
 }
 
@@ -146,7 +177,11 @@ async fn case_page(ctx: &Console, id: String, error: Option<String>, draft: &str
             .await
     );
     let comments = c["comments"].as_array().cloned().unwrap_or_default();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let body = html! {
         p { a href="/console/support" { "← Support cases" } }
         h1 { (s(&c, "subject")) }
@@ -199,11 +234,12 @@ pub async fn comment(action: Action, path: web::Path<String>) -> HttpResponse {
     let tenant = attempt!(ctx, ctx.require(Permission::SupportCases));
     let id = path.into_inner();
     let text = form.text("body");
-    let checked = crate::http::json::from_value::<CreateComment>(json!({ "body": text })).and_then(|c| {
-        crate::secrets::refuse_secrets([("body".to_string(), c.body.as_str())])?;
-        crate::validation::check(&c)?;
-        Ok(c)
-    });
+    let checked =
+        crate::http::json::from_value::<CreateComment>(json!({ "body": text })).and_then(|c| {
+            crate::secrets::refuse_secrets([("body".to_string(), c.body.as_str())])?;
+            crate::validation::check(&c)?;
+            Ok(c)
+        });
     let comment = match checked {
         Ok(c) => c,
         Err(e) => return case_page(&ctx, id, Some(ui::sentence(&e)), &text).await,

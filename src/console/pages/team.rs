@@ -15,7 +15,12 @@ use crate::console::ui::{self, badge, s, time, value};
 use crate::error::ApiError;
 use crate::state::AppState;
 
-async fn team_page(ctx: &Console, req: &HttpRequest, shown: Option<Markup>, error: Option<String>) -> HttpResponse {
+async fn team_page(
+    ctx: &Console,
+    req: &HttpRequest,
+    shown: Option<Markup>,
+    error: Option<String>,
+) -> HttpResponse {
     let tenant = ctx.tenant();
     let page = attempt!(ctx, page_of(req));
     let manage = ctx.can(Permission::ManageTeam);
@@ -27,7 +32,12 @@ async fn team_page(ctx: &Console, req: &HttpRequest, shown: Option<Markup>, erro
             .read(move |c| {
                 let members = value(&crate::team::list_members(c, &tenant, &page)?)?;
                 let invitations = if manage {
-                    Some(value(&crate::team::list_invitations(c, &tenant, &super::first(20), now)?)?)
+                    Some(value(&crate::team::list_invitations(
+                        c,
+                        &tenant,
+                        &super::first(20),
+                        now,
+                    )?)?)
                 } else {
                     None
                 };
@@ -41,7 +51,11 @@ async fn team_page(ctx: &Console, req: &HttpRequest, shown: Option<Markup>, erro
         .filter(|r| crate::team::may_assign(ctx.caller.role(), **r))
         .map(|r| r.as_str())
         .collect();
-    let status = if error.is_some() { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
     let body = html! {
         h1 { "Team" }
         @if let Some(m) = shown { (m) }
@@ -145,7 +159,9 @@ pub async fn invite(action: Action, req: HttpRequest) -> HttpResponse {
     let created = ctx
         .state
         .db
-        .write(move |c| crate::team::create_invitation(c, &pid, &request.email, request.role, actor, now, ttl))
+        .write(move |c| {
+            crate::team::create_invitation(c, &pid, &request.email, request.role, actor, now, ttl)
+        })
         .await;
     match created {
         Ok(inv) => {
@@ -206,7 +222,14 @@ pub struct AcceptQuery {
     token: Option<String>,
 }
 
-fn accept_page(req: &HttpRequest, state: &AppState, status: StatusCode, token: &str, name: &str, error: Option<String>) -> HttpResponse {
+fn accept_page(
+    req: &HttpRequest,
+    state: &AppState,
+    status: StatusCode,
+    token: &str,
+    name: &str,
+    error: Option<String>,
+) -> HttpResponse {
     let (form_token, cookie) = session::form_token(req, state);
     let body = html! {
         h1 { "Join your team" }
@@ -228,17 +251,39 @@ fn accept_page(req: &HttpRequest, state: &AppState, status: StatusCode, token: &
 }
 
 /// `GET /console/accept?token=…`.
-pub async fn accept_form(req: HttpRequest, state: web::Data<AppState>, q: web::Query<AcceptQuery>) -> HttpResponse {
-    accept_page(&req, &state, StatusCode::OK, q.token.as_deref().unwrap_or(""), "", None)
+pub async fn accept_form(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    q: web::Query<AcceptQuery>,
+) -> HttpResponse {
+    accept_page(
+        &req,
+        &state,
+        StatusCode::OK,
+        q.token.as_deref().unwrap_or(""),
+        "",
+        None,
+    )
 }
 
 /// `POST /console/accept`: the API's invitation acceptance (same password hashing).
-pub async fn accept(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
+pub async fn accept(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    body: web::Bytes,
+) -> HttpResponse {
     let form = Form::parse(&body).unwrap_or_default();
     let token = form.text("token");
     let name = form.text("name");
     if !session::form_token_ok(&req, &form) {
-        return accept_page(&req, &state, StatusCode::FORBIDDEN, &token, &name, Some("This form has expired; submit it again.".into()));
+        return accept_page(
+            &req,
+            &state,
+            StatusCode::FORBIDDEN,
+            &token,
+            &name,
+            Some("This form has expired; submit it again.".into()),
+        );
     }
     let request: crate::team::routes::AcceptInvitation = match crate::http::json::from_value(
         json!({ "token": token, "name": name, "password": form.get("password").unwrap_or("") }),
@@ -246,11 +291,23 @@ pub async fn accept(req: HttpRequest, state: web::Data<AppState>, body: web::Byt
     .and_then(|r: crate::team::routes::AcceptInvitation| crate::validation::check(&r).map(|_| r))
     {
         Ok(r) => r,
-        Err(e) => return accept_page(&req, &state, ui::StatusOf::status_code_of(&e), &token, &name, Some(ui::sentence(&e))),
+        Err(e) => {
+            return accept_page(
+                &req,
+                &state,
+                ui::StatusOf::status_code_of(&e),
+                &token,
+                &name,
+                Some(ui::sentence(&e)),
+            )
+        }
     };
     let t = request.token.clone();
     let result: Result<(), ApiError> = async {
-        let share = state.db.read(move |c| crate::team::hash_to_share(c, &t)).await?;
+        let share = state
+            .db
+            .read(move |c| crate::team::hash_to_share(c, &t))
+            .await?;
         let password = request.password.clone();
         let hash = web::block(move || passwords::hash_password_like(&password, share.as_deref()))
             .await
@@ -266,6 +323,13 @@ pub async fn accept(req: HttpRequest, state: web::Data<AppState>, body: web::Byt
     .await;
     match result {
         Ok(()) => ui::see_other("/console/login?reason=accepted"),
-        Err(e) => accept_page(&req, &state, ui::StatusOf::status_code_of(&e), &token, &name, Some(ui::sentence(&e))),
+        Err(e) => accept_page(
+            &req,
+            &state,
+            ui::StatusOf::status_code_of(&e),
+            &token,
+            &name,
+            Some(ui::sentence(&e)),
+        ),
     }
 }
