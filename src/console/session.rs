@@ -611,10 +611,11 @@ pub async fn switch_environment(action: Action) -> HttpResponse {
     let Some(environment) = form.get("environment").and_then(Environment::parse) else {
         return ui::error_page(
             &ctx,
-            ApiError::BadRequest {
-                code: "invalid_environment",
-                detail: "Choose sandbox or live.".into(),
-            },
+            ApiError::validation(vec![crate::error::FieldError::new(
+                "environment",
+                "invalid_value",
+                "choose sandbox or live",
+            )]),
         );
     };
     if environment == Environment::Live && !ctx.live_enabled {

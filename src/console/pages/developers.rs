@@ -200,13 +200,24 @@ pub async fn deliveries(ctx: Console, req: HttpRequest) -> HttpResponse {
     let tenant = attempt!(ctx, ctx.require(Permission::ManageWebhooks));
     let filter: DeliveryFilter = attempt!(ctx, ui::query(&req));
     let page = attempt!(ctx, page_of(&req));
-    let result = attempt!(
+    let (result, sent) = attempt!(
         ctx,
         ctx.state
             .db
-            .read(move |c| value(&crate::webhooks::delivery::list(
-                c, &tenant, &filter, &page
-            )?))
+            .read(move |c| {
+                let page = crate::webhooks::delivery::list(c, &tenant, &filter, &page)?;
+                // The request bodies: the events of this page's deliveries (one statement;
+                // the deliveries were read in the tenant's scope, so are their events).
+                let mut ids: Vec<String> = page.data.iter().map(|d| d.event_id.clone()).collect();
+                ids.sort();
+                ids.dedup();
+                let sent: std::collections::HashMap<String, Value> =
+                    crate::events::envelopes_by_ids(c, &ids)?
+                        .into_iter()
+                        .filter_map(|(id, e)| Some((id, value(&e.ok()?).ok()?)))
+                        .collect();
+                Ok((value(&page)?, sent))
+            })
             .await
     );
     let rows = result["data"].as_array().cloned().unwrap_or_default();
@@ -238,6 +249,12 @@ pub async fn deliveries(ctx: Console, req: HttpRequest) -> HttpResponse {
                         dt { "Request" } dd { a href=(format!("/console/events/{}", s(d, "event_id"))) { "The event sent (body) and replay" } }
                         dt { "Last error" } dd { (ui::text(d, "last_error")) }
                         dt { "Next attempt" } dd { (time(&d["next_attempt_at"])) }
+                    }
+                    @if let Some(ev) = sent.get(s(d, "event_id")) {
+                        details.request {
+                            summary { "Request body (" (s(ev, "type")) ")" }
+                            (ui::json_block(ev))
+                        }
                     }
                     h3 { "Attempts" }
                     @let attempts = d["attempts"].as_array().cloned().unwrap_or_default();
