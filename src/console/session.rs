@@ -542,14 +542,18 @@ pub async fn login(req: HttpRequest, state: web::Data<AppState>, body: web::Byte
     let now = state.now().naive_utc();
     let id = crate::ids::new_id("cses");
     let (pid, mid) = (signed_in.partner_id.clone(), signed_in.member.id.clone());
+    let idle = Duration::seconds(state.config.console_idle_secs);
+    let max = Duration::seconds(state.config.console_max_secs);
     let created = state
         .db
         .write(move |c| {
-            // Sessions past their absolute timeout are dropped as new ones start.
+            // Sessions past either timeout (of anyone) are dropped as new ones start.
             diesel::delete(
-                cs::table
-                    .filter(cs::member_id.eq(&mid))
-                    .filter(cs::last_seen_at.lt(now - Duration::days(2))),
+                cs::table.filter(
+                    cs::last_seen_at
+                        .lt(now - idle)
+                        .or(cs::created_at.lt(now - max)),
+                ),
             )
             .execute(c)?;
             diesel::insert_into(cs::table)

@@ -118,7 +118,10 @@ def test_webhook_endpoint_and_delivery(owner):
         path, headers, body = receiver.requests[0]
         assert b"webhook.test" in body
         page.locator("details.delivery").first.evaluate("d => d.open = true")
-        assert "HTTP 200" in page.locator("details.delivery").first.inner_text()
+        page.locator("details.request").first.evaluate("d => d.open = true")
+        delivery = page.locator("details.delivery").first.inner_text()
+        assert "HTTP 200" in delivery
+        assert '"type": "webhook.test"' in delivery, delivery
         docs_shot(page, "console-webhooks.png")
         page.goto(f"{BASE}/console/webhooks")
         assert page.locator("#shown-secret").count() == 0
