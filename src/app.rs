@@ -161,6 +161,7 @@ pub fn start(state: AppState) -> std::io::Result<Running> {
             .app_data(body_limit)
             .app_data(web::QueryConfig::default().error_handler(query_error))
             .app_data(web::PathConfig::default().error_handler(path_error))
+            .configure(crate::console::register)
             .service(
                 SwaggerUi::new("/docs/{_:.*}")
                     .config(utoipa_swagger_ui::Config::new(["/v1/openapi.json"])),

@@ -137,6 +137,16 @@ pub struct Config {
     /// go direct, and `HTTP_PROXY`/`HTTPS_PROXY`/`ALL_PROXY` in the environment are ignored.
     /// A secret, since a proxy URL may carry credentials.
     pub outbound_proxy: Option<Secret>,
+    /// `ONYX_CONSOLE_IDLE_SECS`: a console session ends after this long without a request,
+    /// default 1800 (30 minutes).
+    pub console_idle_secs: i64,
+    /// `ONYX_CONSOLE_MAX_SECS`: a console session ends this long after sign-in whatever its
+    /// use, default 43200 (12 hours).
+    pub console_max_secs: i64,
+    /// `ONYX_CONSOLE_SECURE_COOKIE`: `true` marks the console's session cookie `Secure` on
+    /// every answer (set it when TLS ends before the service and no `X-Forwarded-Proto` is
+    /// sent). Default `false`: the cookie is `Secure` when the request came over https.
+    pub console_secure_cookie: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -285,6 +295,12 @@ impl Config {
             provisioning_concurrency: parse_num(&get, "ONYX_PROVISIONING_CONCURRENCY", 8)?,
             webhook_endpoints_max: parse_num(&get, "ONYX_WEBHOOK_ENDPOINTS_MAX", 10)?,
             password_checks_per_second: parse_num(&get, "ONYX_PASSWORD_CHECKS_PER_SECOND", 20)?,
+            console_idle_secs: parse_num(&get, "ONYX_CONSOLE_IDLE_SECS", 1800)?,
+            console_max_secs: parse_num(&get, "ONYX_CONSOLE_MAX_SECS", 43_200)?,
+            console_secure_cookie: matches!(
+                get("ONYX_CONSOLE_SECURE_COOKIE").as_deref().map(str::trim),
+                Some("true") | Some("1")
+            ),
             outbound_proxy: match get("ONYX_OUTBOUND_PROXY") {
                 None => None,
                 Some(raw) => match url::Url::parse(raw.trim()) {

@@ -11,6 +11,7 @@ pub mod billing;
 pub mod catalogue;
 pub mod clock;
 pub mod config;
+pub mod console;
 pub mod credentials;
 pub mod db;
 pub mod demo_keys;

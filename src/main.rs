@@ -265,6 +265,7 @@ async fn run(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> Re
     println!("  Swagger UI:   {base}/docs/");
     println!("  OpenAPI:      {base}/v1/openapi.json");
     println!("  Health:       {base}/healthz  {base}/readyz");
+    println!("  Console:      {base}/console/  (team members sign in with email and password)");
     if let Some(info) = demo_info {
         println!();
         println!(
@@ -274,6 +275,7 @@ async fn run(config: Config, demo: bool, demo_admin_token: Option<Secret>) -> Re
         for line in info.lines {
             println!("  {line}");
         }
+        println!("  Console sign-in:    {base}/console/ with the owner sign-in above");
         if let Some(token) = demo_admin_token {
             println!(
                 "  Operator token (kept next to the database; set ONYX_ADMIN_TOKEN to choose one): {}",

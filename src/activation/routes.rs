@@ -16,7 +16,7 @@ use crate::services::state::ServiceState;
 use crate::state::AppState;
 
 /// Reads the materials and writes the audit entry, in one transaction.
-async fn read_audited(
+pub(crate) async fn read_audited(
     state: &web::Data<AppState>,
     caller: &Caller,
     tenant: Tenant,

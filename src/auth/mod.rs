@@ -140,8 +140,8 @@ pub fn allows(role: Option<Role>, permission: Permission) -> bool {
 ///
 /// Only three things make one, so a handler cannot scope a query to a tenant it typed in:
 /// the [`Caller`] extractor (partner routes), [`Operator::acting_for`] (operator routes, which
-/// hold the operator extractor), and [`Tenant::of_row`] (workers and the demo seed, for a row
-/// they read and that already belongs to the tenant).
+/// hold the operator extractor), and [`Tenant::of_row`] (workers, the demo seed and the
+/// console's session extractor, for a row they read and that already belongs to the tenant).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Tenant {
     partner_id: String,
@@ -249,6 +249,19 @@ impl Caller {
                 permission.describe()
             ),
         })
+    }
+}
+
+/// The caller of a console request: the member of a console session read from the database
+/// (`console::session`), with the tenant of that session row. Only the console's session
+/// extractor makes one.
+pub(crate) fn console_caller(tenant: Tenant, member_id: String, role: Role) -> Caller {
+    Caller {
+        tenant,
+        actor: Actor::Member {
+            id: member_id,
+            role,
+        },
     }
 }
 

@@ -69,6 +69,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    console_sessions (id) {
+        id -> Text,
+        token_hash -> Text,
+        csrf_token -> Text,
+        partner_id -> Text,
+        member_id -> Text,
+        environment -> Text,
+        created_at -> Timestamp,
+        last_seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     credentials (id) {
         id -> Text,
         partner_id -> Text,
@@ -553,6 +566,7 @@ diesel::joinable!(package_countries -> packages (package_id));
 diesel::joinable!(package_approvals -> packages (package_id));
 diesel::joinable!(members -> partners (partner_id));
 diesel::joinable!(invitations -> partners (partner_id));
+diesel::joinable!(console_sessions -> partners (partner_id));
 diesel::joinable!(credentials -> partners (partner_id));
 diesel::joinable!(events -> partners (partner_id));
 diesel::joinable!(sandbox_clocks -> partners (partner_id));
@@ -570,6 +584,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
     auth_failures,
     billing_profiles,
+    console_sessions,
     credentials,
     events,
     idempotency_keys,

@@ -112,7 +112,14 @@ pub fn normalize_errors<B>(res: ServiceResponse<B>) -> actix_web::Result<ErrorHa
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with(PROBLEM_CONTENT_TYPE) || v.starts_with("application/json"));
-    if is_json || res.status().as_u16() < 400 {
+    // The console's pages answer errors as HTML pages of their own.
+    let is_page = res
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("text/html"))
+        && res.request().path().starts_with("/console");
+    if is_json || is_page || res.status().as_u16() < 400 {
         return Ok(ErrorHandlerResponse::Response(res.map_into_left_body()));
     }
     let err = match res.status() {

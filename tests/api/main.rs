@@ -6,6 +6,7 @@ mod activation;
 mod architecture;
 mod catalogue;
 mod contract;
+mod console;
 mod errors;
 mod hardening;
 mod hardening_contract;
