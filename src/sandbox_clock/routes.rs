@@ -11,6 +11,7 @@ use crate::state::AppState;
 
 /// Sandbox only: the sandbox environment's test clock (its time, the real time, the offset).
 #[utoipa::path(
+    operation_id = "getSandboxClock",
     tag = "sandbox",
     security(("partner_jwt" = [])),
     responses(
@@ -39,6 +40,7 @@ pub async fn get_clock(
 /// billing close. Live and other partners never follow it; access tokens stay on real time.
 /// Events emitted while the clock is moved carry `test_clock_time` next to `created_at`.
 #[utoipa::path(
+    operation_id = "advanceSandboxClock",
     tag = "sandbox",
     request_body = AdvanceClock,
     security(("partner_jwt" = [])),

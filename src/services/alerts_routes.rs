@@ -13,6 +13,7 @@ use crate::state::AppState;
 /// The alert settings of this environment: usage thresholds (percent of the data allowance)
 /// and how long before expiry `service.expiring` fires. Every role reads them.
 #[utoipa::path(
+    operation_id = "getAlertSettings",
     tag = "services",
     security(("partner_jwt" = [])),
     responses((status = 200, description = "The settings (the defaults until set).", body = AlertSettings))
@@ -31,6 +32,7 @@ pub async fn get_settings(
 /// credentials). They apply at once to existing services: each threshold fires once per
 /// allowance, each lead time once per expiry (a top-up re-arms both).
 #[utoipa::path(
+    operation_id = "updateAlertSettings",
     tag = "services",
     request_body = AlertSettingsUpdate,
     security(("partner_jwt" = [])),

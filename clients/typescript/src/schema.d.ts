@@ -395,6 +395,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/settings/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The alert settings of this environment: usage thresholds (percent of the data allowance)
+         *     and how long before expiry `service.expiring` fires. Every role reads them.
+         */
+        get: operations["getAlertSettings"];
+        /**
+         * Replace the alert settings of this environment (owner, admin, developer, machine
+         *     credentials). They apply at once to existing services: each threshold fires once per
+         *     allowance, each lead time once per expiry (a top-up re-arms both).
+         */
+        put: operations["updateAlertSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Sandbox only: the sandbox environment's test clock (its time, the real time, the offset). */
+        get: operations["getSandboxClock"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sandbox/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sandbox only: move this partner's sandbox clock forward, `{"to": "<RFC 3339>"}` or
+         *     `{"by": "P3D"}` (at most 400 days per move, never back). Every time-based rule of this
+         *     partner's sandbox follows it: service validity and `service.expiring` /
+         *     `service.expired` (run at once for the services the move made due), usage freshness,
+         *     usage reported through the sandbox helper, rotated credentials' grace end, invitations
+         *     sent from sandbox, webhook retry schedules, idempotency key expiry and the sandbox
+         *     billing close. Live and other partners never follow it; access tokens stay on real time.
+         *     Events emitted while the clock is moved carry `test_clock_time` next to `created_at`.
+         */
+        post: operations["advanceSandboxClock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/webhook-endpoints": {
         parameters: {
             query?: never;
@@ -1292,6 +1360,26 @@ export interface webhooks {
         patch?: never;
         trace?: never;
     };
+    "service.expired": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.expired: The service's validity ended (judged on the environment's clock).
+         * @description The service's validity ended (judged on the environment's clock). Onyx POSTs the event to each enabled endpoint subscribed to `service.expired` (or to every type), signed with the endpoint's secret (Standard Webhooks: verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` before trusting the body). The same event reads at `GET /v1/events/{event_id}`. A `data` larger than 16 KiB is replaced by `{"object_id", "truncated": true}`.
+         */
+        post: operations["serviceExpiredWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "service.topped_up": {
         parameters: {
             query?: never;
@@ -1306,6 +1394,66 @@ export interface webhooks {
          * @description A top-up added data or time to the service. Onyx POSTs the event to each enabled endpoint subscribed to `service.topped_up` (or to every type), signed with the endpoint's secret (Standard Webhooks: verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` before trusting the body). The same event reads at `GET /v1/events/{event_id}`. A `data` larger than 16 KiB is replaced by `{"object_id", "truncated": true}`.
          */
         post: operations["serviceToppedUpWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.expiring": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.expiring: The service's validity ends within one of the partner's lead times (default 3 days and 1 day).
+         * @description The service's validity ends within one of the partner's lead times (default 3 days and 1 day). Onyx POSTs the event to each enabled endpoint subscribed to `service.expiring` (or to every type), signed with the endpoint's secret (Standard Webhooks: verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` before trusting the body). The same event reads at `GET /v1/events/{event_id}`. A `data` larger than 16 KiB is replaced by `{"object_id", "truncated": true}`.
+         */
+        post: operations["serviceExpiringWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.depleted": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.depleted: The service used up its data allowance.
+         * @description The service used up its data allowance. Onyx POSTs the event to each enabled endpoint subscribed to `service.depleted` (or to every type), signed with the endpoint's secret (Standard Webhooks: verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` before trusting the body). The same event reads at `GET /v1/events/{event_id}`. A `data` larger than 16 KiB is replaced by `{"object_id", "truncated": true}`.
+         */
+        post: operations["serviceDepletedWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "service.first_use": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * service.first_use: The first data use was reported for the service.
+         * @description The first data use was reported for the service. Onyx POSTs the event to each enabled endpoint subscribed to `service.first_use` (or to every type), signed with the endpoint's secret (Standard Webhooks: verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` before trusting the body). The same event reads at `GET /v1/events/{event_id}`. A `data` larger than 16 KiB is replaced by `{"object_id", "truncated": true}`.
+         */
+        post: operations["serviceFirstUseWebhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1342,8 +1490,8 @@ export interface webhooks {
         get?: never;
         put?: never;
         /**
-         * usage.threshold_reached: Measured use reached 80 % or 100 % of the data allowance.
-         * @description Measured use reached 80 % or 100 % of the data allowance. Onyx POSTs the event to each enabled endpoint subscribed to `usage.threshold_reached` (or to every type), signed with the endpoint's secret (Standard Webhooks: verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` before trusting the body). The same event reads at `GET /v1/events/{event_id}`. A `data` larger than 16 KiB is replaced by `{"object_id", "truncated": true}`.
+         * usage.threshold_reached: Measured use reached one of the partner's usage thresholds (default 80 % and 100 %) of the data allowance.
+         * @description Measured use reached one of the partner's usage thresholds (default 80 % and 100 %) of the data allowance. Onyx POSTs the event to each enabled endpoint subscribed to `usage.threshold_reached` (or to every type), signed with the endpoint's secret (Standard Webhooks: verify `webhook-signature` over `{webhook-id}.{webhook-timestamp}.{body}` before trusting the body). The same event reads at `GET /v1/events/{event_id}`. A `data` larger than 16 KiB is replaced by `{"object_id", "truncated": true}`.
          */
         post: operations["usageThresholdReachedWebhook"];
         delete?: never;
@@ -1734,6 +1882,87 @@ export interface components {
             /** @description The customer must type a confirmation code while installing. */
             confirmation_code_required: boolean;
         };
+        /**
+         * @description Where to move the clock: exactly one of `to` and `by`.
+         * @example {
+         *       "by": "P27D"
+         *     }
+         */
+        AdvanceClock: {
+            /**
+             * Format: date-time
+             * @description The new test time (RFC 3339); after the current test time.
+             */
+            to?: string | null;
+            /**
+             * @description How far to move (ISO-8601 duration of weeks, days, hours, minutes, seconds: `P3D`,
+             *     `PT36H`, `P1DT12H`), more than zero.
+             * @example P3D
+             */
+            by?: string | null;
+        } & ({
+            by?: unknown;
+        } & ({
+            to: unknown;
+        } | {
+            by: unknown;
+        }));
+        /** @description A tenant's alert settings as the API shows them. */
+        AlertSettings: {
+            /**
+             * @description Percentages of the data allowance; `usage.threshold_reached` fires once per threshold
+             *     and allowance (a top-up re-arms them). Default `[80, 100]`.
+             * @example [
+             *       50,
+             *       90
+             *     ]
+             */
+            usage_thresholds: number[];
+            /**
+             * @description How long before `expires_at` a `service.expiring` event fires, in hours, longest
+             *     first. Default `[72, 24]`.
+             * @example [
+             *       72,
+             *       24
+             *     ]
+             */
+            expiry_lead_hours: number[];
+            /**
+             * @description The same lead times as ISO-8601 durations (what `service.expiring` carries as `lead`).
+             * @example [
+             *       "P3D",
+             *       "P1D"
+             *     ]
+             */
+            expiry_lead_times: string[];
+            /** @description Whether these are the defaults (never set for this environment). */
+            default: boolean;
+            /** Format: date-time */
+            updated_at?: string | null;
+        };
+        /**
+         * @description New alert settings (both lists replace the current ones; they apply to existing services
+         *     at once).
+         * @example {
+         *       "usage_thresholds": [
+         *         50,
+         *         90
+         *       ],
+         *       "expiry_lead_hours": [
+         *         72,
+         *         12
+         *       ]
+         *     }
+         */
+        AlertSettingsUpdate: {
+            /** @description 1 to 5 distinct whole percentages, each 1-100. */
+            usage_thresholds: number[];
+            /** @description 1 to 5 distinct lead times in whole hours before `expires_at`, each 1-720 (30 days). */
+            expiry_lead_hours: number[];
+        } & {
+            usage_thresholds: unknown;
+            expiry_lead_hours: unknown;
+        };
         Attempt: {
             /** Format: int32 */
             attempt: number;
@@ -1794,6 +2023,24 @@ export interface components {
             evidence: components["schemas"]["Evidence"][];
             /** @description What to do to complete it. */
             how_to_complete: string;
+        };
+        /** @description The clock after a move, and what the move set off. */
+        ClockAdvanced: {
+            clock: components["schemas"]["SandboxClock"];
+            /**
+             * @description How far it moved this time (ISO-8601).
+             * @example P3D
+             */
+            moved_by: string;
+            /** @description Service events (`service.expiring`, `service.expired`) the move made due and emitted. */
+            service_events: number;
+            /** @description Pending webhook retries brought forward. */
+            webhook_retries_moved: number;
+            /**
+             * @description Sandbox invoices issued because the move passed a month's end (the billing period
+             *     close on the sandbox clock).
+             */
+            invoices_issued: number;
         };
         /** @description The invoices a close made. */
         ClosedPeriod: {
@@ -2143,8 +2390,17 @@ export interface components {
             /** @example 2026-11-01 */
             api_version: string;
             environment: components["schemas"]["Environment"];
-            /** Format: date-time */
+            /**
+             * Format: date-time
+             * @description When it happened (real time).
+             */
             created_at: string;
+            /**
+             * Format: date-time
+             * @description Sandbox only, while the partner's sandbox test clock is moved forward: the test time
+             *     at which it happened (`created_at` stays the real time). Absent otherwise.
+             */
+            test_clock_time?: string | null;
             /** @description The event's data: its schema per event type is in this document's `webhooks` section (`OrderEventData`, `ServiceEventData`, ...). */
             data: {
                 [key: string]: unknown;
@@ -2163,7 +2419,7 @@ export interface components {
          * @description A webhook event type.
          * @enum {string}
          */
-        EventType: "order.created" | "order.processing" | "order.completed" | "order.failed" | "order.cancelled" | "order.retried" | "order.retryable" | "service.preparing" | "service.delayed" | "service.ready_to_install" | "service.active" | "service.failed" | "service.unavailable" | "service.cancelled" | "service.topped_up" | "activation.ready" | "usage.threshold_reached" | "credential.created" | "credential.rotated" | "credential.revoked" | "webhook_endpoint.disabled" | "support_case.updated" | "live_access.requested" | "live_access.approved" | "live_access.declined" | "wallet.low_balance" | "refund.created" | "refund.approved" | "refund.declined" | "invoice.issued" | "invoice.paid" | "invoice.voided" | "webhook.test";
+        EventType: "order.created" | "order.processing" | "order.completed" | "order.failed" | "order.cancelled" | "order.retried" | "order.retryable" | "service.preparing" | "service.delayed" | "service.ready_to_install" | "service.active" | "service.failed" | "service.unavailable" | "service.cancelled" | "service.expired" | "service.topped_up" | "service.expiring" | "service.depleted" | "service.first_use" | "activation.ready" | "usage.threshold_reached" | "credential.created" | "credential.rotated" | "credential.revoked" | "webhook_endpoint.disabled" | "support_case.updated" | "live_access.requested" | "live_access.approved" | "live_access.declined" | "wallet.low_balance" | "refund.created" | "refund.approved" | "refund.declined" | "invoice.issued" | "invoice.paid" | "invoice.voided" | "webhook.test";
         /** @description One piece of evidence: an object of the partner's sandbox and when it counted. */
         Evidence: {
             /**
@@ -2895,8 +3151,17 @@ export interface components {
                 /** @example 2026-11-01 */
                 api_version: string;
                 environment: components["schemas"]["Environment"];
-                /** Format: date-time */
+                /**
+                 * Format: date-time
+                 * @description When it happened (real time).
+                 */
                 created_at: string;
+                /**
+                 * Format: date-time
+                 * @description Sandbox only, while the partner's sandbox test clock is moved forward: the test time
+                 *     at which it happened (`created_at` stays the real time). Absent otherwise.
+                 */
+                test_clock_time?: string | null;
                 data: Record<string, never>;
             }[];
             /** @description True when more items follow; fetch them with `cursor=next_cursor`. */
@@ -3331,6 +3596,17 @@ export interface components {
                  */
                 as_of: string;
                 source: components["schemas"]["UsageSource"];
+                /**
+                 * Format: date-time
+                 * @description When this snapshot stops being current (`as_of` + 6 hours): after it, usage may have
+                 *     moved on without a newer report.
+                 */
+                stale_after: string;
+                /**
+                 * @description Whether `stale_after` had passed, on the environment's clock (a moved sandbox clock
+                 *     included), when this answer was made.
+                 */
+                stale: boolean;
             }[];
             /** @description True when more items follow; fetch them with `cursor=next_cursor`. */
             has_more: boolean;
@@ -3595,6 +3871,30 @@ export interface components {
              */
             grace_period_seconds?: number | null;
         };
+        /** @description The sandbox clock of the caller's partner. */
+        SandboxClock: {
+            /**
+             * Format: date-time
+             * @description The sandbox environment's time: every time-based rule of this partner's sandbox
+             *     follows it.
+             */
+            test_time: string;
+            /**
+             * Format: date-time
+             * @description The real time (access tokens, leases and `created_at` of records follow it).
+             */
+            real_time: string;
+            /**
+             * @description How far the sandbox clock is ahead, as an ISO-8601 duration (`PT0S` until moved).
+             * @example P27D
+             */
+            offset: string;
+            /**
+             * Format: date-time
+             * @description When the clock was last moved (real time); null when never.
+             */
+            moved_at?: string | null;
+        };
         /**
          * @description Sandbox only: how the sandbox rule decides the request.
          * @enum {string}
@@ -3643,9 +3943,61 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
+        /** @description `service.depleted`: the service used up its data allowance (once per allowance). */
+        ServiceDepletedData: {
+            /** @example svc_0mhx2k9q1002a7f3kq9zt0bw */
+            service_id: string;
+            /**
+             * Format: int64
+             * @example 5368709120
+             */
+            bytes_used: number;
+            /**
+             * Format: int64
+             * @example 5368709120
+             */
+            data_allowance_bytes: number;
+            /**
+             * Format: date-time
+             * @description When the measurement was taken.
+             */
+            as_of: string;
+        };
         /** @description `service.*`: the service as `GET /v1/services/{service_id}` answers it, after the change. */
         ServiceEventData: {
             service: components["schemas"]["Service"];
+        };
+        /** @description `service.expiring`: the service's validity ends within one of the partner's lead times. */
+        ServiceExpiringData: {
+            /** @example svc_0mhx2k9q1002a7f3kq9zt0bw */
+            service_id: string;
+            /**
+             * Format: date-time
+             * @description When the validity ends.
+             */
+            expires_at: string;
+            /**
+             * @description The lead time this alert is for (ISO 8601), e.g. `P3D`.
+             * @example P3D
+             */
+            lead: string;
+            /** @description The service as `GET /v1/services/{service_id}` answers it. */
+            service: components["schemas"]["Service"];
+        };
+        /** @description `service.first_use`: the first data use was reported for the service. */
+        ServiceFirstUseData: {
+            /** @example svc_0mhx2k9q1002a7f3kq9zt0bw */
+            service_id: string;
+            /**
+             * Format: int64
+             * @example 1048576
+             */
+            bytes_used: number;
+            /**
+             * Format: date-time
+             * @description When the measurement was taken.
+             */
+            as_of: string;
         };
         /** @description The state of the referenced service, as Onyx knows it. */
         ServiceSnapshot: {
@@ -3660,7 +4012,7 @@ export interface components {
             next_step: string;
         };
         /** @enum {string} */
-        ServiceState: "preparing" | "ready_to_install" | "active" | "delayed" | "failed" | "unavailable" | "cancelled";
+        ServiceState: "preparing" | "ready_to_install" | "active" | "delayed" | "failed" | "unavailable" | "expired" | "cancelled";
         ServiceUsage: {
             service_id: string;
             /**
@@ -3674,6 +4026,12 @@ export interface components {
             latest?: null | components["schemas"]["UsageSnapshot"];
             /** @description Every snapshot received, newest first. */
             history: components["schemas"]["Page_UsageSnapshot"];
+            /**
+             * Format: date-time
+             * @description The environment's time the freshness (`stale`) was judged at: the real time, or in a
+             *     sandbox whose test clock was moved, the test time.
+             */
+            judged_at: string;
         };
         /** @enum {string} */
         StepKind: "install_profile" | "select_active_line" | "enable_roaming" | "wait_for_network_registration" | "restart_device";
@@ -3850,19 +4208,31 @@ export interface components {
              */
             as_of: string;
             source: components["schemas"]["UsageSource"];
+            /**
+             * Format: date-time
+             * @description When this snapshot stops being current (`as_of` + 6 hours): after it, usage may have
+             *     moved on without a newer report.
+             */
+            stale_after: string;
+            /**
+             * @description Whether `stale_after` had passed, on the environment's clock (a moved sandbox clock
+             *     included), when this answer was made.
+             */
+            stale: boolean;
         };
         /** @enum {string} */
         UsageSource: "network" | "operator" | "sandbox";
         /**
-         * @description `usage.threshold_reached`: a service's measured use reached 80 % or 100 % of its data
-         *     allowance (once per threshold and allowance).
+         * @description `usage.threshold_reached`: a service's measured use reached one of the partner's usage
+         *     thresholds of its data allowance (default 80 % and 100 %; once per threshold and
+         *     allowance).
          */
         UsageThresholdData: {
             /** @example svc_0mhx2k9q1002a7f3kq9zt0bw */
             service_id: string;
             /**
              * Format: int32
-             * @description 80 or 100.
+             * @description One of the partner's thresholds (`GET /v1/settings/alerts`), 1 to 100.
              * @example 80
              */
             threshold_percent: number;
@@ -5852,6 +6222,264 @@ export interface operations {
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             422: components["responses"]["ValidationFailed"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAlertSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The settings (the defaults until set). */
+            200: {
+                headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSettings"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateAlertSettings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertSettingsUpdate"];
+            };
+        };
+        responses: {
+            /** @description The new settings. */
+            200: {
+                headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertSettings"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description A list is empty or too long, or a value is out of range or duplicated (`validation_failed`, per field in `errors`); nothing changed. */
+            422: {
+                headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:onyx:problem:validation_failed",
+                     *       "title": "Unprocessable Entity",
+                     *       "status": 422,
+                     *       "detail": "The body was read but fields break rules; `errors` lists every field with its field code.",
+                     *       "code": "validation_failed",
+                     *       "request_id": "req_9f2c1d0b7a6e4c3f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSandboxClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description An `ETag` from an earlier answer: 304 without a body while the representation is unchanged. */
+                "If-None-Match"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clock. */
+            200: {
+                headers: {
+                    /** @description A tag of this representation; send it as `If-None-Match` to get 304 while it is unchanged. */
+                    ETag?: string;
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SandboxClock"];
+                };
+            };
+            /** @description Not modified: the `If-None-Match` tag is current. */
+            304: {
+                headers: {
+                    /** @description The current tag (the one sent). */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Always with live credentials (`route_not_found`). */
+            404: {
+                headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:onyx:problem:route_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No route matches the path (or the id in it), or a sandbox helper was called with live credentials; check the path against the OpenAPI document.",
+                     *       "code": "route_not_found",
+                     *       "request_id": "req_9f2c1d0b7a6e4c3f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            429: components["responses"]["RateLimited"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    advanceSandboxClock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdvanceClock"];
+            };
+        };
+        responses: {
+            /** @description Moved; the clock and what the move set off. */
+            200: {
+                headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockAdvanced"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description Always with live credentials (`route_not_found`). */
+            404: {
+                headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "type": "urn:onyx:problem:route_not_found",
+                     *       "title": "Not Found",
+                     *       "status": 404,
+                     *       "detail": "No route matches the path (or the id in it), or a sandbox helper was called with live credentials; check the path against the OpenAPI document.",
+                     *       "code": "route_not_found",
+                     *       "request_id": "req_9f2c1d0b7a6e4c3f"
+                     *     }
+                     */
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            /** @description Neither or both of `to` and `by`, or `by` is not a duration (`validation_failed`); a target not after the current test time (`clock_not_forward`); more than 400 days at once (`clock_jump_too_large`). Nothing moved. */
+            422: {
+                headers: {
+                    /** @description Requests per minute allowed for this credential or member. */
+                    "RateLimit-Limit"?: number;
+                    /** @description Requests left in the current window. */
+                    "RateLimit-Remaining"?: number;
+                    /** @description Seconds until the full limit is available again. */
+                    "RateLimit-Reset"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -9348,7 +9976,9 @@ export interface operations {
                  *             "bytes_remaining": 6442450944,
                  *             "minutes_used": 0,
                  *             "as_of": "2026-11-29T10:15:00Z",
-                 *             "source": "network"
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
                  *           },
                  *           "created_at": "2026-11-29T10:15:00Z",
                  *           "updated_at": "2026-11-29T10:15:00Z"
@@ -9423,7 +10053,9 @@ export interface operations {
                  *             "bytes_remaining": 6442450944,
                  *             "minutes_used": 0,
                  *             "as_of": "2026-11-29T10:15:00Z",
-                 *             "source": "network"
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
                  *           },
                  *           "created_at": "2026-11-29T10:15:00Z",
                  *           "updated_at": "2026-11-29T10:15:00Z"
@@ -9498,7 +10130,9 @@ export interface operations {
                  *             "bytes_remaining": 6442450944,
                  *             "minutes_used": 0,
                  *             "as_of": "2026-11-29T10:15:00Z",
-                 *             "source": "network"
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
                  *           },
                  *           "created_at": "2026-11-29T10:15:00Z",
                  *           "updated_at": "2026-11-29T10:15:00Z"
@@ -9573,7 +10207,9 @@ export interface operations {
                  *             "bytes_remaining": 6442450944,
                  *             "minutes_used": 0,
                  *             "as_of": "2026-11-29T10:15:00Z",
-                 *             "source": "network"
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
                  *           },
                  *           "created_at": "2026-11-29T10:15:00Z",
                  *           "updated_at": "2026-11-29T10:15:00Z"
@@ -9648,7 +10284,9 @@ export interface operations {
                  *             "bytes_remaining": 6442450944,
                  *             "minutes_used": 0,
                  *             "as_of": "2026-11-29T10:15:00Z",
-                 *             "source": "network"
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
                  *           },
                  *           "created_at": "2026-11-29T10:15:00Z",
                  *           "updated_at": "2026-11-29T10:15:00Z"
@@ -9723,7 +10361,9 @@ export interface operations {
                  *             "bytes_remaining": 6442450944,
                  *             "minutes_used": 0,
                  *             "as_of": "2026-11-29T10:15:00Z",
-                 *             "source": "network"
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
                  *           },
                  *           "created_at": "2026-11-29T10:15:00Z",
                  *           "updated_at": "2026-11-29T10:15:00Z"
@@ -9798,7 +10438,9 @@ export interface operations {
                  *             "bytes_remaining": 6442450944,
                  *             "minutes_used": 0,
                  *             "as_of": "2026-11-29T10:15:00Z",
-                 *             "source": "network"
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
                  *           },
                  *           "created_at": "2026-11-29T10:15:00Z",
                  *           "updated_at": "2026-11-29T10:15:00Z"
@@ -9809,6 +10451,83 @@ export interface operations {
                 "application/json": components["schemas"]["Event"] & {
                     /** @constant */
                     type?: "service.cancelled";
+                    data?: components["schemas"]["ServiceEventData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery. Another status, or no answer within the timeout, is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    serviceExpiredWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event id; the same on every retry of it (deduplicate on it).
+                 * @example evt_0mhx2k9q1002a7f3kq9zt0bw
+                 */
+                "webhook-id": string;
+                /**
+                 * @description Unix seconds when this attempt was signed; refuse values far from your clock.
+                 * @example 1796033700
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description `v1,<base64 HMAC-SHA256>` per valid secret, space separated (two while a rotated secret is in its grace period).
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_0mhx2k9q1002a7f3kq9zt0bw",
+                 *       "type": "service.expired",
+                 *       "api_version": "2026-11-01",
+                 *       "environment": "sandbox",
+                 *       "created_at": "2026-11-29T10:15:00Z",
+                 *       "data": {
+                 *         "service": {
+                 *           "id": "svc_Lw0Zx5Tc7Vb1Mk3Jd9rQ2n8s",
+                 *           "customer_reference": "booking-48151623",
+                 *           "package_id": "eu-10gb-30d",
+                 *           "state": "preparing",
+                 *           "next_step": "string",
+                 *           "install_state": "not_installed",
+                 *           "iccid": "8988247000012345678",
+                 *           "data_allowance_bytes": 0,
+                 *           "data_unlimited": false,
+                 *           "activated_at": "2026-11-29T10:15:00Z",
+                 *           "expires_at": "2026-11-29T10:15:00Z",
+                 *           "usage": {
+                 *             "bytes_used": 4294967296,
+                 *             "bytes_remaining": 6442450944,
+                 *             "minutes_used": 0,
+                 *             "as_of": "2026-11-29T10:15:00Z",
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
+                 *           },
+                 *           "created_at": "2026-11-29T10:15:00Z",
+                 *           "updated_at": "2026-11-29T10:15:00Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "service.expired";
                     data?: components["schemas"]["ServiceEventData"];
                 };
             };
@@ -9873,7 +10592,9 @@ export interface operations {
                  *             "bytes_remaining": 6442450944,
                  *             "minutes_used": 0,
                  *             "as_of": "2026-11-29T10:15:00Z",
-                 *             "source": "network"
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
                  *           },
                  *           "created_at": "2026-11-29T10:15:00Z",
                  *           "updated_at": "2026-11-29T10:15:00Z"
@@ -9885,6 +10606,199 @@ export interface operations {
                     /** @constant */
                     type?: "service.topped_up";
                     data?: components["schemas"]["ServiceEventData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery. Another status, or no answer within the timeout, is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    serviceExpiringWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event id; the same on every retry of it (deduplicate on it).
+                 * @example evt_0mhx2k9q1002a7f3kq9zt0bw
+                 */
+                "webhook-id": string;
+                /**
+                 * @description Unix seconds when this attempt was signed; refuse values far from your clock.
+                 * @example 1796033700
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description `v1,<base64 HMAC-SHA256>` per valid secret, space separated (two while a rotated secret is in its grace period).
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_0mhx2k9q1002a7f3kq9zt0bw",
+                 *       "type": "service.expiring",
+                 *       "api_version": "2026-11-01",
+                 *       "environment": "sandbox",
+                 *       "created_at": "2026-11-29T10:15:00Z",
+                 *       "data": {
+                 *         "service_id": "svc_0mhx2k9q1002a7f3kq9zt0bw",
+                 *         "expires_at": "2026-11-29T10:15:00Z",
+                 *         "lead": "P3D",
+                 *         "service": {
+                 *           "id": "svc_Lw0Zx5Tc7Vb1Mk3Jd9rQ2n8s",
+                 *           "customer_reference": "booking-48151623",
+                 *           "package_id": "eu-10gb-30d",
+                 *           "state": "preparing",
+                 *           "next_step": "string",
+                 *           "install_state": "not_installed",
+                 *           "iccid": "8988247000012345678",
+                 *           "data_allowance_bytes": 0,
+                 *           "data_unlimited": false,
+                 *           "activated_at": "2026-11-29T10:15:00Z",
+                 *           "expires_at": "2026-11-29T10:15:00Z",
+                 *           "usage": {
+                 *             "bytes_used": 4294967296,
+                 *             "bytes_remaining": 6442450944,
+                 *             "minutes_used": 0,
+                 *             "as_of": "2026-11-29T10:15:00Z",
+                 *             "source": "network",
+                 *             "stale_after": "2026-11-29T10:15:00Z",
+                 *             "stale": false
+                 *           },
+                 *           "created_at": "2026-11-29T10:15:00Z",
+                 *           "updated_at": "2026-11-29T10:15:00Z"
+                 *         }
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "service.expiring";
+                    data?: components["schemas"]["ServiceExpiringData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery. Another status, or no answer within the timeout, is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    serviceDepletedWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event id; the same on every retry of it (deduplicate on it).
+                 * @example evt_0mhx2k9q1002a7f3kq9zt0bw
+                 */
+                "webhook-id": string;
+                /**
+                 * @description Unix seconds when this attempt was signed; refuse values far from your clock.
+                 * @example 1796033700
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description `v1,<base64 HMAC-SHA256>` per valid secret, space separated (two while a rotated secret is in its grace period).
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_0mhx2k9q1002a7f3kq9zt0bw",
+                 *       "type": "service.depleted",
+                 *       "api_version": "2026-11-01",
+                 *       "environment": "sandbox",
+                 *       "created_at": "2026-11-29T10:15:00Z",
+                 *       "data": {
+                 *         "service_id": "svc_0mhx2k9q1002a7f3kq9zt0bw",
+                 *         "bytes_used": 5368709120,
+                 *         "data_allowance_bytes": 5368709120,
+                 *         "as_of": "2026-11-29T10:15:00Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "service.depleted";
+                    data?: components["schemas"]["ServiceDepletedData"];
+                };
+            };
+        };
+        responses: {
+            /** @description Any 2xx status acknowledges the delivery. Another status, or no answer within the timeout, is retried with backoff. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    serviceFirstUseWebhook: {
+        parameters: {
+            query?: never;
+            header: {
+                /**
+                 * @description The event id; the same on every retry of it (deduplicate on it).
+                 * @example evt_0mhx2k9q1002a7f3kq9zt0bw
+                 */
+                "webhook-id": string;
+                /**
+                 * @description Unix seconds when this attempt was signed; refuse values far from your clock.
+                 * @example 1796033700
+                 */
+                "webhook-timestamp": string;
+                /**
+                 * @description `v1,<base64 HMAC-SHA256>` per valid secret, space separated (two while a rotated secret is in its grace period).
+                 * @example v1,K5oZfzN95Z9UVu1EsfQmfVNQhnkZ2pj9o9NDN/H/pI4=
+                 */
+                "webhook-signature": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "id": "evt_0mhx2k9q1002a7f3kq9zt0bw",
+                 *       "type": "service.first_use",
+                 *       "api_version": "2026-11-01",
+                 *       "environment": "sandbox",
+                 *       "created_at": "2026-11-29T10:15:00Z",
+                 *       "data": {
+                 *         "service_id": "svc_0mhx2k9q1002a7f3kq9zt0bw",
+                 *         "bytes_used": 1048576,
+                 *         "as_of": "2026-11-29T10:15:00Z"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["Event"] & {
+                    /** @constant */
+                    type?: "service.first_use";
+                    data?: components["schemas"]["ServiceFirstUseData"];
                 };
             };
         };

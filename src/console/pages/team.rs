@@ -156,11 +156,21 @@ pub async fn invite(action: Action, req: HttpRequest) -> HttpResponse {
     let ttl = chrono::Duration::hours(ctx.state.config.invitation_ttl_hours);
     let actor = AuditActor::of(&ctx.caller);
     let pid = tenant.partner_id().to_string();
+    let environment = tenant.environment();
     let created = ctx
         .state
         .db
         .write(move |c| {
-            crate::team::create_invitation(c, &pid, &request.email, request.role, actor, now, ttl)
+            crate::team::create_invitation(
+                c,
+                &pid,
+                Some(environment),
+                &request.email,
+                request.role,
+                actor,
+                now,
+                ttl,
+            )
         })
         .await;
     match created {

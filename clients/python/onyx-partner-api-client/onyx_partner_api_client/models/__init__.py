@@ -3,12 +3,16 @@
 from .accept_invitation import AcceptInvitation
 from .activation_materials import ActivationMaterials
 from .activation_ready_data import ActivationReadyData
+from .advance_clock import AdvanceClock
+from .alert_settings import AlertSettings
+from .alert_settings_update import AlertSettingsUpdate
 from .attempt import Attempt
 from .author import Author
 from .case_state import CaseState
 from .case_status import CaseStatus
 from .category import Category
 from .checklist_item import ChecklistItem
+from .clock_advanced import ClockAdvanced
 from .closed_period import ClosedPeriod
 from .comment import Comment
 from .compliance import Compliance
@@ -140,10 +144,14 @@ from .requested_reason import RequestedReason
 from .role import Role
 from .rotate_credential import RotateCredential
 from .rotate_secret import RotateSecret
+from .sandbox_clock import SandboxClock
 from .sandbox_decision import SandboxDecision
 from .sandbox_scenario import SandboxScenario
 from .service import Service
+from .service_depleted_data import ServiceDepletedData
 from .service_event_data import ServiceEventData
+from .service_expiring_data import ServiceExpiringData
+from .service_first_use_data import ServiceFirstUseData
 from .service_snapshot import ServiceSnapshot
 from .service_state import ServiceState
 from .service_usage import ServiceUsage
@@ -171,12 +179,16 @@ __all__ = (
     "AcceptInvitation",
     "ActivationMaterials",
     "ActivationReadyData",
+    "AdvanceClock",
+    "AlertSettings",
+    "AlertSettingsUpdate",
     "Attempt",
     "Author",
     "CaseState",
     "CaseStatus",
     "Category",
     "ChecklistItem",
+    "ClockAdvanced",
     "ClosedPeriod",
     "Comment",
     "Compliance",
@@ -308,10 +320,14 @@ __all__ = (
     "Role",
     "RotateCredential",
     "RotateSecret",
+    "SandboxClock",
     "SandboxDecision",
     "SandboxScenario",
     "Service",
+    "ServiceDepletedData",
     "ServiceEventData",
+    "ServiceExpiringData",
+    "ServiceFirstUseData",
     "ServiceSnapshot",
     "ServiceState",
     "ServiceUsage",

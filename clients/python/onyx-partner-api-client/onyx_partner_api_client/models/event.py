@@ -10,6 +10,7 @@ from ..types import UNSET, Unset
 
 from ..models.environment import Environment
 from ..models.event_type import EventType
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -33,9 +34,12 @@ class Event:
             type_ (EventType): A webhook event type.
             api_version (str):  Example: 2026-11-01.
             environment (Environment): The two isolated environments of every partner.
-            created_at (datetime.datetime):
+            created_at (datetime.datetime): When it happened (real time).
             data (EventData): The event's data: its schema per event type is in this document's `webhooks` section
                 (`OrderEventData`, `ServiceEventData`, ...).
+            test_clock_time (datetime.datetime | None | Unset): Sandbox only, while the partner's sandbox test clock is
+                moved forward: the test time
+                at which it happened (`created_at` stays the real time). Absent otherwise.
      """
 
     id: str
@@ -44,6 +48,7 @@ class Event:
     environment: Environment
     created_at: datetime.datetime
     data: EventData
+    test_clock_time: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -64,6 +69,14 @@ class Event:
 
         data = self.data.to_dict()
 
+        test_clock_time: None | str | Unset
+        if isinstance(self.test_clock_time, Unset):
+            test_clock_time = UNSET
+        elif isinstance(self.test_clock_time, datetime.datetime):
+            test_clock_time = self.test_clock_time.isoformat()
+        else:
+            test_clock_time = self.test_clock_time
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -75,6 +88,8 @@ class Event:
             "created_at": created_at,
             "data": data,
         })
+        if test_clock_time is not UNSET:
+            field_dict["test_clock_time"] = test_clock_time
 
         return field_dict
 
@@ -108,6 +123,26 @@ class Event:
 
 
 
+        def _parse_test_clock_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                test_clock_time_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return test_clock_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        test_clock_time = _parse_test_clock_time(d.pop("test_clock_time", UNSET))
+
+
         event = cls(
             id=id,
             type_=type_,
@@ -115,6 +150,7 @@ class Event:
             environment=environment,
             created_at=created_at,
             data=data,
+            test_clock_time=test_clock_time,
         )
 
 

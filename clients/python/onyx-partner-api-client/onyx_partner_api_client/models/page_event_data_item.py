@@ -9,6 +9,7 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 from ..models.environment import Environment
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -32,8 +33,11 @@ class PageEventDataItem:
             type_ (str):  Example: order.completed.
             api_version (str):  Example: 2026-11-01.
             environment (Environment): The two isolated environments of every partner.
-            created_at (datetime.datetime):
+            created_at (datetime.datetime): When it happened (real time).
             data (PageEventDataItemData):
+            test_clock_time (datetime.datetime | None | Unset): Sandbox only, while the partner's sandbox test clock is
+                moved forward: the test time
+                at which it happened (`created_at` stays the real time). Absent otherwise.
      """
 
     id: str
@@ -42,6 +46,7 @@ class PageEventDataItem:
     environment: Environment
     created_at: datetime.datetime
     data: PageEventDataItemData
+    test_clock_time: datetime.datetime | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -62,6 +67,14 @@ class PageEventDataItem:
 
         data = self.data.to_dict()
 
+        test_clock_time: None | str | Unset
+        if isinstance(self.test_clock_time, Unset):
+            test_clock_time = UNSET
+        elif isinstance(self.test_clock_time, datetime.datetime):
+            test_clock_time = self.test_clock_time.isoformat()
+        else:
+            test_clock_time = self.test_clock_time
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -73,6 +86,8 @@ class PageEventDataItem:
             "created_at": created_at,
             "data": data,
         })
+        if test_clock_time is not UNSET:
+            field_dict["test_clock_time"] = test_clock_time
 
         return field_dict
 
@@ -103,6 +118,26 @@ class PageEventDataItem:
 
 
 
+        def _parse_test_clock_time(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                test_clock_time_type_0 = datetime.datetime.fromisoformat(data)
+
+
+
+                return test_clock_time_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        test_clock_time = _parse_test_clock_time(d.pop("test_clock_time", UNSET))
+
+
         page_event_data_item = cls(
             id=id,
             type_=type_,
@@ -110,6 +145,7 @@ class PageEventDataItem:
             environment=environment,
             created_at=created_at,
             data=data,
+            test_clock_time=test_clock_time,
         )
 
 

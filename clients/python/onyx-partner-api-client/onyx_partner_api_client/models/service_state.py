@@ -4,6 +4,7 @@ class ServiceState(StrEnum):
     ACTIVE = "active"
     CANCELLED = "cancelled"
     DELAYED = "delayed"
+    EXPIRED = "expired"
     FAILED = "failed"
     PREPARING = "preparing"
     READY_TO_INSTALL = "ready_to_install"

@@ -31,6 +31,9 @@ class ServiceUsage:
             service_id (str):
             data_unlimited (bool):
             history (PageUsageSnapshot): One page of a list.
+            judged_at (datetime.datetime): The environment's time the freshness (`stale`) was judged at: the real time, or
+                in a
+                sandbox whose test clock was moved, the test time.
             data_allowance_bytes (int | None | Unset): Null when unlimited.
             expires_at (datetime.datetime | None | Unset):
             latest (None | Unset | UsageSnapshot):
@@ -39,6 +42,7 @@ class ServiceUsage:
     service_id: str
     data_unlimited: bool
     history: PageUsageSnapshot
+    judged_at: datetime.datetime
     data_allowance_bytes: int | None | Unset = UNSET
     expires_at: datetime.datetime | None | Unset = UNSET
     latest: None | Unset | UsageSnapshot = UNSET
@@ -56,6 +60,8 @@ class ServiceUsage:
         data_unlimited = self.data_unlimited
 
         history = self.history.to_dict()
+
+        judged_at = self.judged_at.isoformat()
 
         data_allowance_bytes: int | None | Unset
         if isinstance(self.data_allowance_bytes, Unset):
@@ -86,6 +92,7 @@ class ServiceUsage:
             "service_id": service_id,
             "data_unlimited": data_unlimited,
             "history": history,
+            "judged_at": judged_at,
         })
         if data_allowance_bytes is not UNSET:
             field_dict["data_allowance_bytes"] = data_allowance_bytes
@@ -108,6 +115,11 @@ class ServiceUsage:
         data_unlimited = d.pop("data_unlimited")
 
         history = PageUsageSnapshot.from_dict(d.pop("history"))
+
+
+
+
+        judged_at = datetime.datetime.fromisoformat(d.pop("judged_at"))
 
 
 
@@ -166,6 +178,7 @@ class ServiceUsage:
             service_id=service_id,
             data_unlimited=data_unlimited,
             history=history,
+            judged_at=judged_at,
             data_allowance_bytes=data_allowance_bytes,
             expires_at=expires_at,
             latest=latest,

@@ -29,6 +29,11 @@ class UsageSnapshot:
             bytes_used (int):  Example: 4294967296.
             as_of (datetime.datetime): When the network measured it.
             source (UsageSource):
+            stale_after (datetime.datetime): When this snapshot stops being current (`as_of` + 6 hours): after it, usage may
+                have
+                moved on without a newer report.
+            stale (bool): Whether `stale_after` had passed, on the environment's clock (a moved sandbox clock
+                included), when this answer was made.
             bytes_remaining (int | None | Unset): Null for unlimited data. Example: 6442450944.
             minutes_used (int | None | Unset):
      """
@@ -36,6 +41,8 @@ class UsageSnapshot:
     bytes_used: int
     as_of: datetime.datetime
     source: UsageSource
+    stale_after: datetime.datetime
+    stale: bool
     bytes_remaining: int | None | Unset = UNSET
     minutes_used: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -50,6 +57,10 @@ class UsageSnapshot:
         as_of = self.as_of.isoformat()
 
         source = self.source.value
+
+        stale_after = self.stale_after.isoformat()
+
+        stale = self.stale
 
         bytes_remaining: int | None | Unset
         if isinstance(self.bytes_remaining, Unset):
@@ -70,6 +81,8 @@ class UsageSnapshot:
             "bytes_used": bytes_used,
             "as_of": as_of,
             "source": source,
+            "stale_after": stale_after,
+            "stale": stale,
         })
         if bytes_remaining is not UNSET:
             field_dict["bytes_remaining"] = bytes_remaining
@@ -95,6 +108,13 @@ class UsageSnapshot:
 
 
 
+        stale_after = datetime.datetime.fromisoformat(d.pop("stale_after"))
+
+
+
+
+        stale = d.pop("stale")
+
         def _parse_bytes_remaining(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -119,6 +139,8 @@ class UsageSnapshot:
             bytes_used=bytes_used,
             as_of=as_of,
             source=source,
+            stale_after=stale_after,
+            stale=stale,
             bytes_remaining=bytes_remaining,
             minutes_used=minutes_used,
         )

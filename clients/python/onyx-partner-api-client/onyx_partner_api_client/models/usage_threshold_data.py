@@ -22,12 +22,13 @@ T = TypeVar("T", bound="UsageThresholdData")
 
 @_attrs_define
 class UsageThresholdData:
-    """ `usage.threshold_reached`: a service's measured use reached 80 % or 100 % of its data
-    allowance (once per threshold and allowance).
+    """ `usage.threshold_reached`: a service's measured use reached one of the partner's usage
+    thresholds of its data allowance (default 80 % and 100 %; once per threshold and
+    allowance).
 
         Attributes:
             service_id (str):  Example: svc_0mhx2k9q1002a7f3kq9zt0bw.
-            threshold_percent (int): 80 or 100. Example: 80.
+            threshold_percent (int): One of the partner's thresholds (`GET /v1/settings/alerts`), 1 to 100. Example: 80.
             bytes_used (int):  Example: 4294967296.
             data_allowance_bytes (int):  Example: 5368709120.
             as_of (datetime.datetime): When the measurement was taken.

@@ -1,0 +1,265 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.alert_settings import AlertSettings
+from ...models.alert_settings_update import AlertSettingsUpdate
+from ...models.problem import Problem
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    body: AlertSettingsUpdate,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    
+
+    _kwargs: dict[str, Any] = {
+        "method": "put",
+        "url": "/v1/settings/alerts",
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> AlertSettings | Problem | None:
+    if response.status_code == 200:
+        response_200 = AlertSettings.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 400:
+        response_400 = Problem.from_dict(response.json())
+
+
+
+        return response_400
+
+    if response.status_code == 401:
+        response_401 = Problem.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = Problem.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 409:
+        response_409 = Problem.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = Problem.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = Problem.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = Problem.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = Problem.from_dict(response.json())
+
+
+
+        return response_429
+
+    if response.status_code == 500:
+        response_500 = Problem.from_dict(response.json())
+
+
+
+        return response_500
+
+    if response.status_code == 503:
+        response_503 = Problem.from_dict(response.json())
+
+
+
+        return response_503
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[AlertSettings | Problem]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AlertSettingsUpdate,
+
+) -> Response[AlertSettings | Problem]:
+    """ Replace the alert settings of this environment (owner, admin, developer, machine
+    credentials). They apply at once to existing services: each threshold fires once per
+    allowance, each lead time once per expiry (a top-up re-arms both).
+
+    Args:
+        body (AlertSettingsUpdate): New alert settings (both lists replace the current ones; they
+            apply to existing services
+            at once). Example: {'usage_thresholds': [50, 90], 'expiry_lead_hours': [72, 12]}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlertSettings | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: AlertSettingsUpdate,
+
+) -> AlertSettings | Problem | None:
+    """ Replace the alert settings of this environment (owner, admin, developer, machine
+    credentials). They apply at once to existing services: each threshold fires once per
+    allowance, each lead time once per expiry (a top-up re-arms both).
+
+    Args:
+        body (AlertSettingsUpdate): New alert settings (both lists replace the current ones; they
+            apply to existing services
+            at once). Example: {'usage_thresholds': [50, 90], 'expiry_lead_hours': [72, 12]}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlertSettings | Problem
+     """
+
+
+    return sync_detailed(
+        client=client,
+body=body,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AlertSettingsUpdate,
+
+) -> Response[AlertSettings | Problem]:
+    """ Replace the alert settings of this environment (owner, admin, developer, machine
+    credentials). They apply at once to existing services: each threshold fires once per
+    allowance, each lead time once per expiry (a top-up re-arms both).
+
+    Args:
+        body (AlertSettingsUpdate): New alert settings (both lists replace the current ones; they
+            apply to existing services
+            at once). Example: {'usage_thresholds': [50, 90], 'expiry_lead_hours': [72, 12]}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[AlertSettings | Problem]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: AlertSettingsUpdate,
+
+) -> AlertSettings | Problem | None:
+    """ Replace the alert settings of this environment (owner, admin, developer, machine
+    credentials). They apply at once to existing services: each threshold fires once per
+    allowance, each lead time once per expiry (a top-up re-arms both).
+
+    Args:
+        body (AlertSettingsUpdate): New alert settings (both lists replace the current ones; they
+            apply to existing services
+            at once). Example: {'usage_thresholds': [50, 90], 'expiry_lead_hours': [72, 12]}.
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        AlertSettings | Problem
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+body=body,
+
+    )).parsed
