@@ -88,11 +88,12 @@ pub fn sandbox_offset(
 ) -> Result<Duration, crate::error::ApiError> {
     use crate::db::schema::sandbox_clocks as sc;
     use diesel::prelude::*;
-    let seconds: Option<i64> = sc::table
+    // On the hot path (every sandbox event reads it): run on the connection's own backend.
+    let seconds: Option<i64> = crate::db::native!(conn, |c| sc::table
         .find(partner_id)
         .select(sc::offset_seconds)
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     Ok(Duration::seconds(seconds.unwrap_or(0)))
 }
 

@@ -37,7 +37,7 @@ pub fn insert(
     if text.len() > MAX_DATA_BYTES {
         text = serde_json::json!({ "object_id": subject_id, "truncated": true }).to_string();
     }
-    crate::native!(conn, |c| diesel::insert_into(events::table)
+    crate::db::native!(conn, |c| diesel::insert_into(events::table)
         .values((
             events::id.eq(&id),
             events::partner_id.eq(tenant.partner_id()),

@@ -529,7 +529,7 @@ pub fn update(
 
 /// Any package by id (operators; and order history, which may refer to retired packages).
 pub fn get(conn: &mut DbConnection, id: &str) -> Result<Package, ApiError> {
-    crate::native!(conn, |c| packages::table
+    crate::db::native!(conn, |c| packages::table
         .find(id)
         .select(Row::as_select())
         .first(c)
@@ -638,7 +638,7 @@ pub fn eligibility(
     partner_id: &str,
     package: &Package,
 ) -> Result<Option<Ineligible>, ApiError> {
-    let approved: bool = crate::native!(conn, |c| diesel::select(exists(
+    let approved: bool = crate::db::native!(conn, |c| diesel::select(exists(
         package_approvals::table
             .filter(package_approvals::partner_id.eq(partner_id))
             .filter(package_approvals::package_id.eq(&package.package_id)),
@@ -647,7 +647,7 @@ pub fn eligibility(
     if !approved {
         return Ok(Some(Ineligible::NotApproved));
     }
-    let markets: Vec<String> = crate::native!(conn, |c| partner_markets::table
+    let markets: Vec<String> = crate::db::native!(conn, |c| partner_markets::table
         .filter(partner_markets::partner_id.eq(partner_id))
         .select(partner_markets::country)
         .load(c))?;

@@ -22,13 +22,12 @@ pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/
 pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 
 /// Runs one diesel statement on the connection's own backend rather than through the
-/// multi-backend layer: `native!(conn, |c| query.execute(c))`. The multi-backend layer
+/// multi-backend layer: `db::native!(conn, |c| query.execute(c))`. The multi-backend layer
 /// renders a statement's SQL text again on every execution (three times: for the text, the
 /// cache check and the bindings), which cost more than running the statement; written here,
 /// the body is compiled once per backend and diesel's prepared-statement cache finds the
 /// statement by its type, rendering nothing. Used on the hot paths (order creation and
 /// provisioning); the body must be valid for both backends.
-#[macro_export]
 macro_rules! native {
     ($conn:expr, |$c:ident| $body:expr) => {
         match $conn {
@@ -37,6 +36,7 @@ macro_rules! native {
         }
     };
 }
+pub(crate) use native;
 
 #[derive(diesel::MultiConnection)]
 pub enum DbConnection {

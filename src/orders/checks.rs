@@ -68,7 +68,7 @@ pub fn check(
     req: CreateOrder,
 ) -> Result<ValidOrder, ApiError> {
     check_request(&req, tenant.environment())?;
-    let status: String = crate::native!(conn, |c| partners::table
+    let status: String = crate::db::native!(conn, |c| partners::table
         .find(tenant.partner_id())
         .select(partners::status)
         .first(c))?;

@@ -25,11 +25,11 @@ pub fn schedule(
     step: i32,
     due: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    crate::native!(conn, |c| diesel::delete(
+    crate::db::native!(conn, |c| diesel::delete(
         provisioning_tasks::table.find(order_id)
     )
     .execute(c))?;
-    crate::native!(conn, |c| diesel::insert_into(provisioning_tasks::table)
+    crate::db::native!(conn, |c| diesel::insert_into(provisioning_tasks::table)
         .values((
             provisioning_tasks::order_id.eq(order_id),
             provisioning_tasks::step.eq(step),
@@ -47,7 +47,7 @@ pub fn schedule_new(
     order_id: &str,
     due: DateTime<Utc>,
 ) -> Result<(), ApiError> {
-    crate::native!(conn, |c| diesel::insert_into(provisioning_tasks::table)
+    crate::db::native!(conn, |c| diesel::insert_into(provisioning_tasks::table)
         .values((
             provisioning_tasks::order_id.eq(order_id),
             provisioning_tasks::step.eq(0),
@@ -60,7 +60,7 @@ pub fn schedule_new(
 }
 
 pub fn unschedule(conn: &mut DbConnection, order_id: &str) -> Result<(), ApiError> {
-    crate::native!(conn, |c| diesel::delete(
+    crate::db::native!(conn, |c| diesel::delete(
         provisioning_tasks::table.find(order_id)
     )
     .execute(c))?;
@@ -129,7 +129,7 @@ fn set_state(
             .filter(orders::attempt.eq(r.attempt)),
     );
     let changed = match failure {
-        Some(f) => crate::native!(conn, |c| q
+        Some(f) => crate::db::native!(conn, |c| q
             .set((
                 orders::state.eq(next.as_str()),
                 orders::failure_code.eq(Some(f.code)),
@@ -140,7 +140,7 @@ fn set_state(
                 orders::updated_at.eq(at),
             ))
             .execute(c))?,
-        None => crate::native!(conn, |c| q
+        None => crate::db::native!(conn, |c| q
             .set((
                 orders::state.eq(next.as_str()),
                 orders::next_step.eq(order_next_step(next, false)),

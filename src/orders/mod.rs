@@ -205,7 +205,7 @@ fn items_of_many(
     order_ids: &[String],
 ) -> Result<std::collections::HashMap<String, Vec<OrderItem>>, ApiError> {
     let rows: Vec<(String, String, String, Option<String>, i64, String)> =
-        crate::native!(conn, |c| order_items::table
+        crate::db::native!(conn, |c| order_items::table
             .filter(order_items::order_id.eq_any(order_ids))
             .order((order_items::order_id.asc(), order_items::position.asc()))
             .select((
@@ -270,7 +270,7 @@ fn view_with(r: Row, items: Vec<OrderItem>) -> Result<Order, ApiError> {
 /// here: with the tenant in the statement too, PostgreSQL's generic plan (before the table has
 /// statistics) walked the partner's whole `orders_partner` index for one id.
 pub(super) fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiError> {
-    crate::native!(conn, |c| orders::table
+    crate::db::native!(conn, |c| orders::table
         .find(id)
         .select(Row::as_select())
         .first(c)
@@ -283,7 +283,7 @@ pub(super) fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<
 
 /// An order by id regardless of tenant (workers and operators).
 pub fn row_by_id(conn: &mut DbConnection, id: &str) -> Result<Row, ApiError> {
-    crate::native!(conn, |c| orders::table
+    crate::db::native!(conn, |c| orders::table
         .find(id)
         .select(Row::as_select())
         .first(c)
@@ -447,7 +447,7 @@ fn place(
         created_at: at,
         updated_at: at,
     };
-    crate::native!(conn, |c| diesel::insert_into(orders::table)
+    crate::db::native!(conn, |c| diesel::insert_into(orders::table)
         .values(&row)
         .execute(c))?;
     let items: Vec<OrderItem> = packages
@@ -476,7 +476,7 @@ fn place(
             )
         })
         .collect();
-    crate::native!(conn, |c| diesel::insert_into(order_items::table)
+    crate::db::native!(conn, |c| diesel::insert_into(order_items::table)
         .values(&item_rows)
         .execute(c))?;
     schedule_new(conn, &id, now)?;

@@ -303,7 +303,7 @@ fn claim(
         .load(pg)?;
         return Ok(rows.into_iter().map(|r| (r.order_id, r.step)).collect());
     }
-    let due: Vec<(String, i32)> = crate::native!(conn, |c| provisioning_tasks::table
+    let due: Vec<(String, i32)> = crate::db::native!(conn, |c| provisioning_tasks::table
         .filter(provisioning_tasks::due_at.le(at))
         .filter(provisioning_tasks::dead_at.is_null())
         .filter(
@@ -317,7 +317,7 @@ fn claim(
         .load(c))?;
     let mut claimed = Vec::new();
     for (order_id, step) in due {
-        let n = crate::native!(conn, |c| diesel::update(
+        let n = crate::db::native!(conn, |c| diesel::update(
             provisioning_tasks::table
                 .find(&order_id)
                 .filter(provisioning_tasks::step.eq(step))
@@ -342,7 +342,7 @@ fn claim(
 /// What the adapter needs to know about a claimed task.
 fn load_task(conn: &mut DbConnection, order_id: &str, step: i32) -> Result<Task, ApiError> {
     let order = orders::row_by_id(conn, order_id)?;
-    let package_ids: Vec<String> = crate::native!(conn, |c| order_items::table
+    let package_ids: Vec<String> = crate::db::native!(conn, |c| order_items::table
         .filter(order_items::order_id.eq(order_id))
         .order(order_items::position.asc())
         .select(order_items::package_id)
@@ -368,7 +368,7 @@ fn owned(
     step: i32,
     owner: &jobs::Owner,
 ) -> Result<bool, ApiError> {
-    let n = crate::native!(conn, |c| diesel::update(
+    let n = crate::db::native!(conn, |c| diesel::update(
         provisioning_tasks::table
             .find(order_id)
             .filter(provisioning_tasks::step.eq(step))

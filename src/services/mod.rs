@@ -116,7 +116,7 @@ impl Service {
 }
 
 fn row(conn: &mut DbConnection, tenant: &Tenant, id: &str) -> Result<Row, ApiError> {
-    crate::native!(conn, |c| services::table
+    crate::db::native!(conn, |c| services::table
         .filter(services::partner_id.eq(tenant.partner_id()))
         .filter(services::environment.eq(tenant.environment().as_str()))
         .filter(services::id.eq(id))
@@ -187,7 +187,7 @@ pub fn create(
     now: DateTime<Utc>,
 ) -> Result<String, ApiError> {
     let id = crate::ids::new_id("svc");
-    crate::native!(conn, |c| diesel::insert_into(services::table)
+    crate::db::native!(conn, |c| diesel::insert_into(services::table)
         .values((
             services::id.eq(&id),
             services::partner_id.eq(tenant.partner_id()),

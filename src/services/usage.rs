@@ -91,7 +91,7 @@ pub fn latest(
     conn: &mut DbConnection,
     service_id: &str,
 ) -> Result<Option<UsageSnapshot>, ApiError> {
-    crate::native!(conn, |c| us::table
+    crate::db::native!(conn, |c| us::table
         .filter(us::service_id.eq(service_id))
         .order((us::as_of.desc(), us::id.desc()))
         .select(Row::as_select())

@@ -199,7 +199,7 @@ pub fn find(
     tenant: &Tenant,
     currency: &str,
 ) -> Result<Option<String>, ApiError> {
-    Ok(crate::native!(conn, |c| wallets::table
+    Ok(crate::db::native!(conn, |c| wallets::table
         .filter(wallets::partner_id.eq(tenant.partner_id()))
         .filter(wallets::environment.eq(tenant.environment().as_str()))
         .filter(wallets::currency.eq(currency))
@@ -245,10 +245,12 @@ fn apply(
     let amount = m.amount;
     let target = wallets::table.find(&wallet.id);
     let changed = match m.entry {
-        EntryType::Credit | EntryType::Refund => crate::native!(conn, |c| diesel::update(target)
-            .set((available.eq(available + amount), wallets::updated_at.eq(at)))
-            .execute(c))?,
-        EntryType::Reserve => crate::native!(conn, |c| diesel::update(
+        EntryType::Credit | EntryType::Refund => {
+            crate::db::native!(conn, |c| diesel::update(target)
+                .set((available.eq(available + amount), wallets::updated_at.eq(at)))
+                .execute(c))?
+        }
+        EntryType::Reserve => crate::db::native!(conn, |c| diesel::update(
             target.filter(available.ge(amount))
         )
         .set((
@@ -258,12 +260,12 @@ fn apply(
         ))
         .execute(c))?,
         EntryType::Capture => {
-            crate::native!(conn, |c| diesel::update(target.filter(reserved.ge(amount)))
+            crate::db::native!(conn, |c| diesel::update(target.filter(reserved.ge(amount)))
                 .set((reserved.eq(reserved - amount), wallets::updated_at.eq(at)))
                 .execute(c))?
         }
         EntryType::Release => {
-            crate::native!(conn, |c| diesel::update(target.filter(reserved.ge(amount)))
+            crate::db::native!(conn, |c| diesel::update(target.filter(reserved.ge(amount)))
                 .set((
                     available.eq(available + amount),
                     reserved.eq(reserved - amount),
@@ -291,7 +293,7 @@ fn apply(
         )));
     }
     let (avail, res, threshold, alerted): (i64, i64, Option<i64>, bool) =
-        crate::native!(conn, |c| wallets::table
+        crate::db::native!(conn, |c| wallets::table
             .find(&wallet.id)
             .select((
                 available,
@@ -301,7 +303,7 @@ fn apply(
             ))
             .first(c))?;
     let entry_id = crate::ids::new_id("led");
-    crate::native!(conn, |c| diesel::insert_into(ledger_entries::table)
+    crate::db::native!(conn, |c| diesel::insert_into(ledger_entries::table)
         .values((
             ledger_entries::id.eq(&entry_id),
             ledger_entries::wallet_id.eq(&wallet.id),

@@ -101,7 +101,7 @@ fn endpoints_for(
     tenant: &Tenant,
     event_type: &str,
 ) -> Result<Vec<EndpointRow>, ApiError> {
-    let rows: Vec<EndpointRow> = crate::native!(conn, |c| we::table
+    let rows: Vec<EndpointRow> = crate::db::native!(conn, |c| we::table
         .filter(we::partner_id.eq(tenant.partner_id()))
         .filter(we::environment.eq(tenant.environment().as_str()))
         .filter(we::enabled.eq(true))
@@ -253,7 +253,7 @@ fn pick(
     use std::collections::{BTreeMap, HashMap, VecDeque};
     let at = now.naive_utc();
     let mut in_flight: HashMap<String, usize> = HashMap::new();
-    let leased: Vec<String> = crate::native!(conn, |c| wd::table
+    let leased: Vec<String> = crate::db::native!(conn, |c| wd::table
         .filter(wd::lease_owner.is_not_null())
         .filter(wd::status.eq("pending"))
         .filter(wd::lease_until.ge(at))
@@ -264,7 +264,7 @@ fn pick(
     }
     // One row per endpoint with due work, oldest first.
     let endpoints: Vec<(String, String, Option<chrono::NaiveDateTime>)> =
-        crate::native!(conn, |c| wd::table
+        crate::db::native!(conn, |c| wd::table
             .inner_join(we::table)
             .filter(wd::status.eq("pending"))
             .filter(wd::next_attempt_at.le(at))
