@@ -112,6 +112,9 @@ pub struct Config {
     /// `ONYX_WEBHOOK_DELIVERY`: `off` queues deliveries without sending them (contract tests
     /// against fuzzed endpoint URLs). Default `on`.
     pub webhook_delivery: bool,
+    /// `ONYX_PROVISIONING`: `off` takes orders and queues their provisioning without running
+    /// it (an API-only instance beside worker instances that run it). Default `on`.
+    pub provisioning: bool,
     /// `ONYX_RATE_LIMIT_PER_MINUTE`: requests per minute for each credential or team member
     /// (bursts up to the same number), default 1200.
     pub rate_limit_per_minute: u32,
@@ -278,16 +281,8 @@ impl Config {
                     })
                 }
             },
-            webhook_delivery: match get("ONYX_WEBHOOK_DELIVERY").as_deref() {
-                None | Some("on") => true,
-                Some("off") => false,
-                Some(other) => {
-                    return Err(ConfigError {
-                        var: "ONYX_WEBHOOK_DELIVERY",
-                        message: format!("`{other}` is not on or off"),
-                    })
-                }
-            },
+            webhook_delivery: on_off(&get, "ONYX_WEBHOOK_DELIVERY")?,
+            provisioning: on_off(&get, "ONYX_PROVISIONING")?,
             rate_limit_per_minute: parse_num(&get, "ONYX_RATE_LIMIT_PER_MINUTE", 1200)?,
             job_lease: Duration::from_millis(parse_num(&get, "ONYX_JOB_LEASE_MS", 30_000)?),
             webhook_concurrency: parse_num(&get, "ONYX_WEBHOOK_CONCURRENCY", 32)?,
@@ -334,6 +329,18 @@ impl Config {
     }
 }
 
+/// A switch that is `on` unless set to `off`.
+fn on_off(get: &impl Fn(&str) -> Option<String>, var: &'static str) -> Result<bool, ConfigError> {
+    match get(var).as_deref().map(str::trim) {
+        None | Some("on") => Ok(true),
+        Some("off") => Ok(false),
+        Some(other) => Err(ConfigError {
+            var,
+            message: format!("`{other}` is not on or off"),
+        }),
+    }
+}
+
 fn parse_num<T: std::str::FromStr + PartialOrd + Default>(
     get: &impl Fn(&str) -> Option<String>,
     var: &'static str,
@@ -373,6 +380,7 @@ mod tests {
         assert!(c.jwt_secret_generated);
         assert_eq!(c.log_format, LogFormat::Json);
         assert_eq!(c.db_pool_size, 4);
+        assert!(c.provisioning && c.webhook_delivery);
         let pg = cfg(&[("DATABASE_URL", "postgres://db.example/onyx")]).unwrap();
         assert_eq!(pg.db_pool_size, 10);
     }
@@ -401,6 +409,11 @@ mod tests {
                 .var,
             "ONYX_OUTBOUND_PROXY"
         );
+        assert_eq!(
+            cfg(&[("ONYX_PROVISIONING", "paused")]).unwrap_err().var,
+            "ONYX_PROVISIONING"
+        );
+        assert!(!cfg(&[("ONYX_PROVISIONING", "off")]).unwrap().provisioning);
     }
 
     #[test]

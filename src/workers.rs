@@ -290,7 +290,7 @@ pub fn spawn(state: AppState) -> Workers {
         .collect();
     let config = &context.state.config;
     let every = config.worker_interval;
-    {
+    if config.provisioning {
         let c = context.clone();
         let limit = config.provisioning_concurrency;
         let queued = c.state.db.work_queued();

@@ -35,6 +35,7 @@ fn instance(app: &TestApp, overrides: &[(&str, &str)]) -> Context {
     for (k, v) in overrides {
         match *k {
             "webhook_concurrency" => config.webhook_concurrency = v.parse().unwrap(),
+            "provisioning" => config.provisioning = *v == "on",
             "worker_interval_ms" => {
                 config.worker_interval = Duration::from_millis(v.parse().unwrap())
             }
@@ -657,4 +658,31 @@ async fn an_unreadable_signing_secret_is_a_recorded_failed_attempt() {
         .get_ok(&format!("/v1/webhook-deliveries?endpoint_id={we}"))
         .await;
     assert_eq!(list["data"][0]["attempts"].as_array().unwrap().len(), 2);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn an_api_only_instance_queues_provisioning_and_a_provisioning_instance_runs_it() {
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let order = create_order(&app, &shop.machine.token, &activate(&["fr-plan"])).await;
+    let path = format!("/v1/orders/{}", order["id"].as_str().unwrap());
+    let token = shop.machine.token.clone();
+    let state = || async { app.bearer(&token).get_ok(&path).await["state"].clone() };
+
+    // `ONYX_PROVISIONING=off`: the instance's other workers run, provisioning does not.
+    let api_only = onyx::workers::spawn(instance(&app, &[("provisioning", "off")]).state.clone());
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(state().await, "pending");
+    api_only.shutdown().await;
+
+    let provisioning = onyx::workers::spawn(instance(&app, &[]).state.clone());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while state().await != "completed" {
+        assert!(
+            Instant::now() < deadline,
+            "the provisioning instance never ran the queued order"
+        );
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    provisioning.shutdown().await;
 }
