@@ -13,8 +13,8 @@
 //! Requests, on an API-only instance (`ONYX_PROVISIONING=off`): catalogue and order creation,
 //! sequential and 8 concurrent; reads against `/healthz` of the same process (catalogue >= 0.5,
 //! orders list >= 0.3). Then the same writes as one order in hand-written SQL on one
-//! connection, one transaction each, nothing else running: order creation at 8 clients / that
-//! >= 0.6. A provisioning instance then runs the queued orders (orders provisioned per second)
+//! connection, one transaction each, nothing else running: order creation at 8 clients divided
+//! by that, at least 0.6. A provisioning instance then runs the queued orders (orders provisioned per second)
 //! and takes orders while provisioning each at once (that ratio is printed too, not a target).
 //! Last, sustained order creation from 8 clients (0 non-2xx).
 //!

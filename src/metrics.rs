@@ -141,7 +141,13 @@ impl Metrics {
         out
     }
 
-    pub fn render(&self, pool_connections: u32, pool_idle: u32, statements: u64) -> String {
+    pub fn render(
+        &self,
+        pool_connections: u32,
+        pool_idle: u32,
+        statements: u64,
+        (writes, commits): (u64, u64),
+    ) -> String {
         let map = self.requests.lock().unwrap_or_else(|p| p.into_inner());
         let mut out = String::new();
         out.push_str("# HELP onyx_http_requests_total HTTP requests answered.\n");
@@ -171,6 +177,12 @@ impl Metrics {
         out.push_str("# HELP onyx_db_statements_total Statements sent to the database.\n");
         out.push_str("# TYPE onyx_db_statements_total counter\n");
         let _ = writeln!(out, "onyx_db_statements_total {statements}");
+        out.push_str("# HELP onyx_db_writes_total Write transactions asked for.\n");
+        out.push_str("# TYPE onyx_db_writes_total counter\n");
+        let _ = writeln!(out, "onyx_db_writes_total {writes}");
+        out.push_str("# HELP onyx_db_commits_total Commits that carried them (on SQLite, writes queued together share one).\n");
+        out.push_str("# TYPE onyx_db_commits_total counter\n");
+        let _ = writeln!(out, "onyx_db_commits_total {commits}");
         out
     }
 }

@@ -5,10 +5,11 @@
 //! Through the derived `MultiConnection` there is no RETURNING, ON CONFLICT or FOR UPDATE:
 //! ids are generated in Rust, and a backend-specific statement `match`es on the variant.
 
+mod group;
 pub mod schema;
 pub mod stored;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use diesel::connection::SimpleConnection;
@@ -114,10 +115,16 @@ impl ManageConnection for Manager {
                 // A page cache of 256 KiB per connection (SQLite's default is 2 MiB, times the
                 // pool size): the operating system caches the file as well, outside the
                 // service's resident memory, and hot lists are answered from memory anyway.
+                // The log is moved into the database file by the checkpoint job, beside the
+                // writers (see [`Db::checkpoint_wal`]); a committing writer checkpoints itself
+                // (with an fsync, inside its turn) only as a backstop, past 40 MiB of log.
+                // Temporary files in memory: each write of a group commit runs in a savepoint,
+                // whose journal of changed pages would otherwise go to a temporary file.
                 c.batch_execute(
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -256;",
+                     PRAGMA cache_size = -256; PRAGMA wal_autocheckpoint = 10000; \
+                     PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 self.instrument(&mut c);
@@ -149,9 +156,10 @@ pub struct Db {
     /// Opens connections outside the pool (the migrating connection).
     manager: Manager,
     backend: Backend,
-    /// SQLite allows one writer at a time; write transactions of this process take turns
-    /// here so that none fails with SQLITE_BUSY on a read-to-write upgrade.
-    sqlite_writer: Arc<Mutex<()>>,
+    /// SQLite allows one writer at a time: write transactions of this process queue here and
+    /// are committed in groups (see [`group`]), so that none fails with SQLITE_BUSY on a
+    /// read-to-write upgrade and queued writes share one commit.
+    sqlite_writes: Arc<group::WriteGroup>,
     /// Counts committed transactions that queued background work (see [`mark_work_queued`]);
     /// idle workers wait on it instead of only polling.
     work_queued: Arc<tokio::sync::watch::Sender<u64>>,
@@ -162,6 +170,11 @@ pub struct Db {
     changes_heard: Arc<std::sync::atomic::AtomicBool>,
     /// This pool's random id, the payload of its change notifications.
     instance: Arc<str>,
+    /// Writes asked for ([`Db::write`], [`Db::write_blocking`]) and commits made: on SQLite one
+    /// commit carries a group of writes; the commit count at the last WAL checkpoint.
+    writes: Arc<std::sync::atomic::AtomicU64>,
+    commits: Arc<std::sync::atomic::AtomicU64>,
+    checkpointed: Arc<std::sync::atomic::AtomicU64>,
 }
 
 thread_local! {
@@ -255,11 +268,14 @@ impl Db {
             pool,
             manager,
             backend,
-            sqlite_writer: Arc::new(Mutex::new(())),
+            sqlite_writes: Arc::new(group::WriteGroup::default()),
             work_queued: Arc::new(tokio::sync::watch::channel(0).0),
             generations: Arc::new(Default::default()),
             changes_heard: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             instance: Arc::from(crate::ids::new_id("ins")),
+            writes: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            commits: Arc::new(std::sync::atomic::AtomicU64::new(0)),
+            checkpointed: Arc::new(std::sync::atomic::AtomicU64::new(0)),
         })
     }
 
@@ -320,15 +336,25 @@ impl Db {
     }
 
     /// Runs `f` inside one database transaction on the blocking pool: it commits when `f`
-    /// returns `Ok` and rolls back (writing nothing) when it returns `Err`.
+    /// returns `Ok` and rolls back (writing nothing) when it returns `Err`. On SQLite the
+    /// transaction is a savepoint of a group commit (see [`group`]): the same guarantees, and
+    /// the answer comes after the commit.
     pub async fn write<T, F>(&self, f: F) -> Result<T, ApiError>
     where
         T: Send + 'static,
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError> + Send + 'static,
     {
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let db = self.clone();
         let span = tracing::Span::current();
-        actix_web::web::block(move || span.in_scope(|| db.write_blocking(f))).await?
+        actix_web::web::block(move || {
+            span.in_scope(|| match db.backend {
+                Backend::Sqlite => db.sqlite_writes.write(&db, f),
+                Backend::Postgres => db.transaction(f),
+            })
+        })
+        .await?
     }
 
     /// The blocking form of [`Db::write`], for workers and the seed step.
@@ -336,12 +362,20 @@ impl Db {
     where
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
     {
-        // The turn first, the connection second: a writer queueing for SQLite's one write
-        // lock holds no pool connection meanwhile, so queued writers never starve readers.
-        let _turn = match self.backend {
-            Backend::Sqlite => Some(self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner())),
-            Backend::Postgres => None,
-        };
+        self.writes
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        match self.backend {
+            Backend::Sqlite => self.sqlite_writes.write_here(self, f),
+            Backend::Postgres => self.transaction(f),
+        }
+    }
+
+    /// One transaction on a pooled connection, then what its commit sets off: idle workers
+    /// woken, caches told, other instances notified (PostgreSQL).
+    fn transaction<T, F>(&self, f: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
+    {
         let mut conn = self.get()?;
         QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(false));
         CHANGED_IN_THIS_TRANSACTION.with(|c| c.set(0));
@@ -349,6 +383,8 @@ impl Db {
         let queued = QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false));
         let changed = CHANGED_IN_THIS_TRANSACTION.with(|c| c.replace(0));
         let value = result?;
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
         if queued {
             self.work_queued.send_modify(|n| *n = n.wrapping_add(1));
         }
@@ -618,6 +654,15 @@ pub fn ping(conn: &mut DbConnection) -> Result<(), ApiError> {
     Ok(())
 }
 
+impl group::Committer for Db {
+    fn transaction(
+        &self,
+        body: &mut dyn FnMut(&mut DbConnection) -> Result<(), ApiError>,
+    ) -> Result<(), ApiError> {
+        Db::transaction(self, body)
+    }
+}
+
 impl Db {
     /// (open connections, idle connections) of the pool.
     pub fn pool_state(&self) -> (u32, u32) {
@@ -626,16 +671,32 @@ impl Db {
     }
 
     /// Moves the SQLite write-ahead log into the database file without ever failing or
-    /// blocking a writer: a passive checkpoint, taken on the writers' turn (so no write of
-    /// this process is in progress). Nothing to do on PostgreSQL.
+    /// blocking a writer: a passive checkpoint (it takes no write lock and waits for no one),
+    /// run beside the writers rather than on their turn, so its copying and fsync are not
+    /// paid inside anyone's write. Does nothing when no write committed since the last one,
+    /// and on PostgreSQL.
     pub fn checkpoint_wal(&self) -> Result<(), ApiError> {
+        use std::sync::atomic::Ordering;
         if self.backend != Backend::Sqlite {
             return Ok(());
         }
-        let _turn = self.sqlite_writer.lock().unwrap_or_else(|p| p.into_inner());
+        let commits = self.commits.load(Ordering::Acquire);
+        if self.checkpointed.swap(commits, Ordering::AcqRel) == commits {
+            return Ok(());
+        }
         let mut conn = self.get()?;
         conn.batch_execute("PRAGMA wal_checkpoint(PASSIVE);")?;
         Ok(())
+    }
+
+    /// (writes asked for, commits made) by this process: on SQLite, writes queued together
+    /// share a commit (see [`group`]).
+    pub fn write_counts(&self) -> (u64, u64) {
+        use std::sync::atomic::Ordering;
+        (
+            self.writes.load(Ordering::Relaxed),
+            self.commits.load(Ordering::Relaxed),
+        )
     }
 
     /// How many statements this process has sent to the database (every connection of the

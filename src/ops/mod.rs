@@ -82,7 +82,12 @@ pub async fn readyz(state: web::Data<AppState>) -> Result<HttpResponse, ApiError
 #[get("/metrics")]
 pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     let pool = state.db.pool_state();
-    let mut body = state.metrics.render(pool.0, pool.1, state.db.statements());
+    let mut body = state.metrics.render(
+        pool.0,
+        pool.1,
+        state.db.statements(),
+        state.db.write_counts(),
+    );
     let now = state.now();
     match state
         .db

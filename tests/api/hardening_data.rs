@@ -481,3 +481,100 @@ async fn list_pages_cost_the_same_statements_whatever_their_length() {
         costs[0], costs[1]
     );
 }
+
+/// A counter's value in the `/metrics` text.
+fn counter(metrics: &str, name: &str) -> u64 {
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {metrics}"))
+}
+
+/// On SQLite, writes that queue up while one runs are committed together (one transaction, a
+/// savepoint each). Each keeps its own outcome: a write refused or panicking after it wrote is
+/// rolled back alone, its batch-mates commit, and the panic reaches its own caller. (On
+/// PostgreSQL each write is its own transaction: the same outcomes, one commit each.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn writes_committed_together_keep_their_own_outcomes() {
+    use onyx::auth::{Environment, Operator};
+    use onyx::db::schema::ledger_entries as le;
+    use onyx::error::ApiError;
+    let app = TestApp::spawn().await;
+    let org = app.onboard("Batches").await;
+    let machine = app.machine(&org.owner.token).await;
+    let tenant = Operator::process().acting_for(&org.partner_id, Environment::Sandbox);
+    let before = app.anon().get("/metrics").await.text();
+
+    let mut tasks = Vec::new();
+    for i in 0..24u32 {
+        let (db, tenant) = (app.state.db.clone(), tenant.clone());
+        tasks.push(tokio::spawn(async move {
+            db.write(move |c| {
+                let now = chrono::Utc::now();
+                onyx::wallet::credit(c, &tenant, "EUR", 100, &format!("credit {i}"), now)?;
+                // Long enough for the others to queue behind this one.
+                std::thread::sleep(std::time::Duration::from_millis(3));
+                match i {
+                    4 => panic!("a bug after writing"),
+                    _ if i % 6 == 1 => Err(ApiError::Conflict {
+                        code: "refused",
+                        detail: "refused after writing".into(),
+                    }),
+                    _ => Ok(i),
+                }
+            })
+            .await
+        }));
+    }
+    let (mut ok, mut refused, mut faults) = (0, 0, 0);
+    for t in tasks {
+        match t.await.unwrap() {
+            Ok(_) => ok += 1,
+            Err(ApiError::Conflict { .. }) => refused += 1,
+            // The panic was raised again in its own caller's thread.
+            Err(ApiError::Internal(_)) => faults += 1,
+            Err(other) => panic!("unexpected outcome {other:?}"),
+        }
+    }
+    assert_eq!((ok, refused, faults), (19, 4, 1));
+
+    let wallet = app.bearer(&machine.token).get_ok("/v1/wallet").await;
+    let eur = wallet["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|w| w["currency"] == "EUR")
+        .cloned()
+        .unwrap();
+    assert_eq!(eur["available"], 1900, "{wallet}");
+    let pid = org.partner_id.clone();
+    let mut credited: Vec<String> = app.db_query(|c| {
+        le::table
+            .filter(le::partner_id.eq(&pid))
+            .filter(le::entry_type.eq("credit"))
+            .select(le::description)
+            .load(c)
+            .unwrap()
+    });
+    credited.sort();
+    let mut expected: Vec<String> = (0..24u32)
+        .filter(|i| *i != 4 && i % 6 != 1)
+        .map(|i| format!("credit {i}"))
+        .collect();
+    expected.sort();
+    assert_eq!(credited, expected);
+
+    let after = app.anon().get("/metrics").await.text();
+    let writes = counter(&after, "onyx_db_writes_total") - counter(&before, "onyx_db_writes_total");
+    let commits =
+        counter(&after, "onyx_db_commits_total") - counter(&before, "onyx_db_commits_total");
+    assert!(writes >= 24, "{writes} writes");
+    match app.state.db.backend() {
+        onyx::db::Backend::Sqlite => assert!(
+            commits < writes,
+            "no write shared a commit: {commits} commits for {writes} writes"
+        ),
+        // One commit per write that succeeded.
+        onyx::db::Backend::Postgres => assert!(commits >= 19, "{commits} commits"),
+    }
+}
