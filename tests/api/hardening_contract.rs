@@ -381,7 +381,7 @@ async fn the_document_states_the_request_rules() {
 /// write, one run in three). On SQLite the periodic WAL checkpoint (TRUNCATE) holds the
 /// write lock while it waits for readers; a write transaction that had read first then
 /// meets SQLITE_BUSY at once when it writes (no busy wait can resolve that). The checkpoint
-/// now takes the writers' turn, so it waits for the transaction instead.
+/// is now PASSIVE and runs beside the writers: it takes no write lock and waits for no one.
 #[tokio::test]
 async fn a_wal_checkpoint_never_fails_a_write_transaction() {
     use diesel::prelude::*;
