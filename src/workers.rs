@@ -293,7 +293,7 @@ pub fn spawn(state: AppState) -> Workers {
     if config.provisioning {
         let c = context.clone();
         let limit = config.provisioning_concurrency;
-        let queued = c.state.db.work_queued();
+        let queued = c.state.db.work_queued(crate::db::Work::Provisioning);
         handles.push(tokio::spawn(crate::jobs::run_pool(
             "provisioning",
             limit,
@@ -321,7 +321,7 @@ pub fn spawn(state: AppState) -> Workers {
     if config.webhook_delivery {
         let c = context.clone();
         let limit = config.webhook_concurrency;
-        let queued = c.state.db.work_queued();
+        let queued = c.state.db.work_queued(crate::db::Work::Webhooks);
         handles.push(tokio::spawn(crate::jobs::run_pool(
             "webhooks",
             limit,

@@ -160,9 +160,10 @@ pub struct Db {
     /// are committed in groups (see [`group`]), so that none fails with SQLITE_BUSY on a
     /// read-to-write upgrade and queued writes share one commit.
     sqlite_writes: Arc<group::WriteGroup>,
-    /// Counts committed transactions that queued background work (see [`mark_work_queued`]);
+    /// Per kind of [`Work`], counts committed transactions that queued it (see
+    /// [`mark_work_queued`]);
     /// idle workers wait on it instead of only polling.
-    work_queued: Arc<tokio::sync::watch::Sender<u64>>,
+    work_queued: Arc<[tokio::sync::watch::Sender<u64>; Work::ALL.len()]>,
     /// One counter per [`Change`], moving on with every committed change of that kind.
     generations: Arc<[std::sync::atomic::AtomicU64; Change::ALL.len()]>,
     /// On PostgreSQL: whether this process currently hears other instances' changes (the
@@ -178,7 +179,8 @@ pub struct Db {
 }
 
 thread_local! {
-    static QUEUED_IN_THIS_TRANSACTION: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    /// Bit set of the [`Work`] the open transaction queued (see [`mark_work_queued`]).
+    static QUEUED_IN_THIS_TRANSACTION: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
     /// Bit set of the [`Change`]s the open transaction made (see [`mark_changed`]).
     static CHANGED_IN_THIS_TRANSACTION: std::cell::Cell<u8> = const { std::cell::Cell::new(0) };
 }
@@ -222,15 +224,38 @@ pub fn mark_changed(_conn: &mut DbConnection, change: Change) -> Result<(), ApiE
     Ok(())
 }
 
-/// The PostgreSQL channel on which committed work wakes the workers of every instance.
-pub const WORK_CHANNEL: &str = "onyx_work_queued";
+/// Kinds of background work a committed write can queue: each wakes only its own workers
+/// (a queued webhook delivery does not make the provisioning workers look for work).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Work {
+    /// A provisioning step is due.
+    Provisioning,
+    /// A webhook delivery is due.
+    Webhooks,
+}
 
-/// Says that the write transaction on `conn` queued background work (a webhook delivery, a
-/// provisioning step): once it commits, idle workers of this process wake at once, and on
-/// PostgreSQL a `NOTIFY` sent right after the commit (never for a rolled-back transaction)
-/// wakes those of the other instances.
-pub fn mark_work_queued(_conn: &mut DbConnection) -> Result<(), ApiError> {
-    QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(true));
+impl Work {
+    pub const ALL: [Work; 2] = [Work::Provisioning, Work::Webhooks];
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The PostgreSQL channel on which this work wakes the workers of every instance.
+    pub fn channel(self) -> &'static str {
+        match self {
+            Work::Provisioning => "onyx_provisioning_queued",
+            Work::Webhooks => "onyx_webhooks_queued",
+        }
+    }
+}
+
+/// Says that the write transaction on `conn` queued background `work`: once it commits, the
+/// idle workers of that kind in this process wake at once, and on PostgreSQL a `NOTIFY` sent
+/// right after the commit (never for a rolled-back transaction) wakes those of the other
+/// instances.
+pub fn mark_work_queued(_conn: &mut DbConnection, work: Work) -> Result<(), ApiError> {
+    QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(q.get() | 1 << work.index()));
     Ok(())
 }
 
@@ -269,7 +294,7 @@ impl Db {
             manager,
             backend,
             sqlite_writes: Arc::new(group::WriteGroup::default()),
-            work_queued: Arc::new(tokio::sync::watch::channel(0).0),
+            work_queued: Arc::new(Work::ALL.map(|_| tokio::sync::watch::channel(0).0)),
             generations: Arc::new(Default::default()),
             changes_heard: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             instance: Arc::from(crate::ids::new_id("ins")),
@@ -377,16 +402,21 @@ impl Db {
         F: FnOnce(&mut DbConnection) -> Result<T, ApiError>,
     {
         let mut conn = self.get()?;
-        QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(false));
+        QUEUED_IN_THIS_TRANSACTION.with(|q| q.set(0));
         CHANGED_IN_THIS_TRANSACTION.with(|c| c.set(0));
         let result = (*conn).transaction(f);
-        let queued = QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(false));
+        let queued = QUEUED_IN_THIS_TRANSACTION.with(|q| q.replace(0));
         let changed = CHANGED_IN_THIS_TRANSACTION.with(|c| c.replace(0));
         let value = result?;
         self.commits
             .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-        if queued {
-            self.work_queued.send_modify(|n| *n = n.wrapping_add(1));
+        let works = || {
+            Work::ALL
+                .into_iter()
+                .filter(move |work| queued & (1 << work.index()) != 0)
+        };
+        for work in works() {
+            self.work_queued[work.index()].send_modify(|n| *n = n.wrapping_add(1));
         }
         let changes = || {
             Change::ALL
@@ -397,8 +427,13 @@ impl Db {
             self.note_changed(change);
         }
         if let DbConnection::Pg(pg) = &mut *conn {
-            if queued || changed != 0 {
-                self.notify_others(pg, queued, changes());
+            if queued != 0 || changed != 0 {
+                self.notify_others(
+                    pg,
+                    works()
+                        .map(Work::channel)
+                        .chain(changes().map(Change::channel)),
+                );
             }
         }
         Ok(value)
@@ -412,21 +447,13 @@ impl Db {
     fn notify_others(
         &self,
         pg: &mut diesel::PgConnection,
-        queued: bool,
-        changes: impl Iterator<Item = Change>,
+        channels: impl Iterator<Item = &'static str>,
     ) {
         use diesel::connection::SimpleConnection;
         let mut sql = String::from("BEGIN; SET LOCAL synchronous_commit = off;");
-        if queued {
-            sql.push_str(&format!(" NOTIFY {WORK_CHANNEL}, '{}';", self.instance));
-        }
-        for change in changes {
+        for channel in channels {
             // The instance id is made here of [0-9a-z_]: no quoting needed.
-            sql.push_str(&format!(
-                " NOTIFY {}, '{}';",
-                change.channel(),
-                self.instance
-            ));
+            sql.push_str(&format!(" NOTIFY {channel}, '{}';", self.instance));
         }
         sql.push_str(" COMMIT;");
         if let Err(e) = pg.batch_execute(&sql) {
@@ -453,13 +480,13 @@ impl Db {
         self.generations[change.index()].fetch_add(1, std::sync::atomic::Ordering::AcqRel);
     }
 
-    /// Changes whenever a committed write queued background work: of this process, and on
-    /// PostgreSQL (once [`Db::listen_for_work`] runs) of any instance.
-    pub fn work_queued(&self) -> tokio::sync::watch::Receiver<u64> {
-        self.work_queued.subscribe()
+    /// Changes whenever a committed write queued `work`: of this process, and on PostgreSQL
+    /// (once [`Db::listen_for_work`] runs) of any instance.
+    pub fn work_queued(&self, work: Work) -> tokio::sync::watch::Receiver<u64> {
+        self.work_queued[work.index()].subscribe()
     }
 
-    /// On PostgreSQL, listens on [`WORK_CHANNEL`] with a dedicated connection until `stop`
+    /// On PostgreSQL, listens on the [`Work`] channels with a dedicated connection until `stop`
     /// is set, turning other instances' notifications into [`Db::work_queued`] changes. The
     /// connection is read without blocking every 20 ms (no query is sent); a lost connection
     /// is opened again after a second. Nothing to do on SQLite (one process per file).
@@ -471,7 +498,7 @@ impl Db {
             return None;
         }
         let url = self.manager.url.clone();
-        let signal = Arc::clone(&self.work_queued);
+        let signals = Arc::clone(&self.work_queued);
         let db = self.clone();
         let spawned = std::thread::Builder::new()
             .name("onyx-listen".into())
@@ -486,7 +513,9 @@ impl Db {
                             continue;
                         }
                     };
-                    let listen = std::iter::once(WORK_CHANNEL)
+                    let listen = Work::ALL
+                        .iter()
+                        .map(|w| w.channel())
                         .chain(Change::ALL.iter().map(|c| c.channel()))
                         .map(|channel| format!("LISTEN {channel};"))
                         .collect::<String>();
@@ -501,19 +530,22 @@ impl Db {
                     }
                     db.changes_heard.store(true, Ordering::Release);
                     while !stop.load(Ordering::Relaxed) {
-                        let mut woke = false;
+                        let mut woke = [false; Work::ALL.len()];
                         let mut changed = [false; Change::ALL.len()];
                         let mut broken = false;
                         for n in conn.notifications_iter() {
                             match n {
-                                Ok(n) => match Change::ALL.iter().find(|c| c.channel() == n.channel) {
-                                    // Our own changes moved the generation at commit already.
-                                    Some(_) if n.payload == *db.instance => {}
-                                    Some(change) => changed[change.index()] = true,
-                                    // Our own work woke our workers at commit already.
-                                    None if n.payload == *db.instance => {}
-                                    None => woke = true,
-                                },
+                                // Our own changes moved the generation, and our own work woke
+                                // our workers, at commit already.
+                                Ok(n) if n.payload == *db.instance => {}
+                                Ok(n) => {
+                                    if let Some(c) = Change::ALL.iter().find(|c| c.channel() == n.channel) {
+                                        changed[c.index()] = true;
+                                    }
+                                    if let Some(w) = Work::ALL.iter().find(|w| w.channel() == n.channel) {
+                                        woke[w.index()] = true;
+                                    }
+                                }
                                 Err(_) => {
                                     broken = true;
                                     break;
@@ -525,8 +557,10 @@ impl Db {
                                 db.note_changed(change);
                             }
                         }
-                        if woke {
-                            signal.send_modify(|n| *n = n.wrapping_add(1));
+                        for work in Work::ALL {
+                            if woke[work.index()] {
+                                signals[work.index()].send_modify(|n| *n = n.wrapping_add(1));
+                            }
                         }
                         if broken {
                             db.changes_heard.store(false, Ordering::Release);

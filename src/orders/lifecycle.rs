@@ -37,7 +37,7 @@ pub fn schedule(
             provisioning_tasks::created_at.eq(due.naive_utc()),
         ))
         .execute(c))?;
-    crate::db::mark_work_queued(conn)?;
+    crate::db::mark_work_queued(conn, crate::db::Work::Provisioning)?;
     Ok(())
 }
 
@@ -55,7 +55,7 @@ pub fn schedule_new(
             provisioning_tasks::created_at.eq(due.naive_utc()),
         ))
         .execute(c))?;
-    crate::db::mark_work_queued(conn)?;
+    crate::db::mark_work_queued(conn, crate::db::Work::Provisioning)?;
     Ok(())
 }
 

@@ -253,7 +253,7 @@ pub async fn revive(
                     detail: "No dead provisioning task exists for this order; list them with GET /v1/admin/provisioning/dead-tasks.".into(),
                 });
             }
-            crate::db::mark_work_queued(c)?;
+            crate::db::mark_work_queued(c, crate::db::Work::Provisioning)?;
             Ok(())
         })
         .await?;

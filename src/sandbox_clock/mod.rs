@@ -199,7 +199,7 @@ pub fn advance(
         .execute(conn)?;
     }
     if moved > 0 {
-        crate::db::mark_work_queued(conn)?;
+        crate::db::mark_work_queued(conn, crate::db::Work::Webhooks)?;
     }
     Ok(moved)
 }

@@ -92,7 +92,7 @@ fn insert_delivery(
             wd::updated_at.eq(at),
         ))
         .execute(conn)?;
-    crate::db::mark_work_queued(conn)?;
+    crate::db::mark_work_queued(conn, crate::db::Work::Webhooks)?;
     Ok(id)
 }
 

@@ -686,3 +686,35 @@ async fn an_api_only_instance_queues_provisioning_and_a_provisioning_instance_ru
     }
     provisioning.shutdown().await;
 }
+
+/// A committed write wakes only the workers of the work it queued: an order wakes the
+/// provisioning workers and not the webhook workers (no endpoint listens to it); a webhook
+/// test wakes the webhook workers and not provisioning.
+#[tokio::test]
+async fn queued_work_wakes_only_its_own_workers() {
+    use onyx::db::Work;
+    let app = TestApp::spawn().await;
+    let shop = shop(&app).await;
+    let token = shop.machine.token.clone();
+    let provisioning = app.state.db.work_queued(Work::Provisioning);
+    let webhooks = app.state.db.work_queued(Work::Webhooks);
+    let seen = || (*provisioning.borrow(), *webhooks.borrow());
+
+    let (p0, w0) = seen();
+    create_order(&app, &token, &activate(&["fr-plan"])).await;
+    assert_eq!(
+        seen(),
+        (p0 + 1, w0),
+        "an order woke other workers than provisioning"
+    );
+
+    let rx = slow_receiver(Duration::ZERO).await;
+    let we = endpoint(&app, &token, &rx.uri()).await;
+    let (p1, w1) = seen();
+    send_test(&app, &token, &we).await;
+    assert_eq!(
+        seen(),
+        (p1, w1 + 1),
+        "a webhook woke other workers than webhooks"
+    );
+}

@@ -473,8 +473,12 @@ async fn queued_work_wakes_every_instance_once() {
     let Some(_listening) = hear_access_changes(&app) else {
         return; // SQLite: one process per file, no notifications.
     };
-    let queue = |db: &onyx::db::Db| db.write_blocking(onyx::db::mark_work_queued).unwrap();
-    let woke = app.state.db.work_queued();
+    use onyx::db::Work;
+    let queue = |db: &onyx::db::Db| {
+        db.write_blocking(|c| onyx::db::mark_work_queued(c, Work::Webhooks))
+            .unwrap()
+    };
+    let woke = app.state.db.work_queued(Work::Webhooks);
     let settle = || std::thread::sleep(std::time::Duration::from_millis(300));
     settle();
     let before = *woke.borrow();
