@@ -54,9 +54,9 @@ struct Queued {
 
 /// Where a queued write's outcome waits for its caller.
 struct Ticket {
-    /// `Some(Ok)`: committed (the result slot holds the answer); `Some(Err)`: the batch's
-    /// commit failed with this message. Read and written under the group's lock.
-    done: Mutex<Option<Result<(), String>>>,
+    /// `Some(Ok)`: committed (the result slot holds the answer); `Some(Err)`: the batch did
+    /// not commit, for this reason. Read and written under the group's lock.
+    done: Mutex<Option<Result<(), ApiError>>>,
 }
 
 #[derive(Default)]
@@ -146,7 +146,7 @@ impl WriteGroup {
             // A panic is raised again here, in the thread whose write it was.
             (_, Some(Err(panic))) => std::panic::resume_unwind(panic),
             (Some(Ok(())), Some(Ok(result))) => result,
-            (Some(Err(message)), _) => Err(batch_failed(message)),
+            (Some(Err(e)), _) => Err(e),
             _ => Err(ApiError::internal("a write was never run")),
         }
     }
@@ -186,7 +186,7 @@ impl WriteGroup {
                 for t in self.1.drain(..) {
                     let mut done = t.done.lock().unwrap_or_else(|p| p.into_inner());
                     if done.is_none() {
-                        *done = Some(Err("the write's batch was abandoned".into()));
+                        *done = Some(Err(ApiError::internal("the write's batch was abandoned")));
                     }
                 }
                 state.leading = false;
@@ -200,6 +200,7 @@ impl WriteGroup {
             state.queue.drain(..n).collect()
         };
         let mut turn = TurnOver(self, taken.iter().map(|q| Arc::clone(&q.ticket)).collect());
+        let had_own = own.is_some();
         let mut own = own;
         let mut own_result: Option<Caught<T>> = None;
         let mut pending: VecDeque<Queued> = taken.into();
@@ -223,15 +224,23 @@ impl WriteGroup {
             Ok(())
         });
         let mut state = self.lock();
-        // Writes not run (after a server fault) go back to the head of the queue.
-        let not_run: Vec<Arc<Ticket>> = pending.iter().map(|q| Arc::clone(&q.ticket)).collect();
+        // Writes not run after a server fault go back to the head of the queue, for the next
+        // transaction; when this one did not commit (or never began) they get its failure
+        // like the others, rather than waiting for a database that is not there.
+        let not_run: Vec<Arc<Ticket>> = match &committed {
+            Ok(()) => pending.iter().map(|q| Arc::clone(&q.ticket)).collect(),
+            Err(_) => {
+                ran.extend(pending.drain(..).map(|q| q.ticket));
+                Vec::new()
+            }
+        };
         while let Some(q) = pending.pop_back() {
             state.queue.push_front(q);
         }
         for t in &ran {
             *t.done.lock().unwrap_or_else(|p| p.into_inner()) = Some(match &committed {
                 Ok(()) => Ok(()),
-                Err(e) => Err(e.to_string()),
+                Err(e) => Err(batch_failed(e)),
             });
         }
         drop(state);
@@ -240,8 +249,9 @@ impl WriteGroup {
         drop(turn);
         match (committed, own_result) {
             (Ok(()), r) | (Err(_), r @ Some(Err(_))) => r,
-            (Err(e), Some(Ok(_))) => Some(Ok(Err(e))),
-            (Err(e), None) => {
+            // Not committed (or never begun: no connection): the leader's own write gets why.
+            (Err(e), _) if had_own => Some(Ok(Err(e))),
+            (Err(e), _) => {
                 tracing::warn!(error = %e, "a batch of writes could not be committed");
                 None
             }
@@ -301,6 +311,66 @@ fn step_after<T>(result: &Caught<T>) -> Step {
     }
 }
 
-fn batch_failed(message: String) -> ApiError {
-    ApiError::Internal(format!("the write's transaction did not commit: {message}"))
+/// The reason a batch did not commit, for each of its writes: an unreachable database stays
+/// a 503 its callers may retry; anything else is a server fault.
+fn batch_failed(e: &ApiError) -> ApiError {
+    match e {
+        ApiError::Unavailable {
+            code: "database_unavailable",
+            detail,
+        } => ApiError::Unavailable {
+            code: "database_unavailable",
+            detail: detail.clone(),
+        },
+        other => ApiError::Internal(format!("the write's transaction did not commit: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A database that cannot be reached: no transaction ever begins.
+    struct Unreachable;
+
+    impl Committer for Unreachable {
+        fn transaction(
+            &self,
+            _body: &mut dyn FnMut(&mut DbConnection) -> Result<(), ApiError>,
+        ) -> Result<(), ApiError> {
+            Err(ApiError::Unavailable {
+                code: "database_unavailable",
+                detail: "no connection".into(),
+            })
+        }
+    }
+
+    #[test]
+    fn a_batch_that_cannot_begin_answers_each_write_with_its_reason() {
+        let group = WriteGroup::default();
+        let queued = group.write(&Unreachable, |_| Ok(1));
+        assert!(
+            matches!(
+                queued,
+                Err(ApiError::Unavailable {
+                    code: "database_unavailable",
+                    ..
+                })
+            ),
+            "{queued:?}"
+        );
+        let here = group.write_here(&Unreachable, |_| Ok(1));
+        assert!(
+            matches!(
+                here,
+                Err(ApiError::Unavailable {
+                    code: "database_unavailable",
+                    ..
+                })
+            ),
+            "{here:?}"
+        );
+        // The turn was handed on: the next write is not left waiting.
+        assert!(group.write(&Unreachable, |_| Ok(2)).is_err());
+    }
 }
