@@ -97,6 +97,20 @@ pub fn sandbox_offset(
     Ok(Duration::seconds(seconds.unwrap_or(0)))
 }
 
+/// How far a tenant's clock is ahead of real time: its partner's sandbox clock when the
+/// tenant is the partner's sandbox (`sandbox`), always 0 in live (nothing is read).
+pub fn offset_of(
+    conn: &mut crate::db::DbConnection,
+    partner_id: &str,
+    sandbox: bool,
+) -> Result<Duration, crate::error::ApiError> {
+    if sandbox {
+        sandbox_offset(conn, partner_id)
+    } else {
+        Ok(Duration::zero())
+    }
+}
+
 /// Every moved sandbox clock: partner id → offset (the scheduled scans read them at once).
 pub fn sandbox_offsets(
     conn: &mut crate::db::DbConnection,

@@ -184,12 +184,10 @@ impl Tenant {
         conn: &mut DbConnection,
         real: DateTime<Utc>,
     ) -> Result<crate::clock::TenantTime, ApiError> {
-        if self.environment != Environment::Sandbox {
-            return Ok(crate::clock::TenantTime::real(real));
-        }
+        let sandbox = self.environment == Environment::Sandbox;
         Ok(crate::clock::TenantTime {
             real,
-            offset: crate::clock::sandbox_offset(conn, &self.partner_id)?,
+            offset: crate::clock::offset_of(conn, &self.partner_id, sandbox)?,
         })
     }
 
@@ -418,11 +416,8 @@ fn load_access(conn: &mut DbConnection, key: &cache::Key) -> Result<AccessRecord
             };
             // The sandbox test clock of the partner: the grace of a rotated credential ends
             // on it.
-            let clock_offset = if key.environment == Environment::Sandbox {
-                crate::clock::sandbox_offset(conn, &key.partner_id)?
-            } else {
-                Duration::zero()
-            };
+            let sandbox = key.environment == Environment::Sandbox;
+            let clock_offset = crate::clock::offset_of(conn, &key.partner_id, sandbox)?;
             Ok(AccessRecord {
                 gate,
                 subject: Subject::Credential {

@@ -227,13 +227,9 @@ impl WriteGroup {
         // Writes not run after a server fault go back to the head of the queue, for the next
         // transaction; when this one did not commit (or never began) they get its failure
         // like the others, rather than waiting for a database that is not there.
-        let not_run: Vec<Arc<Ticket>> = match &committed {
-            Ok(()) => pending.iter().map(|q| Arc::clone(&q.ticket)).collect(),
-            Err(_) => {
-                ran.extend(pending.drain(..).map(|q| q.ticket));
-                Vec::new()
-            }
-        };
+        if committed.is_err() {
+            ran.extend(pending.drain(..).map(|q| q.ticket));
+        }
         while let Some(q) = pending.pop_back() {
             state.queue.push_front(q);
         }
@@ -244,8 +240,8 @@ impl WriteGroup {
             });
         }
         drop(state);
-        turn.1
-            .retain(|t| !not_run.iter().any(|n| Arc::ptr_eq(n, t)));
+        // Every write taken is now settled or back in the queue: nothing left to abandon.
+        turn.1.clear();
         drop(turn);
         match (committed, own_result) {
             (Ok(()), r) | (Err(_), r @ Some(Err(_))) => r,

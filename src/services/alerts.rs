@@ -310,16 +310,21 @@ pub fn record_once(
     })
 }
 
-/// Notes the event an alert row announced.
-fn set_event(
+/// Emits the event of an alert just recorded by [`record_once`] and notes it on the alert's
+/// row.
+fn announce<D: serde::Serialize>(
     conn: &mut DbConnection,
+    tenant: &Tenant,
     service_id: &str,
-    alert: &str,
-    basis: &str,
-    event_id: &str,
+    (alert, basis): (&str, &str),
+    event_type: &str,
+    data: &D,
+    now: DateTime<Utc>,
 ) -> Result<(), ApiError> {
+    let data = crate::webhooks::payloads::value(data)?;
+    let event = outbox::emit(conn, tenant, event_type, service_id, data, now)?;
     diesel::update(sa::table.find((service_id, alert, basis)))
-        .set(sa::event_id.eq(Some(event_id)))
+        .set(sa::event_id.eq(Some(event)))
         .execute(conn)?;
     Ok(())
 }
@@ -417,8 +422,11 @@ fn act(
             super::transition(conn, tenant, service_id, ServiceState::Expired, real)?;
             Ok(1)
         }
-        Some(Due::Expiring { announce, passed }) => {
-            let alert = lead_alert(announce);
+        Some(Due::Expiring {
+            announce: announce_lead,
+            passed,
+        }) => {
+            let alert = lead_alert(announce_lead);
             if !record_once(conn, service_id, &alert, &basis, real)? {
                 return Ok(0);
             }
@@ -426,20 +434,20 @@ fn act(
                 record_once(conn, service_id, &lead_alert(lead), &basis, real)?;
             }
             let service = super::get(conn, tenant, service_id)?;
-            let event = outbox::emit(
+            announce(
                 conn,
                 tenant,
-                "service.expiring",
                 service_id,
-                crate::webhooks::payloads::value(&ServiceExpiringData {
+                (&alert, &basis),
+                "service.expiring",
+                &ServiceExpiringData {
                     service_id: service_id.to_string(),
                     expires_at: utc(expires_at),
-                    lead: iso_duration(Duration::seconds(announce)),
+                    lead: iso_duration(Duration::seconds(announce_lead)),
                     service,
-                })?,
+                },
                 real,
             )?;
-            set_event(conn, service_id, &alert, &basis, &event)?;
             Ok(1)
         }
     }
@@ -575,19 +583,19 @@ pub fn usage_alerts(
 ) -> Result<(), ApiError> {
     use crate::db::schema::usage_thresholds as ut;
     if snapshot.bytes_used > 0 && record_once(conn, service_id, "first_use", "", now)? {
-        let event = outbox::emit(
+        announce(
             conn,
             tenant,
-            "service.first_use",
             service_id,
-            crate::webhooks::payloads::value(&ServiceFirstUseData {
+            ("first_use", ""),
+            "service.first_use",
+            &ServiceFirstUseData {
                 service_id: service_id.to_string(),
                 bytes_used: snapshot.bytes_used,
                 as_of: snapshot.as_of,
-            })?,
+            },
             now,
         )?;
-        set_event(conn, service_id, "first_use", "", &event)?;
     }
     let Some(allowance) = allowance.filter(|a| *a > 0) else {
         return Ok(());
@@ -628,20 +636,20 @@ pub fn usage_alerts(
     }
     let basis = allowance.to_string();
     if snapshot.bytes_used >= allowance && record_once(conn, service_id, "depleted", &basis, now)? {
-        let event = outbox::emit(
+        announce(
             conn,
             tenant,
-            "service.depleted",
             service_id,
-            crate::webhooks::payloads::value(&ServiceDepletedData {
+            ("depleted", &basis),
+            "service.depleted",
+            &ServiceDepletedData {
                 service_id: service_id.to_string(),
                 bytes_used: snapshot.bytes_used,
                 data_allowance_bytes: allowance,
                 as_of: snapshot.as_of,
-            })?,
+            },
             now,
         )?;
-        set_event(conn, service_id, "depleted", &basis, &event)?;
     }
     Ok(())
 }

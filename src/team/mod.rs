@@ -212,12 +212,8 @@ pub fn create_invitation(
     }
     let id = crate::ids::new_id("inv");
     let token = format!("{INVITATION_TOKEN_PREFIX}{}", crate::ids::random_token(40));
-    let today = match environment {
-        Some(crate::auth::Environment::Sandbox) => {
-            now + crate::clock::sandbox_offset(conn, partner_id)?
-        }
-        _ => now,
-    };
+    let sandbox = environment == Some(crate::auth::Environment::Sandbox);
+    let today = now + crate::clock::offset_of(conn, partner_id, sandbox)?;
     let expires_at = today + ttl;
     diesel::insert_into(invitations::table)
         .values((
